@@ -1,0 +1,208 @@
+"""Settings and the workspace, resolved when used and never at import time.
+
+A setting is looked up, in order, in: an explicit value passed by the caller,
+the process environment, then ``$FAIBRIC_HOME/.env``. Secrets come back as
+:class:`Secret`, whose ``repr`` and ``str`` never show the value; call
+``.reveal()`` at the one place that sends it.
+
+The workspace (``FAIBRIC_HOME``, default ``~/.faibric``) holds the DuckDB
+database, the spool, built sites, the email outbox and the reports.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, MissingKeyError, WorkspaceError
+
+__all__ = [
+    "SETTINGS",
+    "Secret",
+    "Setting",
+    "get",
+    "get_secret",
+    "is_set",
+    "workspace",
+    "workspace_path",
+]
+
+
+class Secret:
+    """A secret value that never prints itself."""
+
+    __slots__ = ("_value", "name")
+
+    def __init__(self, value: str, name: str = "secret"):
+        self._value = value
+        self.name = name
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({self.name}=***)"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: its variable, whether it is secret, its default."""
+
+    name: str
+    description: str
+    secret: bool = False
+    default: str | None = None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("FAIBRIC_HOME", "workspace folder", default="~/.faibric"),
+        Setting("ANTHROPIC_API_KEY", "Anthropic API key; without it the offline provider is used", secret=True),
+        Setting("ANTHROPIC_BASE_URL", "Anthropic API base URL (gateways, proxies)"),
+        Setting("GITHUB_TOKEN", "GitHub token for the github deployer", secret=True),
+        Setting("GITHUB_APPS_REPO", "owner/name of the (non-empty) repository sites are pushed to"),
+        Setting("GITHUB_API_URL", "GitHub API URL (GitHub Enterprise)", default="https://api.github.com"),
+        Setting("RENDER_API_KEY", "Render API key for the render deployer", secret=True),
+        Setting("RENDER_OWNER_ID", "Render workspace (owner) id that owns created services"),
+        Setting("RENDER_API_URL", "Render API base URL", default="https://api.render.com/v1"),
+        Setting("FAIBRIC_EMAIL_BACKEND", "outbox | smtp | sendgrid", default="outbox"),
+        Setting("FAIBRIC_EMAIL_FROM", "sender address", default="Faibric <no-reply@faibric.local>"),
+        Setting("SMTP_HOST", "SMTP server host"),
+        Setting("SMTP_PORT", "SMTP server port", default="587"),
+        Setting("SMTP_USERNAME", "SMTP user name"),
+        Setting("SMTP_PASSWORD", "SMTP password", secret=True),
+        Setting("SMTP_STARTTLS", "use STARTTLS (1/0)", default="1"),
+        Setting("SENDGRID_API_KEY", "SendGrid API key", secret=True),
+        Setting("SENDGRID_API_URL", "SendGrid API URL", default="https://api.sendgrid.com"),
+        Setting("FAIBRIC_DASHBOARD_TOKEN", "token required by the Voila dashboards", secret=True),
+        Setting("FAIBRIC_ALERT_WEBHOOK_URL", "webhook (e.g. Slack) that receives alerts", secret=True),
+        Setting("FAIBRIC_SPOOL_FSYNC", "fsync every spooled record (1/0)", default="0"),
+    ]
+}
+
+
+def _home_from_env() -> Path:
+    raw = os.environ.get("FAIBRIC_HOME") or SETTINGS["FAIBRIC_HOME"].default
+    return Path(raw).expanduser()
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return values
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    """The value of setting ``name``: environment, then ``$FAIBRIC_HOME/.env``, then default.
+
+    Secret settings are returned by :func:`get_secret` instead.
+    """
+    setting = SETTINGS.get(name)
+    if setting is not None and setting.secret:
+        raise ConfigError(f"{name} is a secret; read it with config.get_secret({name!r})")
+    return _lookup(name, default if default is not None else (setting.default if setting else None))
+
+
+def _lookup(name: str, default: str | None) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if name != "FAIBRIC_HOME":
+        value = _read_dotenv(_home_from_env() / ".env").get(name)
+        if value:
+            return value
+    return default
+
+
+def get_secret(name: str, *, required: bool = False, purpose: str = "") -> Secret | None:
+    """A secret setting wrapped in :class:`Secret`, or ``None`` when unset.
+
+    With ``required=True`` an unset secret raises :class:`MissingKeyError`
+    naming the variable to set.
+    """
+    value = _lookup(name, None)
+    if not value:
+        if required:
+            why = f" to {purpose}" if purpose else ""
+            raise MissingKeyError(
+                f"{name} is not set; set it in the environment or in "
+                f"{_home_from_env() / '.env'}{why}"
+            )
+        return None
+    return Secret(value, name)
+
+
+def is_set(name: str) -> bool:
+    """Whether a setting (secret or not) has a value."""
+    return bool(_lookup(name, None))
+
+
+def get_int(name: str, default: int) -> int:
+    raw = get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def get_bool(name: str, default: bool = False) -> bool:
+    raw = get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+WORKSPACE_DIRS = ("spool", "sites", "projects", "outbox", "reports", "logs", "run")
+
+
+def workspace(create: bool = True) -> Path:
+    """The workspace folder, created (with its sub-folders) on first use."""
+    home = _home_from_env()
+    if not create:
+        return home
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        for sub in WORKSPACE_DIRS:
+            (home / sub).mkdir(exist_ok=True)
+        probe = home / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise WorkspaceError(
+            f"cannot write the workspace {home}: {exc.strerror or exc}; "
+            "set FAIBRIC_HOME to a folder you can write"
+        ) from None
+    return home
+
+
+def workspace_path(*parts: str) -> Path:
+    """A path inside the workspace, e.g. ``workspace_path("outbox")``."""
+    return workspace().joinpath(*parts)

@@ -1,0 +1,156 @@
+"""Faibric's exceptions: one tree, rooted at :class:`FaibricError`.
+
+Every error a user can meet is a ``FaibricError`` whose message says what went
+wrong and what to set or do. Errors from SDKs (anthropic, PyGithub, httpx,
+DuckDB) are translated at the boundary where they are caught.
+
+::
+
+    FaibricError
+    ├── ConfigError                 a setting is missing or invalid
+    │   └── MissingKeyError         an API key is needed and not set
+    ├── WorkspaceError              FAIBRIC_HOME cannot be created or written
+    ├── StoreError                  the DuckDB store or the spool failed
+    │   ├── StoreLockedError        another process holds the database
+    │   └── SpoolError              a spool segment is corrupt or unwritable
+    ├── InvalidInputError           bad input from a user or caller
+    │   ├── NotFoundError           an id that does not exist
+    │   └── UnsafePathError         a generated file path would escape its project
+    ├── ProviderError               an AI provider call failed
+    │   ├── RateLimitedError        the provider answered 429 / overloaded
+    │   └── MalformedOutputError    the model's output could not be used
+    ├── ValidationFailedError       generated code did not pass validation
+    ├── BuildError                  a build failed or was refused
+    │   ├── BuildStoppedError       a build was stopped on request
+    │   └── IllegalTransitionError  a session status change that is not allowed
+    ├── DeployError                 a deploy target failed
+    ├── EmailError                  an email backend failed
+    ├── AuthError                   a magic link or token is expired, used or forged
+    └── ReportError                 the daily report could not be produced
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthError",
+    "BuildError",
+    "BuildStoppedError",
+    "ConfigError",
+    "DeployError",
+    "EmailError",
+    "FaibricError",
+    "IllegalTransitionError",
+    "InvalidInputError",
+    "MalformedOutputError",
+    "MissingKeyError",
+    "NotFoundError",
+    "ProviderError",
+    "RateLimitedError",
+    "ReportError",
+    "SpoolError",
+    "StoreError",
+    "StoreLockedError",
+    "UnsafePathError",
+    "ValidationFailedError",
+    "WorkspaceError",
+]
+
+
+class FaibricError(Exception):
+    """Root of every error Faibric raises on purpose.
+
+    ``str(error)`` is one line a user can act on; ``details`` carries
+    structured context (never secrets) for logs and JSON output.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict:
+        return {"error": type(self).__name__, "message": self.message, **self.details}
+
+
+class ConfigError(FaibricError):
+    """A setting is missing or has a value Faibric cannot use."""
+
+
+class MissingKeyError(ConfigError):
+    """An API key is needed and not set; the message names the variable."""
+
+
+class WorkspaceError(FaibricError):
+    """The workspace (``FAIBRIC_HOME``) cannot be created or written."""
+
+
+class StoreError(FaibricError):
+    """The event store (DuckDB or its spool) failed."""
+
+
+class StoreLockedError(StoreError):
+    """The database stayed locked by another process for too long."""
+
+
+class SpoolError(StoreError):
+    """A spool segment could not be written or read."""
+
+
+class InvalidInputError(FaibricError):
+    """Input from a user or a caller that Faibric refuses."""
+
+    exit_code = 2
+
+
+class NotFoundError(InvalidInputError):
+    """A session, version, item or other id that does not exist."""
+
+
+class UnsafePathError(InvalidInputError):
+    """A file path that is absolute, escapes its folder or is otherwise hostile."""
+
+
+class ProviderError(FaibricError):
+    """An AI provider call failed after its retries."""
+
+
+class RateLimitedError(ProviderError):
+    """The provider kept answering 429 / 529 (overloaded)."""
+
+
+class MalformedOutputError(ProviderError):
+    """The model answered with output Faibric could not parse or repair."""
+
+
+class ValidationFailedError(FaibricError):
+    """Generated code did not pass validation, even after the bounded fix."""
+
+
+class BuildError(FaibricError):
+    """A build failed, or was refused (for example: already building)."""
+
+
+class BuildStoppedError(BuildError):
+    """A build was stopped on request; the session is left ``stopped``."""
+
+
+class IllegalTransitionError(BuildError):
+    """A session status change that the lifecycle does not allow."""
+
+
+class DeployError(FaibricError):
+    """A deploy target refused or failed a deploy."""
+
+
+class EmailError(FaibricError):
+    """An email backend could not send; the message stays queued for a retry."""
+
+
+class AuthError(FaibricError):
+    """A magic link or access token that is expired, already used or forged."""
+
+
+class ReportError(FaibricError):
+    """The daily report failed; the message names the failing cell."""

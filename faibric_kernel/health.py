@@ -1,0 +1,86 @@
+"""Health checks: the store, the spool backlog, disk space, providers and deploy targets.
+
+Each check is a small function returning ``{"ok": bool, "detail": str, ...}``;
+:func:`check_health` runs them all. Later parts add checks to ``CHECKS``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Callable
+
+from . import config
+
+__all__ = ["CHECKS", "check_health", "register_check"]
+
+
+def _store() -> dict:
+    from .store import database_path, read_connection
+
+    started = time.perf_counter()
+    with read_connection(include_spool=False, timeout=5) as con:
+        version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+    ms = (time.perf_counter() - started) * 1000
+    return {"ok": True, "detail": f"{database_path()} schema v{version}, opened in {ms:.0f} ms"}
+
+
+def _spool() -> dict:
+    from .store.spool import segments, spool_dir
+
+    total = sum(p.stat().st_size for k in ("events", "api_calls") for p in segments(spool_dir(), k) if p.exists())
+    quarantine = spool_dir() / "quarantine"
+    bad = len(list(quarantine.glob("*.reason.txt"))) if quarantine.exists() else 0
+    ok = total < 512 * 1024 * 1024
+    detail = f"{total / 1e6:.1f} MB waiting for ingest" + (f"; {bad} quarantined segment(s)" if bad else "")
+    return {"ok": ok, "detail": detail if ok else detail + "; run `faibric ingest`", "backlog_bytes": total}
+
+
+def _disk() -> dict:
+    usage = shutil.disk_usage(config.workspace())
+    free_gb = usage.free / 1e9
+    ok = free_gb >= 1.0
+    return {"ok": ok, "detail": f"{free_gb:.1f} GB free" + ("" if ok else "; free some space"), "free_bytes": usage.free}
+
+
+def _providers() -> dict:
+    key = config.is_set("ANTHROPIC_API_KEY")
+    detail = "anthropic (key set), offline" if key else "offline (set ANTHROPIC_API_KEY to use anthropic)"
+    return {"ok": True, "detail": detail, "available": ["anthropic", "offline"] if key else ["offline"]}
+
+
+def _deploy_targets() -> dict:
+    targets = ["local"]
+    if config.is_set("GITHUB_TOKEN") and config.is_set("GITHUB_APPS_REPO"):
+        targets.append("github")
+    if config.is_set("RENDER_API_KEY") and config.is_set("RENDER_OWNER_ID"):
+        targets.append("render")
+    if "github" in targets and "render" in targets:
+        targets.append("github+render")
+    return {"ok": True, "detail": ", ".join(targets), "available": targets}
+
+
+CHECKS: dict[str, Callable[[], dict]] = {
+    "store": _store,
+    "spool": _spool,
+    "disk": _disk,
+    "providers": _providers,
+    "deploy_targets": _deploy_targets,
+}
+
+
+def register_check(name: str, check: Callable[[], dict]) -> None:
+    """Add a health check (e.g. the dashboards or API server)."""
+    CHECKS[name] = check
+
+
+def check_health() -> dict:
+    """Run every check; a check that raises is reported as failed with its message."""
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as exc:  # noqa: BLE001 - a failing check is a result, not a crash
+            message = getattr(exc, "message", None) or str(exc)
+            results[name] = {"ok": False, "detail": f"{type(exc).__name__}: {message}"}
+    return {"ok": all(r["ok"] for r in results.values()), "checks": results}

@@ -1,0 +1,112 @@
+"""Opening the DuckDB store: briefly, with lock retries, in UTC.
+
+DuckDB lets one process hold a file read-write, or many processes read-only,
+never both. So no process keeps the database open: writers of events append
+to the spool (see :mod:`.spool`), and everything else opens, works and closes.
+
+* :func:`write_connection` opens read-write, runs pending migrations, and
+  retries while another process holds the file.
+* :func:`read_connection` opens read-only (retrying the same way) and shadows
+  ``events`` and ``api_calls`` with views that add the records still in the
+  spool, so readers always see the live state.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from .. import config
+from ..errors import StoreError, StoreLockedError
+from . import migrations
+
+__all__ = ["connect", "database_path", "read_connection", "write_connection", "ensure_database"]
+
+DB_FILENAME = "faibric.duckdb"
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def database_path() -> Path:
+    """The store's DuckDB file inside the workspace."""
+    return config.workspace() / DB_FILENAME
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() or "Conflicting lock" in text
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False, timeout: float = 15.0):
+    """A new DuckDB connection to the store, retrying while the file is locked.
+
+    Raises :class:`StoreLockedError` after ``timeout`` seconds of lock conflicts.
+    """
+    target = str(path or database_path())
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"cannot open the store {target}: {exc}") from None
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"the store {target} stayed locked by another process for {timeout:.0f}s; "
+                    "close long-running readers or try again"
+                ) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.2)
+    con.execute("SET TimeZone='UTC'")
+    return con
+
+
+def ensure_database(path: Path | str | None = None) -> None:
+    """Create the database and apply migrations once per process and file."""
+    target = str(path or database_path())
+    if target in _migrated and Path(target).exists():
+        return
+    with _migrate_lock:
+        con = connect(target)
+        try:
+            migrations.apply(con)
+        finally:
+            con.close()
+        _migrated.add(target)
+
+
+@contextmanager
+def write_connection(path: Path | str | None = None, timeout: float = 30.0):
+    """A short-lived read-write connection with the schema up to date."""
+    target = str(path or database_path())
+    con = connect(target, timeout=timeout)
+    try:
+        if target not in _migrated:
+            migrations.apply(con)
+            _migrated.add(target)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def read_connection(path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0):
+    """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows."""
+    target = str(path or database_path())
+    ensure_database(target)
+    con = connect(target, read_only=True, timeout=timeout)
+    try:
+        if include_spool:
+            from .spool import attach_pending
+
+            attach_pending(con, Path(target).parent / "spool")
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,201 @@
+"""Versioned schema migrations, applied in order when the store is opened read-write.
+
+Each migration is ``(version, name, sql)``. Applied versions are recorded in
+``schema_migrations``; any version not yet applied is run, in ascending order,
+so migrations added by different parts of the package only need distinct
+numbers. Ranges: 1-99 core, 100-199 analytics, 200-299 library,
+300-399 generation, 400-499 deploy, 500-599 onboarding, 600-699 reports.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "core tables",
+        """
+        CREATE TABLE IF NOT EXISTS tenants (
+            tenant_id VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            created_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE TABLE IF NOT EXISTS users (
+            tenant_id VARCHAR NOT NULL,
+            email VARCHAR NOT NULL,
+            role VARCHAR DEFAULT 'customer',
+            created_at TIMESTAMP DEFAULT current_timestamp,
+            PRIMARY KEY (tenant_id, email)
+        );
+        CREATE TABLE IF NOT EXISTS sessions (
+            session_id VARCHAR PRIMARY KEY,
+            tenant_id VARCHAR NOT NULL DEFAULT 'default',
+            email VARCHAR,
+            prompt VARCHAR,
+            status VARCHAR NOT NULL,
+            status_reason VARCHAR,
+            provider VARCHAR,
+            deploy_target VARCHAR,
+            url VARCHAR,
+            variant VARCHAR,
+            parent_session_id VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            properties JSON
+        );
+        -- no primary key on the big table: ingest de-duplicates on event_id
+        CREATE TABLE IF NOT EXISTS events (
+            event_id UUID NOT NULL,
+            ts TIMESTAMP NOT NULL,
+            tenant_id VARCHAR NOT NULL,
+            session_id VARCHAR,
+            actor VARCHAR,
+            event_type VARCHAR NOT NULL,
+            properties JSON
+        );
+        CREATE TABLE IF NOT EXISTS api_calls (
+            call_id UUID NOT NULL,
+            ts TIMESTAMP NOT NULL,
+            tenant_id VARCHAR NOT NULL,
+            session_id VARCHAR,
+            provider VARCHAR NOT NULL,
+            model VARCHAR,
+            purpose VARCHAR,
+            input_tokens BIGINT NOT NULL DEFAULT 0,
+            output_tokens BIGINT NOT NULL DEFAULT 0,
+            cache_creation_input_tokens BIGINT NOT NULL DEFAULT 0,
+            cache_read_input_tokens BIGINT NOT NULL DEFAULT 0,
+            cost_usd DOUBLE,
+            price_version VARCHAR,
+            latency_ms DOUBLE,
+            status VARCHAR NOT NULL,
+            error_type VARCHAR,
+            properties JSON
+        );
+        CREATE TABLE IF NOT EXISTS projects (
+            project_id VARCHAR PRIMARY KEY,
+            session_id VARCHAR NOT NULL,
+            tenant_id VARCHAR NOT NULL DEFAULT 'default',
+            name VARCHAR,
+            current_version INTEGER,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS project_versions (
+            project_id VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            kind VARCHAR,
+            prompt VARCHAR,
+            files JSON NOT NULL,
+            diff VARCHAR,
+            cost_usd DOUBLE,
+            validation JSON,
+            properties JSON,
+            PRIMARY KEY (project_id, version)
+        );
+        CREATE TABLE IF NOT EXISTS library_items (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            description VARCHAR,
+            tags VARCHAR[],
+            files JSON NOT NULL,
+            props JSON,
+            usage_count INTEGER NOT NULL DEFAULT 0,
+            quality_score DOUBLE NOT NULL DEFAULT 0.5,
+            source VARCHAR NOT NULL DEFAULT 'seed',
+            provenance JSON,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            embedding FLOAT[]
+        );
+        CREATE TABLE IF NOT EXISTS health_snapshots (
+            day DATE NOT NULL,
+            tenant_id VARCHAR NOT NULL,
+            customer VARCHAR NOT NULL,
+            score DOUBLE,
+            band VARCHAR,
+            components JSON,
+            churn_risk BOOLEAN,
+            reasons VARCHAR[],
+            PRIMARY KEY (day, tenant_id, customer)
+        );
+        CREATE TABLE IF NOT EXISTS alerts (
+            alert_id VARCHAR PRIMARY KEY,
+            rule VARCHAR NOT NULL,
+            period_key VARCHAR NOT NULL,
+            tenant_id VARCHAR,
+            subject VARCHAR,
+            fired_at TIMESTAMP NOT NULL,
+            severity VARCHAR,
+            message VARCHAR,
+            details JSON,
+            delivered JSON,
+            status VARCHAR DEFAULT 'open'
+        );
+        CREATE TABLE IF NOT EXISTS report_runs (
+            report_date DATE NOT NULL,
+            tenant_id VARCHAR NOT NULL DEFAULT '*',
+            status VARCHAR NOT NULL,
+            started_at TIMESTAMP,
+            finished_at TIMESTAMP,
+            duration_s DOUBLE,
+            notebook_path VARCHAR,
+            html_path VARCHAR,
+            error VARCHAR,
+            PRIMARY KEY (report_date, tenant_id)
+        );
+        CREATE TABLE IF NOT EXISTS deploys (
+            deploy_id VARCHAR PRIMARY KEY,
+            session_id VARCHAR,
+            project_id VARCHAR,
+            version INTEGER,
+            tenant_id VARCHAR NOT NULL DEFAULT 'default',
+            target VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            url VARCHAR,
+            remote_ids JSON,
+            error VARCHAR,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP
+        );
+        CREATE TABLE IF NOT EXISTS spool_offsets (
+            segment VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            "offset" BIGINT NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def register(version: int, name: str, sql: str) -> None:
+    """Add a migration (used by sub-packages that own their tables)."""
+    if any(v == version for v, _, _ in MIGRATIONS):
+        raise ValueError(f"migration {version} is already registered")
+    MIGRATIONS.append((version, name, sql))
+    MIGRATIONS.sort(key=lambda m: m[0])
+
+
+def apply(con) -> list[int]:
+    """Run every migration not yet applied, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
