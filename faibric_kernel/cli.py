@@ -89,7 +89,7 @@ def main(debug: bool) -> None:
 @json_option
 def init(as_json: bool) -> None:
     """Create the workspace and the database, and print where they are."""
-    from .store import ensure_database, database_path
+    from .store import database_path, ensure_database
 
     home = config.workspace()
     ensure_database()

@@ -15,7 +15,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -146,7 +146,7 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
                     )
                     added = con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0] - before
                     con.unregister("_incoming")
-                now = datetime.now(timezone.utc).replace(tzinfo=None)
+                now = datetime.now(UTC).replace(tzinfo=None)
                 rows = [(r.path.name, kind, r.end, now) for r in reads if r.end != r.start or r.path.name not in offsets]
                 if rows:
                     con.executemany(
@@ -162,7 +162,7 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
             finished.extend(r for r in reads if r.sealed)
         archived = []
         for read in finished:
-            day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+            day = datetime.now(UTC).strftime("%Y-%m-%d")
             dest = directory / "archive" / read.kind / day
             dest.mkdir(parents=True, exist_ok=True)
             try:

@@ -11,7 +11,7 @@ import json
 import math
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..errors import InvalidInputError
 from . import spool
@@ -28,8 +28,8 @@ def to_micros(ts: datetime | None) -> int:
     if not isinstance(ts, datetime):
         raise InvalidInputError(f"ts must be a datetime, not {type(ts).__name__}")
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
-    delta = ts - datetime(1970, 1, 1, tzinfo=timezone.utc)
+        ts = ts.replace(tzinfo=UTC)
+    delta = ts - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
