@@ -39,7 +39,9 @@ def database_path() -> Path:
 
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc)
-    return "lock" in text.lower() or "Conflicting lock" in text
+    # "different configuration": another thread of this process has the file open
+    # read-only while we want read-write (or the reverse); it clears like a lock does
+    return "lock" in text.lower() or "different configuration" in text
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False, timeout: float = 15.0):
