@@ -99,6 +99,25 @@ def init(as_json: bool) -> None:
 
 @main.command()
 @json_option
+def setup(as_json: bool) -> None:
+    """Install what sites need to build (the pinned npm packages), once per machine."""
+    import shutil
+
+    from .preview import ensure_node_modules
+
+    progress("installing the pinned npm packages (esbuild, react, react-dom, axe-core) if needed...")
+    node_dir = ensure_node_modules()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    data = {"node_modules": str(node_dir), "chromium": chromium}
+    emit(data, as_json, lambda d: click.echo(
+        f"npm packages ready in {d['node_modules']}\n"
+        + (f"chromium: {d['chromium']}" if d["chromium"] else
+           "chromium: not found (browser tests and screenshots need Debian's chromium: apt-get install chromium)")
+    ))
+
+
+@main.command()
+@json_option
 def ingest(as_json: bool) -> None:
     """Load spooled events and API calls into the database (idempotent)."""
     from .store import ingest as run_ingest

@@ -183,16 +183,19 @@ def get_bool(name: str, default: bool = False) -> bool:
 WORKSPACE_DIRS = ("spool", "sites", "projects", "outbox", "reports", "logs", "run")
 
 
+_ready_workspaces: set[Path] = set()
+
+
 def workspace(create: bool = True) -> Path:
     """The workspace folder, created (with its sub-folders) on first use."""
     home = _home_from_env()
-    if not create:
+    if not create or (home in _ready_workspaces and home.is_dir()):
         return home
     try:
         home.mkdir(parents=True, exist_ok=True)
         for sub in WORKSPACE_DIRS:
             (home / sub).mkdir(exist_ok=True)
-        probe = home / ".write-probe"
+        probe = home / f".write-probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
@@ -200,6 +203,7 @@ def workspace(create: bool = True) -> Path:
             f"cannot write the workspace {home}: {exc.strerror or exc}; "
             "set FAIBRIC_HOME to a folder you can write"
         ) from None
+    _ready_workspaces.add(home)
     return home
 
 

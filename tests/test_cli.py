@@ -1,0 +1,117 @@
+"""The `faibric` command's contract: JSON on stdout, one clear line on error."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from faibric_kernel import __version__
+from faibric_kernel.cli import main
+from faibric_kernel.store import ingest, record_event
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert __version__ in result.output
+
+
+def test_init_creates_the_workspace_and_prints_it(workspace):
+    result = run("init", "--json")
+    data = json.loads(result.stdout)
+    assert data["workspace"] == str(workspace)
+    assert (workspace / "faibric.duckdb").exists()
+    assert (workspace / "spool").is_dir() and (workspace / "outbox").is_dir()
+
+
+def test_events_count_includes_spooled_events():
+    record_event("verified", session_id="s1")
+    record_event("verified", session_id="s2")
+    record_event("deployed", session_id="s2")
+    data = json.loads(run("events", "count", "--json").stdout)
+    assert data == {"total": 3, "by_type": {"verified": 2, "deployed": 1}}
+
+
+def test_ingest_json_reports_rows_added():
+    record_event("verified", session_id="s1")
+    data = json.loads(run("ingest", "--json").stdout)
+    assert data["added"]["events"] == 1
+
+
+def test_events_tail_lists_newest_last():
+    for kind in ("request_submitted", "email_provided", "verified"):
+        record_event(kind, session_id="s1")
+    data = json.loads(run("events", "tail", "-n", "2", "--json").stdout)
+    assert [r["event_type"] for r in data] == ["email_provided", "verified"]
+
+
+def test_events_export_parquet_round_trips(tmp_path):
+    import pyarrow.parquet as pq
+
+    record_event("verified", session_id="s1", properties={"k": "v"})
+    ingest()
+    out = tmp_path / "events.parquet"
+    data = json.loads(run("events", "export", "--format", "parquet", "--out", str(out), "--json").stdout)
+    assert data["rows"] == 1
+    table = pq.read_table(out)
+    assert table.column_names == ["event_id", "ts", "tenant_id", "session_id", "actor", "event_type", "properties"]
+
+
+def test_events_export_csv(tmp_path):
+    record_event("verified", session_id="s1")
+    out = tmp_path / "events.csv"
+    run("events", "export", "--format", "csv", "--out", str(out))
+    assert out.read_text().splitlines()[0].startswith("event_id,ts,tenant_id")
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):
+    result = CliRunner().invoke(main, ["events", "export", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")])
+    assert result.exit_code != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_db_stats_json_lists_tables():
+    record_event("verified", session_id="s1")
+    data = json.loads(run("db", "stats", "--json").stdout)
+    assert "events" in data["tables"] and data["spool"]["events"]["segments"] == 1
+
+
+def test_health_json_reports_store_and_offline_provider():
+    data = json.loads(run("health", "--json").stdout)
+    assert data["checks"]["store"]["ok"]
+    assert data["checks"]["providers"]["available"] == ["offline"]
+    assert data["checks"]["deploy_targets"]["available"][0] == "local"
+
+
+def test_health_lists_anthropic_when_a_key_is_set(monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-secret-value")
+    result = run("health", "--json")
+    assert "anthropic" in json.loads(result.stdout)["checks"]["providers"]["available"]
+    assert "sk-test-secret-value" not in result.output
+
+
+def test_settings_come_from_the_workspace_dotenv(workspace):
+    from faibric_kernel import config
+
+    config.workspace()
+    (workspace / ".env").write_text("GITHUB_APPS_REPO='acme/sites'\nRENDER_API_KEY=rnd_secret\n")
+    assert config.get("GITHUB_APPS_REPO") == "acme/sites"
+    secret = config.get_secret("RENDER_API_KEY")
+    assert secret.reveal() == "rnd_secret"
+    assert "rnd_secret" not in repr(secret) and "rnd_secret" not in str(secret)
+
+
+def test_a_missing_required_key_names_the_variable():
+    import pytest
+
+    from faibric_kernel import config
+    from faibric_kernel.errors import MissingKeyError
+
+    with pytest.raises(MissingKeyError, match="GITHUB_TOKEN"):
+        config.get_secret("GITHUB_TOKEN", required=True, purpose="deploy to GitHub")

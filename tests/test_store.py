@@ -1,0 +1,259 @@
+"""The event store: durable spool writes, idempotent ingest, live reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from faibric_kernel import config
+from faibric_kernel.errors import InvalidInputError, SpoolError, WorkspaceError
+from faibric_kernel.store import (
+    close_writers,
+    ingest,
+    read_connection,
+    record_api_call,
+    record_event,
+    record_events,
+    write_connection,
+)
+from faibric_kernel.store.spool import segments, spool_dir
+
+
+def _count(table: str = "events", include_spool: bool = True) -> int:
+    with read_connection(include_spool=include_spool) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def test_record_event_returns_a_uuid_and_is_visible_before_ingest():
+    event_id = record_event("request_submitted", session_id="s1", properties={"a": 1})
+    assert len(event_id) == 36
+    assert _count() == 1
+    assert _count(include_spool=False) == 0
+
+
+def test_ingest_moves_spooled_events_into_the_table():
+    for i in range(10):
+        record_event("build_started", session_id=f"s{i}", tenant_id="t1", actor="a@b.c")
+    report = ingest()
+    assert report.added["events"] == 10
+    assert _count(include_spool=False) == 10
+    assert _count() == 10  # nothing counted twice after ingest
+
+
+def test_ingested_rows_keep_their_columns():
+    when = datetime(2026, 3, 29, 1, 30, 0, 123456)
+    record_event("deployed", session_id="s1", tenant_id="t9", actor="x@y.z", properties={"url": "http://a"}, ts=when)
+    ingest()
+    with read_connection() as con:
+        row = con.execute(
+            "SELECT ts, tenant_id, session_id, actor, event_type, properties->>'url' FROM events"
+        ).fetchall()[0]
+    assert row == (when, "t9", "s1", "x@y.z", "deployed", "http://a")
+
+
+def test_ingesting_twice_adds_nothing():
+    record_event("verified", session_id="s1")
+    ingest()
+    second = ingest()
+    assert second.added["events"] == 0
+    assert _count() == 1
+
+
+def test_the_same_segment_loaded_twice_adds_nothing():
+    record_event("verified", session_id="s1")
+    close_writers()
+    seg = segments(spool_dir(), "events")[0]
+    copy = seg.with_name("copy-" + seg.name)
+    copy.write_bytes(seg.read_bytes())
+    report = ingest()
+    assert report.added["events"] == 1
+    assert report.duplicates["events"] == 1
+    assert _count() == 1
+
+
+def test_sealed_segments_are_archived_after_ingest():
+    record_event("verified", session_id="s1")
+    close_writers()
+    report = ingest()
+    assert report.segments_archived == 1
+    assert segments(spool_dir(), "events") == []
+
+
+def test_live_segments_stay_until_their_writer_closes():
+    record_event("verified", session_id="s1")
+    assert ingest().segments_archived == 0
+    record_event("verified", session_id="s2")
+    assert ingest().added["events"] == 1
+    assert _count() == 2
+
+
+def test_api_calls_are_recorded_with_usage_and_cost():
+    record_api_call(
+        provider="anthropic", model="claude-sonnet-4-6", purpose="generate", session_id="s1",
+        input_tokens=1000, output_tokens=200, cache_creation_input_tokens=50, cache_read_input_tokens=900,
+        cost_usd=0.00627, price_version="2026-11", latency_ms=812.5,
+    )
+    ingest()
+    with read_connection() as con:
+        row = con.execute(
+            "SELECT input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, status "
+            "FROM api_calls"
+        ).fetchall()[0]
+    assert row == (1000, 200, 50, 900, 0.00627, "ok")
+
+
+def test_an_unpriced_call_keeps_a_null_cost():
+    record_api_call(provider="anthropic", model="mystery-9", purpose="generate", cost_usd=None)
+    with read_connection() as con:
+        assert con.execute("SELECT cost_usd FROM api_calls").fetchall() == [(None,)]
+
+
+def test_properties_that_are_not_json_give_a_clear_error():
+    with pytest.raises(InvalidInputError, match="JSON-serialisable"):
+        record_event("error", session_id="s1", properties={"when": datetime.now()})
+    assert _count() == 0
+
+
+def test_an_empty_event_type_is_refused():
+    with pytest.raises(InvalidInputError, match="event_type"):
+        record_event("", session_id="s1")
+
+
+def test_negative_token_counts_are_refused():
+    with pytest.raises(InvalidInputError, match="input_tokens"):
+        record_api_call(provider="anthropic", model="m", purpose="x", input_tokens=-1)
+
+
+def test_an_unwritable_workspace_names_the_path(tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    monkeypatch.setenv("FAIBRIC_HOME", str(blocked / "home"))
+    with pytest.raises(WorkspaceError, match=str(blocked / "home")):
+        config.workspace()
+
+
+def test_an_unwritable_spool_names_the_folder(monkeypatch):
+    home = config.workspace()
+    (home / "spool" / "events").rmdir() if (home / "spool" / "events").exists() else None
+    (home / "spool" / "events").write_text("not a folder")
+    with pytest.raises(SpoolError, match="spool"):
+        record_event("x", session_id=None)
+
+
+def test_a_corrupt_segment_is_quarantined_and_the_rest_still_ingested():
+    record_event("good", session_id="s1")
+    close_writers()
+    folder = spool_dir() / "events"
+    good_line = json.dumps({"event_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "ts": 1_700_000_000_000_000,
+                            "tenant_id": "default", "session_id": "s2", "actor": None, "event_type": "good2",
+                            "properties": None})
+    (folder / "0000-corrupt.jsonl").write_bytes(b"{not json at all\n" + good_line.encode() + b"\n")
+    report = ingest()
+    assert report.added["events"] == 2
+    assert len(report.quarantined) == 1
+    assert "corrupt" in report.quarantined[0]["reason"]
+    kept = Path(report.quarantined[0]["kept_at"])
+    assert kept.read_bytes().startswith(b"{not json")
+
+
+def test_a_truncated_last_line_in_a_sealed_segment_is_quarantined():
+    record_event("good", session_id="s1")
+    close_writers()
+    seg = segments(spool_dir(), "events")[0]
+    with open(seg, "ab") as fh:
+        fh.write(b'{"event_id": "half-writ')
+    report = ingest()
+    assert report.added["events"] == 1
+    assert any("truncated" in q["reason"] for q in report.quarantined)
+    assert ingest().added["events"] == 0
+
+
+def test_record_events_writes_a_batch():
+    n = record_events({"event_type": "x", "session_id": f"s{i}", "ts": datetime(2026, 1, 1)} for i in range(500))
+    assert n == 500
+    assert ingest().added["events"] == 500
+
+
+def test_the_schema_is_migrated_once_and_recorded():
+    with write_connection() as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
+    assert 1 in versions
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from faibric_kernel.store import record_event, close_writers
+    n = int(sys.argv[1])
+    for i in range(n):
+        record_event("load", session_id=f"w{sys.argv[2]}-{i}", properties={"i": i})
+        if len(sys.argv) > 3:
+            print(i, flush=True)
+    close_writers()
+    """
+)
+
+READER = textwrap.dedent(
+    """
+    import sys, time
+    from faibric_kernel.store import read_connection
+    deadline = time.time() + float(sys.argv[1])
+    seen = 0
+    while time.time() < deadline:
+        with read_connection() as con:
+            seen = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    print(seen)
+    """
+)
+
+
+def _env(home) -> dict:
+    return {**os.environ, "FAIBRIC_HOME": str(home)}
+
+
+def test_six_writers_and_a_reader_lose_nothing(workspace):
+    from faibric_kernel.store import ensure_database
+
+    ensure_database()
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, "2000", str(k)], env=_env(workspace),
+                         stderr=subprocess.PIPE, text=True)
+        for k in range(6)
+    ]
+    reader = subprocess.Popen([sys.executable, "-c", READER, "3"], env=_env(workspace),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for w in writers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err
+    assert int(out.strip()) <= 12_000
+    ingest()
+    assert _count(include_spool=False) == 12_000
+    with read_connection() as con:
+        assert con.execute("SELECT count(DISTINCT event_id) FROM events").fetchall()[0][0] == 12_000
+
+
+def test_a_writer_killed_mid_stream_keeps_every_returned_record(workspace):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, "1000000", "k", "echo"], env=_env(workspace),
+                            stdout=subprocess.PIPE, text=True)
+    acknowledged = -1
+    while acknowledged < 3000:
+        acknowledged = int(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    ingest()
+    with read_connection() as con:
+        ids = {r[0] for r in con.execute("SELECT session_id FROM events").fetchall()}
+    assert all(f"wk-{i}" in ids for i in range(acknowledged + 1))
+    time.sleep(0.01)
+    assert ingest().added["events"] == 0  # the store still opens and has nothing left to add
