@@ -257,3 +257,16 @@ def test_a_writer_killed_mid_stream_keeps_every_returned_record(workspace):
     assert all(f"wk-{i}" in ids for i in range(acknowledged + 1))
     time.sleep(0.01)
     assert ingest().added["events"] == 0  # the store still opens and has nothing left to add
+
+
+def test_periodic_ingest_keeps_the_table_current():
+    from faibric_kernel.store import PeriodicIngest
+
+    record_event("verified", session_id="s1")
+    runner = PeriodicIngest(interval=0.05).start()
+    deadline = time.time() + 10
+    while _count(include_spool=False) == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    runner.stop()
+    assert _count(include_spool=False) == 1
+    assert runner.last_error is None

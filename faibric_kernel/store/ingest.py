@@ -180,3 +180,41 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
         report.segments_archived = len(archived)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class PeriodicIngest:
+    """Runs :func:`ingest` every ``interval`` seconds in a daemon thread.
+
+    Long-running processes (the API server, the monitor, the studio) start
+    one so the database keeps up with the spool; a failed ingest is kept in
+    ``last_error`` and retried on the next tick, never raised into the host.
+    """
+
+    def __init__(self, interval: float = 30.0):
+        import threading
+
+        self.interval = interval
+        self.last_report: IngestReport | None = None
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="faibric-ingest", daemon=True)
+
+    def start(self) -> PeriodicIngest:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.tick()
+
+    def tick(self) -> None:
+        try:
+            self.last_report = ingest(timeout=min(self.interval, 30.0))
+            self.last_error = None
+        except Exception as exc:  # noqa: BLE001 - keep the host process alive; report instead
+            self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.interval + 5)
