@@ -269,3 +269,4 @@ def health(as_json: bool) -> None:
 
 
 # Sub-packages add their command groups below, one line each.
+from .deploy.cli import sites as _sites; main.add_command(_sites)  # noqa: E402, E702, I001

@@ -1,0 +1,65 @@
+"""``faibric sites``: list deployed sites, serve them on loopback, stop the background server."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import emit, json_option, progress
+
+__all__ = ["sites"]
+
+
+@click.group()
+def sites() -> None:
+    """Deployed sites: list them, serve them on loopback."""
+
+
+@sites.command("list")
+@click.option("--tenant", default=None, help="only this tenant")
+@json_option
+def sites_list(tenant: str | None, as_json: bool) -> None:
+    """Every site with its latest deploy and the URL it is live at."""
+    from .store import list_sites
+
+    rows = list_sites(tenant)
+    for row in rows:
+        for key in ("started_at", "finished_at"):
+            if row.get(key) is not None:
+                row[key] = row[key].isoformat()
+
+    def human(items):
+        if not items:
+            click.echo("no sites deployed yet")
+        for r in items:
+            click.echo(f"{r['site_id']:<24} {r['status']:<10} {r['target']:<14} v{r['version'] if r['version'] is not None else '-':<4} "
+                       f"{r['url'] or '-'}")
+
+    emit(rows, as_json, human)
+
+
+@sites.command("serve")
+@click.option("--port", type=int, default=None, help="port on 127.0.0.1 (default FAIBRIC_SITES_PORT or 8765)")
+@click.option("--verbose", is_flag=True, help="log every request to stderr")
+def sites_serve(port: int | None, verbose: bool) -> None:
+    """Serve every site of the workspace at http://127.0.0.1:PORT/<site_id>/ until interrupted."""
+    from .local import serve_sites
+
+    server = serve_sites(port, quiet=not verbose)
+    progress(f"serving {server.root} at {server.url}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        progress("stopped")
+    finally:
+        server.server_close()
+
+
+@sites.command("stop")
+@json_option
+def sites_stop(as_json: bool) -> None:
+    """Stop the background sites server that deploys started for this workspace."""
+    from .local import stop_sites_server
+
+    stopped = stop_sites_server()
+    emit(stopped, as_json, lambda d: click.echo(
+        f"stopped server process {d['process']}" if d["process"] else "no background sites server was running"))
