@@ -270,3 +270,4 @@ def health(as_json: bool) -> None:
 
 # Sub-packages add their command groups below, one line each.
 from .deploy.cli import sites as _sites; main.add_command(_sites)  # noqa: E402, E702, I001
+from .studio_cli import studio as _studio; main.add_command(_studio)  # noqa: E402, E702, I001
