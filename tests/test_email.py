@@ -264,7 +264,7 @@ def rebuild_for_test(payload):
 
 def test_builder_messages_are_rebuilt_not_stored(workspace):
     first = mail.send_email("a@example.com", "secret", "token=abc", backend="smtp",
-                            retry_builder="tests.test_email:rebuild_for_test",
+                            retry_builder="test_email:rebuild_for_test",
                             retry_payload={"to": "a@example.com", "n": 1})
     with read_connection(include_spool=False) as con:
         [(stored,)] = con.execute("SELECT message FROM email_queue WHERE queue_id = ?", [first.queued_id]).fetchall()
@@ -276,7 +276,7 @@ def test_builder_messages_are_rebuilt_not_stored(workspace):
 
 
 def test_builder_returning_none_drops_the_message():
-    mail.send_email("a@example.com", "s", "t", backend="smtp", retry_builder="tests.test_email:rebuild_for_test",
+    mail.send_email("a@example.com", "s", "t", backend="smtp", retry_builder="test_email:rebuild_for_test",
                     retry_payload={"gone": True})
     [result] = mail.retry_failed_emails(backend="outbox")
     assert result.extra == {"dropped": True}

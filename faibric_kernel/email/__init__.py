@@ -11,7 +11,10 @@ delivery problems: the message goes into the ``email_queue`` table, the result
 says so (``ok=False``, ``queued_id``), and :func:`retry_failed_emails` sends
 it again later. Messages that carry a secret (a magic link) are queued as a
 *builder* reference plus a payload instead of their text, and rebuilt with a
-fresh secret when retried, so no secret rests in the database.
+fresh secret when retried, so no secret rests in the database. A builder
+returns ``{"to", "subject", "text", "html", "on_sent_event"}`` (the last one
+optional: ``{"event_type", "properties"}`` recorded once the retry is sent),
+or ``None`` when there is nothing left to send.
 """
 
 from __future__ import annotations
@@ -244,7 +247,8 @@ def pending_emails(*, tenant_id: str | None = None) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _rebuild(row: dict) -> EmailMessage | None:
+def _rebuild(row: dict) -> tuple[EmailMessage | None, dict | None]:
+    """The message to send again, and the event a builder asks to record once it is sent."""
     if row["builder"]:
         module_name, _, func_name = row["builder"].partition(":")
         try:
@@ -253,9 +257,9 @@ def _rebuild(row: dict) -> EmailMessage | None:
             raise EmailError(f"the message builder {row['builder']!r} no longer exists") from None
         built = builder(json.loads(row["payload"]) if row["payload"] else {})
         if built is None:
-            return None
-        return build_message(built["to"], built["subject"], built["text"], built.get("html"))
-    return BytesParser(policy=default_policy).parsebytes(row["message"].encode("utf-8"))
+            return None, None
+        return build_message(built["to"], built["subject"], built["text"], built.get("html")), built.get("on_sent_event")
+    return BytesParser(policy=default_policy).parsebytes(row["message"].encode("utf-8")), None
 
 
 def retry_failed_emails(
@@ -295,10 +299,10 @@ def _retry_one(row: dict, backend, limit: int) -> SendResult:
     attempts = row["attempts"] + 1
     recipients = [r.strip() for r in row["to_addrs"].split(",")]
     chosen = backend if isinstance(backend, EmailBackend) else None
-    error = receipt = message = None
+    error = receipt = message = on_sent = None
     try:
         chosen = chosen or get_backend(backend or row["backend"])
-        message = _rebuild(row)
+        message, on_sent = _rebuild(row)
     except FaibricError as exc:
         error = exc.message
     name = chosen.name if chosen else str(backend or row["backend"])
@@ -313,6 +317,9 @@ def _retry_one(row: dict, backend, limit: int) -> SendResult:
         _finish(row["queue_id"], "sent", attempts, None)
         record_event("email_sent", session_id=row["session_id"], tenant_id=row["tenant_id"], actor=recipients[0],
                      properties={**props, "retried": True})
+        if on_sent:
+            record_event(on_sent["event_type"], session_id=row["session_id"], tenant_id=row["tenant_id"],
+                         actor=recipients[0], properties={**on_sent.get("properties", {}), "retried": True})
         return SendResult(ok=True, backend=name, to=recipients, subject=row["subject"],
                           message_id=str(message["Message-ID"]), receipt=receipt, queued_id=row["queue_id"],
                           attempts=attempts)

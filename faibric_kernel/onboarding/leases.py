@@ -1,0 +1,259 @@
+"""Build leases: which process owns a running build, so a crash is noticed on the next start.
+
+When a build starts, its process writes a lease (table ``build_leases``): pid,
+host, boot id and the process's start time (from ``/proc``, so a reused pid is
+not mistaken for the owner). The owner refreshes ``heartbeat_at`` while the
+build runs and deletes the lease when it ends.
+
+:func:`recover_interrupted` runs at every start of the worker, the API and the
+CLI: a session still ``building`` whose owner is gone becomes ``error`` with
+reason ``interrupted`` (an ``error`` event says so). On this host "gone" means
+the pid is dead, a zombie, or now a different process; for a lease from
+another host it means no heartbeat for ``FAIBRIC_BUILD_STALE_MINUTES``
+(default 30), which is also the rule for a ``building`` session with no lease
+at all (a build started by code that does not take leases).
+
+A stop request for a build owned by another process is a file,
+``$FAIBRIC_HOME/run/stop-<session_id>``, that the owner polls.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .. import config
+from ..errors import BuildError
+from ..sessions import transition
+from ..store import migrations, read_connection, write_connection
+
+__all__ = [
+    "Lease",
+    "acquire",
+    "get_lease",
+    "heartbeat",
+    "owner_alive",
+    "process_identity",
+    "recover_interrupted",
+    "release",
+    "request_stop",
+    "stop_requested",
+]
+
+migrations.register(
+    502,
+    "build leases",
+    """
+    CREATE TABLE IF NOT EXISTS build_leases (
+        session_id VARCHAR PRIMARY KEY,
+        tenant_id VARCHAR NOT NULL DEFAULT 'default',
+        kind VARCHAR NOT NULL,
+        pid INTEGER NOT NULL,
+        host VARCHAR NOT NULL,
+        boot_id VARCHAR,
+        proc_start BIGINT,
+        started_at TIMESTAMP NOT NULL,
+        heartbeat_at TIMESTAMP NOT NULL
+    );
+    """,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _proc_start(pid: int) -> int | None:
+    """The process's start time in clock ticks after boot (Linux), or None where /proc is missing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the command name (field 2) may contain spaces and parentheses: split after the last ')'
+    fields = stat[stat.rfind(")") + 2:].split()
+    return int(fields[19])
+
+
+def _proc_state(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2:].split()[0]
+
+
+@functools.cache
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+
+
+def process_identity() -> dict:
+    """This process, as a lease records it."""
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "boot_id": _boot_id(), "proc_start": _proc_start(pid)}
+
+
+@dataclass(frozen=True)
+class Lease:
+    session_id: str
+    tenant_id: str
+    kind: str
+    pid: int
+    host: str
+    boot_id: str | None
+    proc_start: int | None
+    started_at: datetime
+    heartbeat_at: datetime
+
+    @property
+    def mine(self) -> bool:
+        me = process_identity()
+        return self.pid == me["pid"] and self.host == me["host"] and self.proc_start == me["proc_start"]
+
+
+_LEASE_COLUMNS = "session_id, tenant_id, kind, pid, host, boot_id, proc_start, started_at, heartbeat_at"
+
+
+def _stale_after() -> timedelta:
+    return timedelta(minutes=config.get_int("FAIBRIC_BUILD_STALE_MINUTES", 30))
+
+
+def owner_alive(lease: Lease, *, now: datetime | None = None) -> bool:
+    """Whether the process that took ``lease`` is still running."""
+    if lease.host != socket.gethostname():
+        return (now or _now()) - lease.heartbeat_at < _stale_after()
+    if lease.boot_id and _boot_id() and lease.boot_id != _boot_id():
+        return False  # the machine rebooted since
+    try:
+        os.kill(lease.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, owned by another user
+    if _proc_state(lease.pid) == "Z":
+        return False  # killed and not yet reaped by its parent
+    started = _proc_start(lease.pid)
+    return lease.proc_start is None or started is None or started == lease.proc_start
+
+
+def get_lease(session_id: str) -> Lease | None:
+    with read_connection(include_spool=False) as con:
+        rows = con.execute(f"SELECT {_LEASE_COLUMNS} FROM build_leases WHERE session_id = ?", [session_id]).fetchall()
+    return Lease(*rows[0]) if rows else None
+
+
+def acquire(session_id: str, *, tenant_id: str, kind: str) -> Lease:
+    """Take the lease for a session's build, or raise BuildError when a live process holds it."""
+    me = process_identity()
+    now = _now()
+    with write_connection() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = con.execute(
+                f"SELECT {_LEASE_COLUMNS} FROM build_leases WHERE session_id = ?", [session_id]
+            ).fetchall()
+            if rows:
+                held = Lease(*rows[0])
+                if owner_alive(held, now=now):
+                    where = "this process" if held.mine else f"process {held.pid} on {held.host}"
+                    raise BuildError(
+                        f"session {session_id} is already building (a {held.kind} started "
+                        f"{held.started_at:%H:%M:%S} UTC in {where}); wait for it or stop it",
+                        reason="already_building", session_id=session_id,
+                    )
+                con.execute("DELETE FROM build_leases WHERE session_id = ?", [session_id])
+            con.execute(
+                f"INSERT INTO build_leases ({_LEASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [session_id, tenant_id, kind, me["pid"], me["host"], me["boot_id"], me["proc_start"], now, now],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return Lease(session_id, tenant_id, kind, me["pid"], me["host"], me["boot_id"], me["proc_start"], now, now)
+
+
+def release(session_id: str) -> None:
+    """Drop this process's lease on a session (a lease held by another process is left alone)."""
+    me = process_identity()
+    with write_connection() as con:
+        con.execute("DELETE FROM build_leases WHERE session_id = ? AND pid = ? AND host = ?",
+                    [session_id, me["pid"], me["host"]])
+    clear_stop_request(session_id)
+
+
+def heartbeat(session_ids) -> None:
+    ids = list(session_ids)
+    if not ids:
+        return
+    me = process_identity()
+    with write_connection() as con:
+        con.execute(
+            f"UPDATE build_leases SET heartbeat_at = ? WHERE pid = ? AND host = ? "
+            f"AND session_id IN ({', '.join('?' for _ in ids)})",
+            [_now(), me["pid"], me["host"], *ids],
+        )
+
+
+def _stop_file(session_id: str) -> Path:
+    return config.workspace_path("run") / f"stop-{session_id}"
+
+
+def request_stop(session_id: str) -> None:
+    """Ask the process that owns a build to stop it (it polls for this file)."""
+    _stop_file(session_id).write_text(_now().isoformat())
+
+
+def stop_requested(session_id: str) -> bool:
+    return _stop_file(session_id).exists()
+
+
+def clear_stop_request(session_id: str) -> None:
+    _stop_file(session_id).unlink(missing_ok=True)
+
+
+def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
+    """Mark ``building`` sessions whose build process is gone as ``error`` (reason ``interrupted``).
+
+    Returns the ids of the sessions recovered.
+    """
+    where, params = "s.status = 'building'", []
+    if tenant_id is not None:
+        where += " AND s.tenant_id = ?"
+        params.append(tenant_id)
+    with read_connection(include_spool=False) as con:
+        rows = con.execute(
+            f"SELECT s.session_id, s.updated_at, {', '.join('l.' + c for c in _LEASE_COLUMNS.split(', '))} "
+            f"FROM sessions s LEFT JOIN build_leases l USING (session_id) WHERE {where}",
+            params,
+        ).fetchall()
+    now = _now()
+    recovered = []
+    for session_id, updated_at, *lease_row in rows:
+        if lease_row[0] is not None:
+            lease = Lease(*lease_row)
+            if lease.mine or owner_alive(lease, now=now):
+                continue
+            owner = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
+        else:
+            if now - updated_at < _stale_after():
+                continue
+            owner = {"lease": None, "building_since": updated_at.isoformat()}
+        try:
+            transition(session_id, "error", reason="interrupted", expected="building",
+                       properties={"detail": "the process running this build stopped before it finished",
+                                   "owner": owner})
+        except BuildError:
+            continue  # it moved on meanwhile: nothing to recover
+        with write_connection() as con:
+            con.execute("DELETE FROM build_leases WHERE session_id = ?", [session_id])
+        clear_stop_request(session_id)
+        recovered.append(session_id)
+    return recovered
