@@ -9,6 +9,7 @@ session, which is also how a site is rolled back.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import uuid
@@ -75,8 +76,9 @@ def deploy_site(
     """
     deployer = deployer or get_deployer(target)
     target = deployer.name
-    if not site.previous_remote_ids:
-        site.previous_remote_ids = store.previous_remote_ids(site.site_id)
+    # ids the caller passes win over what the store remembers; the caller's object is left as it was
+    site = dataclasses.replace(site, previous_remote_ids={**store.previous_remote_ids(site.site_id),
+                                                          **site.previous_remote_ids})
     deploy_id = uuid.uuid4().hex
     started = utcnow()
     base_props = {"site_id": site.site_id, "deploy_id": deploy_id, "target": target, "version": site.version,
