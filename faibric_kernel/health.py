@@ -76,6 +76,7 @@ def register_check(name: str, check: Callable[[], dict]) -> None:
 
 def check_health() -> dict:
     """Run every check; a check that raises is reported as failed with its message."""
+    from . import monitor  # noqa: F401 - registers the dashboards and API server checks
     results = {}
     for name, check in CHECKS.items():
         try:

@@ -1,0 +1,524 @@
+"""Services Faibric started, their health checks, and ``faibric monitor``: alerts and restarts.
+
+A launcher that starts a long-running service (``faibric dashboards``,
+``faibric serve``) records it with :func:`register_service` in
+``$FAIBRIC_HOME/run/<name>.json`` (pid, port, the argv that starts it again,
+started_at) and removes the record with :func:`unregister_service` when it
+stops on purpose. ``faibric health`` then checks each known service (is the
+pid alive, does the port answer HTTP), and :func:`monitor_once`, the body of
+``faibric monitor``:
+
+1. restarts each recorded service that is down (or hung for several passes)
+   from its recorded argv, with exponential backoff between restarts
+   (immediately, then 5 s, 10 s, 20 s ... up to 5 minutes; the count resets
+   once a service has stayed up for 5 minutes);
+2. runs every health check;
+3. alerts on each restart and each failing check: a row in ``alerts``, an
+   email to ``FAIBRIC_ALERT_EMAIL_TO`` and a POST to
+   ``FAIBRIC_ALERT_WEBHOOK_URL`` when set. A check that stays failing is
+   alerted again once an hour; when it recovers its open alerts are resolved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from . import config
+from .errors import FaibricError, InvalidInputError
+from .health import check_health, register_check
+
+__all__ = [
+    "KNOWN_SERVICES",
+    "check_service",
+    "monitor_loop",
+    "monitor_once",
+    "read_service",
+    "read_services",
+    "register_service",
+    "restart_service",
+    "service_status",
+    "unregister_service",
+]
+
+# name -> the command that starts it (for messages)
+KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve"}
+STARTUP_GRACE_S = 30.0
+HUNG_AFTER_PASSES = 3
+BACKOFF_BASE_S = 5.0
+BACKOFF_MAX_S = 300.0
+STABLE_AFTER_S = 300.0
+REALERT_AFTER_S = 3600.0
+RESTART_WAIT_S = 30.0
+
+_children: dict[int, subprocess.Popen] = {}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _run_dir() -> Path:
+    return config.workspace_path("run")
+
+
+def _check_name(name: str) -> str:
+    if not name or not all(c.isalnum() or c in "-_" for c in name):
+        raise InvalidInputError(f"a service name is letters, digits, - and _, not {name!r}")
+    return name
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def register_service(
+    name: str,
+    pid: int,
+    port: int,
+    argv: list[str] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    health_path: str = "/",
+    cwd: str | None = None,
+    managed: bool = True,
+) -> dict:
+    """Record a running service so ``faibric health`` checks it and ``faibric monitor`` restarts it.
+
+    ``argv`` is the exact command that starts the service again (default:
+    the current process's own command line, ``sys.orig_argv``); ``managed``
+    False means "check it, alert, but never restart it". No environment is
+    stored (it may hold secrets): a restart runs with the monitor's
+    environment and this workspace's ``FAIBRIC_HOME``.
+    """
+    _check_name(name)
+    if argv is None:
+        argv = [sys.executable, *sys.orig_argv[1:]]
+    record = {
+        "name": name,
+        "pid": int(pid),
+        "port": int(port),
+        "host": host,
+        "health_path": health_path,
+        "argv": [str(a) for a in argv],
+        "cwd": str(cwd or os.getcwd()),
+        "managed": bool(managed),
+        "started_at": _now().isoformat(),
+    }
+    _write_json(_run_dir() / f"{name}.json", record)
+    return record
+
+
+def unregister_service(name: str, pid: int | None = None) -> bool:
+    """Remove a service's record (only if it is still ``pid``'s, when given); True if removed."""
+    path = _run_dir() / f"{_check_name(name)}.json"
+    record = read_service(name)
+    if record is None or (pid is not None and record.get("pid") != pid):
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def read_service(name: str) -> dict | None:
+    """One service's record, or None."""
+    path = _run_dir() / f"{_check_name(name)}.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return record if isinstance(record, dict) and "pid" in record else None
+
+
+def read_services() -> list[dict]:
+    """Every recorded service, by name."""
+    out = []
+    for path in sorted(_run_dir().glob("*.json")):
+        if path.name.startswith(".") or path.stem.startswith("monitor"):
+            continue
+        record = read_service(path.stem)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not count)."""
+    child = _children.get(pid)
+    if child is not None and child.poll() is not None:
+        _children.pop(pid, None)
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def _answers(record: dict, timeout: float = 5.0) -> tuple[bool, str]:
+    """Whether the service's port answers HTTP (any status counts: a token-protected 403 is alive)."""
+    import httpx
+
+    url = f"http://{record.get('host', '127.0.0.1')}:{record['port']}{record.get('health_path', '/')}"
+    try:
+        response = httpx.get(url, timeout=timeout)
+    except httpx.HTTPError as exc:
+        return False, f"{url} did not answer ({type(exc).__name__})"
+    return True, f"{url} answered {response.status_code}"
+
+
+def service_status(record: dict) -> dict:
+    """``alive``, ``answering``, ``detail`` and ``starting`` (inside the grace period) for a record."""
+    alive = _pid_alive(int(record["pid"]))
+    answering, how = _answers(record) if alive else (False, "")
+    started = datetime.fromisoformat(record["started_at"]) if record.get("started_at") else None
+    starting = bool(started and (_now() - started).total_seconds() < STARTUP_GRACE_S)
+    if not alive:
+        detail = f"pid {record['pid']} is not running (port {record['port']})"
+    elif not answering:
+        detail = f"pid {record['pid']} runs but {how}"
+    else:
+        detail = f"pid {record['pid']}: {how}"
+    return {"alive": alive, "answering": answering, "starting": starting, "detail": detail}
+
+
+def check_service(name: str) -> dict:
+    """The health check of one service: fine when not started by Faibric, failing when it died or hangs."""
+    record = read_service(name)
+    if record is None:
+        start = KNOWN_SERVICES.get(name, name)
+        return {"ok": True, "running": False, "detail": f"not started by Faibric (start it with `{start}`)"}
+    status = service_status(record)
+    ok = status["alive"] and (status["answering"] or status["starting"])
+    detail = status["detail"] + (" (starting)" if ok and not status["answering"] else "")
+    return {"ok": ok, "running": status["alive"], "pid": record["pid"], "port": record["port"], "detail": detail}
+
+
+for _name in KNOWN_SERVICES:
+    register_check(_name, lambda _n=_name: check_service(_n))
+
+
+# -- restarts -----------------------------------------------------------------------------------------
+
+
+def _stop(pid: int, wait: float = 5.0) -> None:
+    """End a hung service: TERM, then KILL."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not _pid_alive(pid):
+                return
+            time.sleep(0.1)
+
+
+def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:
+    """Start a service again from its recorded argv and wait until its port answers.
+
+    Returns ``{"ok", "pid", "detail"}``; the service's record then carries the
+    new pid (unless the new process recorded itself meanwhile).
+    """
+    name = record["name"]
+    if _pid_alive(int(record["pid"])):
+        _stop(int(record["pid"]))
+    log_path = config.workspace_path("logs") / f"{name}.log"
+    env = {**os.environ, "FAIBRIC_HOME": str(config.workspace())}
+    cwd = record.get("cwd") if record.get("cwd") and Path(record["cwd"]).is_dir() else str(config.workspace())
+    with open(log_path, "ab") as log:
+        log.write(f"\n--- {_now().isoformat()} restarted by faibric monitor: {' '.join(record['argv'])}\n".encode())
+        log.flush()
+        try:
+            proc = subprocess.Popen(record["argv"], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as exc:
+            return {"ok": False, "pid": None, "detail": f"could not start {record['argv'][0]}: {exc.strerror or exc}"}
+    _children[proc.pid] = proc
+    register_service(name, proc.pid, record["port"], record["argv"], host=record.get("host", "127.0.0.1"),
+                     health_path=record.get("health_path", "/"), cwd=cwd, managed=record.get("managed", True))
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return {"ok": False, "pid": proc.pid,
+                    "detail": f"exited with status {proc.returncode} right after the restart; see {log_path}"}
+        current = read_service(name) or {}
+        probe = {**record, **current}
+        answering, how = _answers(probe, timeout=2.0)
+        if answering:
+            return {"ok": True, "pid": int(probe["pid"]), "detail": f"restarted as pid {probe['pid']}: {how}"}
+        time.sleep(0.2)
+    return {"ok": False, "pid": proc.pid, "detail": f"pid {proc.pid} started but port {record['port']} did not answer "
+                                                    f"within {wait:.0f} s; see {log_path}"}
+
+
+def _backoff(restarts: int) -> float:
+    return min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, restarts - 1))
+
+
+# -- alerts -------------------------------------------------------------------------------------------
+
+
+def _state_path() -> Path:
+    return _run_dir() / "monitor-state.json"
+
+
+def _load_state() -> dict:
+    try:
+        state = json.loads(_state_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        state = {}
+    state.setdefault("services", {})
+    state.setdefault("checks", {})
+    return state
+
+
+def _deliver(alert: dict, http_client) -> dict:
+    """Send an alert by email and webhook where configured; never raises."""
+    delivered = {}
+    to = config.get("FAIBRIC_ALERT_EMAIL_TO")
+    if to:
+        try:
+            from .email import send_email
+
+            result = send_email([a.strip() for a in to.split(",") if a.strip()],
+                                f"[faibric {alert['severity']}] {alert['subject']}", alert["message"], kind="alert")
+            delivered["email"] = {"ok": result.ok, "to": result.to, "error": result.error}
+        except Exception as exc:  # noqa: BLE001 - a broken channel must not hide the alert
+            delivered["email"] = {"ok": False, "error": getattr(exc, "message", None) or str(exc)}
+    webhook = config.get_secret("FAIBRIC_ALERT_WEBHOOK_URL")
+    if webhook:
+        import httpx
+
+        payload = {"text": f"[faibric {alert['severity']}] {alert['subject']}: {alert['message']}",
+                   "alert": {k: alert[k] for k in ("alert_id", "rule", "severity", "subject", "message", "fired_at")}}
+        client = http_client or httpx.Client(timeout=10)
+        try:
+            response = client.post(webhook.reveal(), json=payload)
+            delivered["webhook"] = {"ok": response.is_success, "status": response.status_code}
+        except httpx.HTTPError as exc:
+            delivered["webhook"] = {"ok": False, "error": type(exc).__name__}
+        finally:
+            if http_client is None:
+                client.close()
+    return delivered
+
+
+def raise_alert(rule: str, subject: str, message: str, *, severity: str = "error", details: dict | None = None,
+                http_client=None) -> dict:
+    """Record an alert in ``alerts`` and deliver it; returns the alert with what was delivered."""
+    fired = _now()
+    alert = {
+        "alert_id": f"monitor-{uuid.uuid4().hex[:16]}",
+        "rule": rule,
+        "period_key": fired.strftime("%Y-%m-%dT%H"),
+        "subject": subject,
+        "fired_at": fired.isoformat(),
+        "severity": severity,
+        "message": message,
+        "details": details or {},
+    }
+    alert["delivered"] = _deliver(alert, http_client)
+    try:
+        from .store import write_connection
+
+        with write_connection() as con:
+            con.execute(
+                "INSERT INTO alerts (alert_id, rule, period_key, tenant_id, subject, fired_at, severity, message, "
+                "details, delivered, status) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'open')",
+                [alert["alert_id"], rule, alert["period_key"], subject, fired, severity, message,
+                 json.dumps(alert["details"], default=str), json.dumps(alert["delivered"], default=str)],
+            )
+        alert["recorded"] = True
+    except Exception as exc:  # noqa: BLE001 - the store may be what is down
+        alert["recorded"] = False
+        alert["record_error"] = getattr(exc, "message", None) or str(exc)
+    return alert
+
+
+def _resolve(rule: str) -> None:
+    with contextlib.suppress(Exception):
+        from .store import write_connection
+
+        with write_connection() as con:
+            con.execute("UPDATE alerts SET status = 'resolved' WHERE rule = ? AND status = 'open'", [rule])
+
+
+# -- one pass, and the loop ---------------------------------------------------------------------------
+
+
+def monitor_once(*, restart: bool = True, http_client=None, restart_wait: float = RESTART_WAIT_S,
+                 progress=None) -> dict:
+    """One pass: restart what is down (with backoff), run the health checks, alert. See the module doc."""
+    say = progress or (lambda _msg: None)
+    state = _load_state()
+    now = _now()
+    restarts, alerts = [], []
+    for record in read_services():
+        name = record["name"]
+        svc = state["services"].setdefault(name, {"restarts": 0, "failed_passes": 0})
+        status = service_status(record)
+        healthy = status["alive"] and (status["answering"] or status["starting"])
+        if healthy:
+            svc["failed_passes"] = 0
+            last = svc.get("last_restart_at")
+            if svc["restarts"] and last and (now - datetime.fromisoformat(last)).total_seconds() > STABLE_AFTER_S:
+                svc["restarts"] = 0
+                svc.pop("next_restart_at", None)
+            continue
+        svc["failed_passes"] += 1
+        hung = status["alive"] and svc["failed_passes"] < HUNG_AFTER_PASSES
+        if not restart or not record.get("managed", True) or not record.get("argv") or hung:
+            continue
+        due = svc.get("next_restart_at")
+        if due and now < datetime.fromisoformat(due):
+            restarts.append({"service": name, "ok": False, "skipped": True,
+                             "detail": f"backing off: next restart at {due} ({status['detail']})"})
+            continue
+        say(f"{name}: {status['detail']}; restarting")
+        result = restart_service(record, wait=restart_wait)
+        svc["restarts"] += 1
+        svc["failed_passes"] = 0
+        svc["last_restart_at"] = _now().isoformat()
+        svc["next_restart_at"] = (_now() + timedelta(seconds=_backoff(svc["restarts"]))).isoformat()
+        restarts.append({"service": name, "old_pid": record["pid"], "new_pid": result["pid"], "ok": result["ok"],
+                         "detail": result["detail"], "restarts": svc["restarts"]})
+        say(f"{name}: {result['detail']}")
+        alerts.append(raise_alert(
+            f"monitor.restart.{name}",
+            f"{name} was down and {'was restarted' if result['ok'] else 'could not be restarted'}",
+            f"{status['detail']}; {result['detail']}",
+            severity="warning" if result["ok"] else "critical",
+            details={"service": name, "old_pid": record["pid"], "new_pid": result["pid"], "port": record["port"],
+                     "restarts": svc["restarts"]},
+            http_client=http_client,
+        ))
+    health = check_health()
+    restarted_ok = {r["service"] for r in restarts if r.get("ok")}
+    for name, check in health["checks"].items():
+        rule = f"monitor.check.{name}"
+        memory = state["checks"].setdefault(name, {})
+        if check["ok"]:
+            if memory.get("failing"):
+                _resolve(rule)
+            state["checks"][name] = {"failing": False}
+            continue
+        last = memory.get("alerted_at")
+        fresh = not memory.get("failing")
+        stale = last and (now - datetime.fromisoformat(last)).total_seconds() >= REALERT_AFTER_S
+        memory["failing"] = True
+        if name in restarted_ok or not (fresh or stale):
+            continue
+        alerts.append(raise_alert(rule, f"health check {name} failed", check["detail"], severity="error",
+                                  details={"check": name, **{k: v for k, v in check.items() if k != "detail"}},
+                                  http_client=http_client))
+        memory["alerted_at"] = now.isoformat()
+    _write_json(_state_path(), state)
+    return {"ok": health["ok"], "checked_at": now.isoformat(), "checks": health["checks"], "restarts": restarts,
+            "alerts": alerts}
+
+
+@contextlib.contextmanager
+def _single_monitor():
+    path = _run_dir() / "monitor.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            raise FaibricError(f"another faibric monitor is running (pid {fh.read().strip() or '?'}); "
+                               "stop it first or use that one") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def monitor_loop(interval: float = 30.0, *, passes: int | None = None, on_pass=None, progress=None,
+                 http_client=None, restart: bool = True) -> None:
+    """Run :func:`monitor_once` every ``interval`` seconds (``passes`` times, or until interrupted)."""
+    if interval <= 0:
+        raise InvalidInputError("--interval must be more than 0 seconds")
+    done = 0
+    with _single_monitor():
+        while passes is None or done < passes:
+            started = time.monotonic()
+            result = monitor_once(restart=restart, progress=progress, http_client=http_client)
+            done += 1
+            if on_pass:
+                on_pass(result)
+            if passes is not None and done >= passes:
+                break
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON document on stdout")
+
+
+def emit(data, as_json: bool, human=None) -> None:
+    """``faibric_kernel.cli.emit``, imported when used (the CLI imports this module)."""
+    from .cli import emit as cli_emit
+
+    cli_emit(data, as_json, human)
+
+
+# -- the command --------------------------------------------------------------------------------------
+
+
+@click.command("monitor")
+@click.option("--interval", default=30.0, show_default=True, help="seconds between passes")
+@click.option("--once", is_flag=True, help="one pass, then exit (1 when something is still unhealthy)")
+@click.option("--no-restart", is_flag=True, help="alert only; never restart services")
+@json_option
+def monitor(interval: float, once: bool, no_restart: bool, as_json: bool) -> None:
+    """Watch health: alert by email/webhook on failure, restart the services Faibric started."""
+    from .cli import progress
+
+    def stamp(message: str) -> None:
+        progress(f"{_now().strftime('%Y-%m-%dT%H:%M:%SZ')} {message}")
+
+    def human(result: dict) -> None:
+        bad = [f"{n}: {c['detail']}" for n, c in result["checks"].items() if not c["ok"]]
+        line = f"{result['checked_at']} {'ok' if result['ok'] else 'UNHEALTHY'}"
+        click.echo(line + (" - " + "; ".join(bad) if bad else ""))
+        for r in result["restarts"]:
+            click.echo(f"  restart {r['service']}: {r['detail']}")
+        for a in result["alerts"]:
+            click.echo(f"  alert [{a['severity']}] {a['subject']}")
+
+    if once:
+        with _single_monitor():
+            result = monitor_once(restart=not no_restart, progress=stamp)
+        emit(result, as_json, human)
+        if not result["ok"]:
+            sys.exit(1)
+        return
+    stamp(f"monitoring every {interval:g} s (Ctrl-C to stop)")
+
+    def on_pass(result: dict) -> None:
+        emit(result, as_json, human)
+
+    monitor_loop(interval, on_pass=on_pass, progress=stamp, restart=not no_restart)
