@@ -199,6 +199,23 @@ def test_sites_list_json_shows_the_live_url():
     assert list_sites()[0]["deploys"] == 1
 
 
+def test_sites_server_lists_the_sites_and_answers_its_health_check():
+    from faibric_kernel.deploy import serve_sites
+
+    deploy_site(site("s-one"))
+    server = serve_sites(0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, body, _ = fetch(server.url + "/")
+        assert status == 200 and 'href="/s-one/"' in body
+        health = json.loads(fetch(server.url + "/__faibric__/health")[1])
+        assert health["service"] == "faibric-sites" and health["root"] == str(server.root)
+        assert fetch(server.url + "/s-one")[0] == 200  # redirected to /s-one/
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_detached_server_outlives_the_deploy_and_stops_on_request(monkeypatch):
     monkeypatch.setenv("FAIBRIC_SITES_SERVER", "process")
     result = deploy_site(site())

@@ -172,6 +172,15 @@ def test_style_end_tags_inside_css_are_escaped():
     assert html.lower().count("</style") == 1
 
 
+def test_iframe_wraps_the_document_in_an_escaped_sandboxed_srcdoc():
+    from faibric_kernel.preview import iframe_html
+
+    frame = iframe_html('<html><body><script>var a = "&<>";</script></body></html>')
+    assert frame.startswith("<iframe ") and frame.count("<") == 2
+    assert 'sandbox="allow-scripts allow-forms"' in frame
+    assert "&lt;script&gt;var a = &quot;&amp;&lt;&gt;&quot;;" in frame
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_preview_renders_in_chromium_without_errors_or_serious_violations():

@@ -42,9 +42,18 @@ def sites_list(tenant: str | None, as_json: bool) -> None:
 @click.option("--verbose", is_flag=True, help="log every request to stderr")
 def sites_serve(port: int | None, verbose: bool) -> None:
     """Serve every site of the workspace at http://127.0.0.1:PORT/<site_id>/ until interrupted."""
-    from .local import serve_sites
+    from ..errors import ConfigError
+    from .local import _configured_port, _probe, serve_sites, sites_dir
 
-    server = serve_sites(port, quiet=not verbose)
+    try:
+        server = serve_sites(port, quiet=not verbose)
+    except ConfigError:
+        chosen = _configured_port() if port is None else port
+        found = _probe(chosen)
+        if found and found.get("root") == str(sites_dir().resolve()):
+            raise ConfigError(f"this workspace's sites are already served at http://127.0.0.1:{chosen}/ "
+                              f"(process {found.get('pid')}); `faibric sites stop` stops it") from None
+        raise
     progress(f"serving {server.root} at {server.url}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()

@@ -302,7 +302,8 @@ def ensure_sites_server(port: int | None = None, *, mode: str | None = None) -> 
                 return f"http://127.0.0.1:{recorded['port']}"
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        candidates = [0] if port == 0 else ([port] if explicit else list(range(port, port + PORT_SCAN)))
+        # without an explicit port, a few ports after the default are tried, then any free one
+        candidates = [0] if port == 0 else ([port] if explicit else [*range(port, port + PORT_SCAN), 0])
         taken = []
         for candidate in candidates:
             if candidate:

@@ -9,7 +9,7 @@
 """
 
 from .browser import SiteCheck, check_site
-from .bundle import BundleIssue, BundleResult, bundle_files, dist_html, inline_html, preview_html
+from .bundle import BundleIssue, BundleResult, bundle_files, dist_html, iframe_html, inline_html, preview_html
 from .node import NodeEnv, ensure_node_modules, node_dir, node_env
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "check_site",
     "dist_html",
     "ensure_node_modules",
+    "iframe_html",
     "inline_html",
     "node_dir",
     "node_env",

@@ -10,6 +10,7 @@ can feed them to its bounded fix step; only a broken environment raises.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ __all__ = [
     "BundleResult",
     "bundle_files",
     "dist_html",
+    "iframe_html",
     "inline_html",
     "preview_html",
 ]
@@ -287,3 +289,14 @@ def preview_html(files: dict[str, str]) -> str:
             issues=[e.to_dict() for e in result.errors],
         )
     return inline_html(result.index_html, result.js, result.css)
+
+
+def iframe_html(document: str, *, height: int = 640, title: str = "Site preview") -> str:
+    """An ``<iframe srcdoc>`` showing ``document`` (from :func:`preview_html`), for JupyterLab or Voila.
+
+    The frame is sandboxed: scripts and forms run, but without the notebook's origin,
+    so a generated site can reach neither the kernel nor the page around it.
+    """
+    escaped = html_lib.escape(document, quote=True)
+    return (f'<iframe title="{html_lib.escape(title)}" srcdoc="{escaped}" sandbox="allow-scripts allow-forms" '
+            f'style="width:100%;height:{int(height)}px;border:1px solid #ddd;border-radius:6px"></iframe>')

@@ -223,3 +223,10 @@ def ensure_node_modules(*, quiet: bool = True) -> Path:
             print(f"installed npm packages into {target} in {time.monotonic() - started:.1f}s", file=sys.stderr)
         (target / STAMP_NAME).write_text(wanted)
     return target / "node_modules"
+
+
+if __name__ == "__main__":
+    # `python -m faibric_kernel.preview.node`: install the npm packages ahead of time (CI, images)
+    found = node_env()
+    print(f"node {found.version} from {found.source}: {found.node}", file=sys.stderr)
+    print(ensure_node_modules(quiet=False))
