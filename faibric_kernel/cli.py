@@ -271,6 +271,8 @@ def health(as_json: bool) -> None:
 # Sub-packages add their command groups below, one line each.
 from .deploy.cli import sites as _sites; main.add_command(_sites)  # noqa: E402, E702, I001
 from .studio_cli import studio as _studio; main.add_command(_studio)  # noqa: E402, E702, I001
+from .dashboards.cli import dashboards as _dashboards; main.add_command(_dashboards)  # noqa: E402, E702, I001
 from .reports.cli import report as _report; main.add_command(_report)  # noqa: E402, E702, I001
 from .schedule import schedule as _schedule; main.add_command(_schedule)  # noqa: E402, E702, I001
 from .monitor import monitor as _monitor; main.add_command(_monitor)  # noqa: E402, E702, I001
+from .onboarding.cli import register as _onboarding; _onboarding(main)  # noqa: E402, E702, I001

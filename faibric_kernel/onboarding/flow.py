@@ -95,20 +95,20 @@ class _SessionCache:
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def _fresh(self, session_id: str) -> Session | None:
+    def fresh(self, session_id: str) -> Session | None:
         entry = self._rows.get(session_id)
         if entry is not None and time.monotonic() - entry[1] < self.ttl:
             return entry[0]
         return None
 
     def get(self, session_id: str) -> Session:
-        session = self._fresh(session_id)
+        session = self.fresh(session_id)
         if session is not None:
             return session
         with self._lock:
             lock = self._locks.setdefault(session_id, threading.Lock())
         with lock:
-            session = self._fresh(session_id)
+            session = self.fresh(session_id)
             if session is None:
                 session = get_session(session_id)
                 self.put(session)

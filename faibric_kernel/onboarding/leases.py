@@ -28,8 +28,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import BuildError
-from ..sessions import transition
-from ..store import migrations, read_connection, write_connection
+from ..store import migrations, read_connection, record_events, write_connection
 
 __all__ = [
     "Lease",
@@ -222,9 +221,12 @@ def clear_stop_request(session_id: str) -> None:
 def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
     """Mark ``building`` sessions whose build process is gone as ``error`` (reason ``interrupted``).
 
-    Returns the ids of the sessions recovered.
+    Returns the ids of the sessions recovered. All of them move in one
+    transaction and their ``error`` events are written in one spool append,
+    so a backlog is cheap. Seeded demo history (``properties.demo``) is left
+    as it is: those sessions describe the past, not a running process.
     """
-    where, params = "s.status = 'building'", []
+    where, params = "s.status = 'building' AND coalesce(json_extract(s.properties, '$.demo'), 'false') <> 'true'", []
     if tenant_id is not None:
         where += " AND s.tenant_id = ?"
         params.append(tenant_id)
@@ -234,26 +236,41 @@ def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
             f"FROM sessions s LEFT JOIN build_leases l USING (session_id) WHERE {where}",
             params,
         ).fetchall()
+    if not rows:
+        return []
     now = _now()
-    recovered = []
+    owners: dict[str, dict] = {}
     for session_id, updated_at, *lease_row in rows:
         if lease_row[0] is not None:
             lease = Lease(*lease_row)
             if lease.mine or owner_alive(lease, now=now):
                 continue
-            owner = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
-        else:
-            if now - updated_at < _stale_after():
-                continue
-            owner = {"lease": None, "building_since": updated_at.isoformat()}
+            owners[session_id] = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
+        elif now - updated_at >= _stale_after():
+            owners[session_id] = {"lease": None, "building_since": updated_at.isoformat()}
+    if not owners:
+        return []
+    ids = sorted(owners)
+    marks = ", ".join("?" for _ in ids)
+    with write_connection() as con:
+        con.execute("BEGIN TRANSACTION")
         try:
-            transition(session_id, "error", reason="interrupted", expected="building",
-                       properties={"detail": "the process running this build stopped before it finished",
-                                   "owner": owner})
-        except BuildError:
-            continue  # it moved on meanwhile: nothing to recover
-        with write_connection() as con:
-            con.execute("DELETE FROM build_leases WHERE session_id = ?", [session_id])
-        clear_stop_request(session_id)
-        recovered.append(session_id)
-    return recovered
+            moved = con.execute(
+                f"UPDATE sessions SET status = 'error', status_reason = 'interrupted', updated_at = ? "
+                f"WHERE status = 'building' AND session_id IN ({marks}) RETURNING session_id, tenant_id, email",
+                [now, *ids],
+            ).fetchall()
+            con.execute(f"DELETE FROM build_leases WHERE session_id IN ({marks})", ids)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    record_events(
+        {"event_type": "error", "session_id": sid, "tenant_id": tenant, "actor": email or "operator", "ts": now,
+         "properties": {"from": "building", "reason": "interrupted", "owner": owners[sid],
+                        "detail": "the process running this build stopped before it finished"}}
+        for sid, tenant, email in moved
+    )
+    for sid, _, _ in moved:
+        clear_stop_request(sid)
+    return sorted(sid for sid, _, _ in moved)

@@ -1,0 +1,78 @@
+"""Commands for the onboarding side: ``faibric serve`` (the HTTP API) and ``faibric stop SESSION``.
+
+:func:`register` adds them to the ``faibric`` group and makes every CLI run
+start by recovering builds whose process died (see :mod:`.leases`).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from ..cli import emit, json_option, progress
+from ..errors import FaibricError
+
+__all__ = ["register", "serve", "stop"]
+
+
+@click.command()
+@click.argument("session_id")
+@click.option("--tenant", default=None, help="only within this tenant")
+@click.option("--timeout", default=10.0, show_default=True, help="seconds to wait for the build to end")
+@json_option
+def stop(session_id: str, tenant: str | None, timeout: float, as_json: bool) -> None:
+    """Stop a session: cancel its running build or change (in any process) and leave it stopped."""
+    from .flow import stop as stop_session
+
+    answer = stop_session(session_id, tenant_id=tenant, timeout=timeout)
+
+    def human(d):
+        click.echo(f"{d['session_id']}: {d['status']}" + (f" ({d['message']})" if d.get("message") else ""))
+
+    emit(answer, as_json, human)
+    if answer.get("stop_pending"):
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--port", default=8321, show_default=True, type=int, help="port to listen on")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="log every request")
+def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
+    """Run the onboarding HTTP API (OpenAPI document at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    from ..api import create_app
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    progress(f"Faibric onboarding API on {base} (docs: {base}/docs); Ctrl-C stops it")
+    uvicorn.run(create_app(public_url=base), host=host, port=port, log_level=log_level, access_log=access_log,
+                server_header=False)
+
+
+def _recover_first(callback):
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        try:
+            from .leases import recover_interrupted
+
+            recovered = recover_interrupted()
+            if recovered:
+                progress(f"marked {len(recovered)} interrupted build(s) as error: {', '.join(recovered)}")
+        except FaibricError as exc:
+            progress(f"warning: could not check for interrupted builds: {exc.message}")
+        return callback(*args, **kwargs)
+
+    return wrapper
+
+
+def register(group: click.Group) -> None:
+    """Add ``serve`` and ``stop`` to ``group``; every run of it first recovers interrupted builds."""
+    group.add_command(serve)
+    group.add_command(stop)
+    group.callback = _recover_first(group.callback)
