@@ -208,3 +208,17 @@ def test_check_site_reports_overflow_blocked_requests_and_violations():
     assert check.blocked_requests == ["https://example.com/x.png"]
     assert any(v["id"] == "image-alt" for v in check.violations)
     assert not check.ok
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_check_site_works_inside_a_running_event_loop():
+    import asyncio
+
+    from faibric_kernel.preview import check_site
+
+    async def inside_loop():
+        return check_site("<html><body><main><h1>Hi</h1></main></body></html>", axe=False)
+
+    check = asyncio.run(inside_loop())
+    assert check.rendered and check.page_errors == [] and check.console_errors == []

@@ -8,6 +8,8 @@ horizontal overflow at 375 px and serious or critical axe-core violations.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -78,8 +80,18 @@ def check_site(url_or_html: str, *, width: int = 375, height: int = 800, axe: bo
     """Open a loopback URL or an HTML document in headless Chromium and report what went wrong.
 
     Requests to anything but loopback, ``data:`` and ``blob:`` are blocked and listed.
-    Raises :class:`ConfigError` when Chromium or Playwright is missing.
+    Raises :class:`ConfigError` when Chromium or Playwright is missing. Inside a
+    running event loop (a Jupyter kernel) the check runs in a worker thread,
+    since Playwright's sync API refuses to run on a loop's thread.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(check_site, url_or_html, width=width, height=height, axe=axe,
+                               timeout_ms=timeout_ms, impacts=impacts).result()
     browser_path = chromium_path()
     if not browser_path.exists():
         raise ConfigError(f"Chromium was not found at {browser_path}; run `apt-get install chromium` "
