@@ -73,16 +73,16 @@ def builder_notebook_json() -> str:
     return json.dumps(BUILDER_NOTEBOOK, indent=1, ensure_ascii=False) + "\n"
 
 
-def _repo_notebook() -> Path | None:
-    candidate = Path(__file__).resolve().parent.parent / "notebooks" / NOTEBOOK_NAME
-    return candidate if candidate.is_file() else None
+def find_notebook(package_dir: Path | None = None) -> Path:
+    """The builder notebook: the checkout's ``notebooks/``, else a copy in ``$FAIBRIC_HOME/notebooks/``.
 
-
-def find_notebook() -> Path:
-    """The builder notebook: the checkout's ``notebooks/``, else a copy in ``$FAIBRIC_HOME/notebooks/``."""
-    found = _repo_notebook()
-    if found is not None:
-        return found
+    ``package_dir`` is where ``faibric_kernel`` lives (this package by default);
+    in a checkout its parent holds ``notebooks/``.
+    """
+    package_dir = Path(package_dir) if package_dir is not None else Path(__file__).resolve().parent
+    candidate = package_dir.parent / "notebooks" / NOTEBOOK_NAME
+    if candidate.is_file():
+        return candidate
     target = config.workspace() / "notebooks" / NOTEBOOK_NAME
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -232,6 +232,19 @@ class StudioBackend:
         current_files = next((v.files for v in versions if v.version == current), {})
         return ProjectView(project_id, current, current_files, versions)
 
+    def live_url(self, session) -> str | None:
+        """Where the session's site is live: the session's URL, else its latest successful deploy."""
+        if getattr(session, "url", None):
+            return session.url
+        from ..store import read_connection
+
+        with read_connection(include_spool=False) as con:
+            rows = con.execute(
+                "SELECT url FROM deploys WHERE session_id = ? AND status = 'live' AND url IS NOT NULL "
+                "ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1", [session.session_id],
+            ).fetchall()
+        return rows[0][0] if rows else None
+
     def costs(self, session_id: str | None) -> CostSummary:
         from ..store import read_connection
 

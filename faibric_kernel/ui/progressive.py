@@ -112,19 +112,43 @@ def _business_name(prompt: str) -> str | None:
     return None
 
 
-def sketch_prompt(prompt: str) -> SiteSketch:
-    """Read a prompt the way a person skimming it would: name, kind of business, sections asked for."""
+def _sketch_by_rules(prompt: str) -> SiteSketch:
     text = " " + (prompt or "").lower() + " "
     kind = next((k for k in _KINDS if any(_has_word(text, w) for w in k.words)), _DEFAULT_KIND)
     sections = tuple(name for name, words in _SECTIONS if any(_has_word(text, w) for w in words))
     name = _business_name(prompt or "") or f"Your {kind.noun}"
-    return SiteSketch(
-        name=name,
-        kind=kind.name,
-        tagline=kind.tagline,
-        colours=kind.colours,
-        sections=sections or _DEFAULT_SECTIONS,
-    )
+    return SiteSketch(name=name, kind=kind.name, tagline=kind.tagline, colours=kind.colours,
+                      sections=sections or _DEFAULT_SECTIONS)
+
+
+# the generation brief's section kinds that frame every page rather than being sections of it
+_FRAME_SECTIONS = {"navbar", "hero", "footer", "cta"}
+_SECTION_TITLES = {"product-grid": "Products", "blog-list": "Blog", "booking-form": "Booking",
+                   "contact-form": "Contact", "map": "Location", "faq": "FAQ"}
+
+
+def sketch_prompt(prompt: str) -> SiteSketch:
+    """Read a prompt the way the build will: name, kind of business, colours, sections.
+
+    The generation brief is used when it is installed, so the placeholder shows
+    the same name (given or invented) and sections as the site that replaces it;
+    simple rules stand in otherwise.
+    """
+    rules = _sketch_by_rules(prompt)
+    try:
+        from ..generation.brief import analyse_prompt
+        from ..library.themes import resolve_palette
+
+        brief = analyse_prompt(prompt or "")
+        palette = resolve_palette(brief.theme)
+        colours = (palette["text"], palette["primary"], palette["accent"])
+    except Exception:  # noqa: BLE001 - the placeholder is decoration; it must never fail a build
+        return rules
+    sections = tuple(_SECTION_TITLES.get(s, s.replace("-", " ").title())
+                     for s in brief.sections if s not in _FRAME_SECTIONS)
+    tagline = next((k.tagline for k in _KINDS if k.name == brief.kind), rules.tagline)
+    return SiteSketch(name=brief.business_name or rules.name, kind=brief.kind, tagline=tagline, colours=colours,
+                      sections=sections or rules.sections)
 
 
 _CSS = """

@@ -281,23 +281,29 @@ class Studio:
         if not bubbles:
             bubbles.append('<div style="color:#64748b">Describe the site you want: who it is for, its name and the '
                            "sections it needs. When it is built, type changes here.</div>")
+        # the outer column-reverse keeps the newest message in view when the history overflows
         self.chat_view.value = (
-            '<div style="display:flex;flex-direction:column;gap:6px;max-height:300px;overflow:auto;'
-            'font:14px/1.4 system-ui,sans-serif;padding:4px">' + "".join(bubbles) + "</div>"
+            '<div style="display:flex;flex-direction:column-reverse;max-height:320px;overflow:auto">'
+            '<div style="display:flex;flex-direction:column;gap:6px;font:14px/1.4 system-ui,sans-serif;padding:4px">'
+            + "".join(bubbles) + "</div></div>"
         )
 
-    def _render_stream(self) -> None:
+    def _render_stream(self, *, live: bool = True) -> None:
         if not self.streamed_text:
             self.stream_view.value = ""
             return
         tail = self.streamed_text[-STREAM_TAIL_CHARS:]
         cut = len(self.streamed_text) - len(tail)
         head = f"... {cut:,} characters above ...\n" if cut else ""
-        self.stream_view.value = (
+        box = (
             '<div style="font:11.5px/1.4 ui-monospace,Menlo,monospace;white-space:pre-wrap;max-height:180px;'
             'overflow:auto;display:flex;flex-direction:column-reverse;background:#0f172a;color:#e2e8f0;'
             f'padding:6px 8px;border-radius:8px"><div>{html.escape(head + tail)}</div></div>'
         )
+        if not live:
+            box = (f'<details><summary style="color:#475569;font:12px system-ui,sans-serif;cursor:pointer">'
+                   f"The model's text ({len(self.streamed_text):,} characters)</summary>{box}</details>")
+        self.stream_view.value = box
         self.stream_updates += 1
 
     def _render_status(self) -> None:
@@ -305,14 +311,17 @@ class Studio:
         if s is None:
             self.status_view.value = '<span style="color:#64748b">New site: nothing built yet</span>'
         else:
+            # the stored status lags while this studio works on the session; show what is happening
+            status = {"build": "building", "change": "changing", "deploy": "deploying",
+                      "restore": "restoring"}.get(self._job_name or "", s.status)
             colour = {"deployed": "#15803d", "ready": "#1d4ed8", "building": "#b45309", "error": "#b91c1c",
-                      "stopped": "#6b7280"}.get(s.status, "#334155")
+                      "stopped": "#6b7280"}.get(status, "#b45309" if status != s.status else "#334155")
             version = f" &middot; version {self.project.current_version}" if self.project.current_version else ""
             reason = f" ({html.escape(s.status_reason)})" if s.status_reason and s.status in ("error", "stopped") \
                 else ""
             self.status_view.value = (
                 f'<span>Session <code>{html.escape(s.session_id)}</code> &middot; '
-                f'<b style="color:{colour}">{html.escape(s.status)}</b>{reason}{version}</span>'
+                f'<b style="color:{colour}">{html.escape(status)}</b>{reason}{version}</span>'
             )
         if self.url:
             url = html.escape(self.url, quote=True)
@@ -447,6 +456,7 @@ class Studio:
                             "Try again; if it keeps failing, choose the offline provider and report the problem.")
         finally:
             self._flush_stream(force=True)
+            self._render_stream(live=False)
             with self._lock:
                 self._job_name = None
             self._reload_session_quietly()
@@ -613,6 +623,7 @@ class Studio:
             self._placeholder_prompt = None
         self._flush_stream(force=True)
         self.url = _field(result, "url") or None
+        self._on_progress("preview", max(self.progress.value, 95), "showing the site")
         self._load_project(session_id)
         cost = _field(result, "cost_usd")
         self.last_step_cost = cost
@@ -623,7 +634,7 @@ class Studio:
         if self.url:
             summary += f" Live at {self.url}"
         self._say("assistant", summary, kind="link" if self.url else "text", url=self.url)
-        self.progress.value = 100
+        self._on_progress("done", 100)
         self.progress.bar_style = "success"
 
     def _start_change(self, request: str) -> None:
@@ -643,6 +654,7 @@ class Studio:
                 # the request was a new project: the studio follows the new session
                 self.session = self.backend.get_session(new_session)
             self.url = _field(result, "url") or self.url
+            self._on_progress("preview", max(self.progress.value, 95), "showing the change")
             self._load_project(self.session.session_id)
             cost = _field(result, "cost_usd")
             self.last_step_cost = cost
@@ -656,7 +668,7 @@ class Studio:
             if self.url:
                 text += f" Live at {self.url}"
             self._say("assistant", text, kind="link" if self.url else "text", url=self.url)
-            self.progress.value = 100
+            self._on_progress("done", 100)
             self.progress.bar_style = "success"
 
         self._start("change", work)
@@ -775,7 +787,7 @@ class Studio:
             self.streamed_text = ""
             self.last_step_cost = None
             self._render_stream()
-            self.url = session.url
+            self.url = self.backend.live_url(session)
             self.project = ProjectView(None, None, {}, [])
             self.preview_document = None
             for message in self.backend.history(session):
@@ -812,14 +824,12 @@ class Studio:
         self._render_status()
         self._render_controls()
         if self.project.files:
-            self.stage_view.value = '<span style="color:#475569">Preparing the preview...</span>'
             try:
                 document = self.backend.preview(self.project.files)
             except FaibricError as exc:
                 self._set_preview(_message_page("The preview could not be made", exc.message))
                 raise
             self._set_preview(document)
-            self.stage_view.value = ""
         elif self.session is not None:
             self._set_preview(_message_page(
                 f"Session {self.session.status}",
