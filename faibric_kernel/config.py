@@ -90,6 +90,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_DASHBOARD_TOKEN", "token required by the Voila dashboards", secret=True),
         Setting("FAIBRIC_ALERT_WEBHOOK_URL", "webhook (e.g. Slack) that receives alerts", secret=True),
         Setting("FAIBRIC_SPOOL_FSYNC", "fsync every spooled record (1/0)", default="0"),
+        Setting("FAIBRIC_NODE_DIR", "where the pinned npm packages are installed once", default="~/.cache/faibric/node"),
+        Setting("FAIBRIC_SITES_PORT", "port of the local sites server (0: any free port)", default="8765"),
+        Setting("FAIBRIC_SITES_SERVER", "run the local sites server as a detached `process` or a `thread`",
+                default="process"),
+        Setting("FAIBRIC_CHROMIUM", "chromium executable for browser checks", default="/usr/bin/chromium"),
     ]
 }
 

@@ -29,6 +29,9 @@ def workspace(tmp_path, monkeypatch):
 
     home = tmp_path / "faibric-home"
     monkeypatch.setenv("FAIBRIC_HOME", str(home))
+    # deploys in tests serve sites from a thread on any free port, not a detached process
+    monkeypatch.setenv("FAIBRIC_SITES_SERVER", "thread")
+    monkeypatch.setenv("FAIBRIC_SITES_PORT", "0")
     for name in SECRET_VARS:
         monkeypatch.delenv(name, raising=False)
     yield home
