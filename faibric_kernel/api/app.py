@@ -196,6 +196,8 @@ class ErrorBody(BaseModel):
     reason: str | None = None
 
 
+Tenant = Annotated[str | None, Header(alias="X-Faibric-Tenant", description="tenant; default 'default'")]
+
 _ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503)}
 
 
@@ -451,8 +453,6 @@ def create_app(
 
     def limit(bucket: str, key: str) -> None:
         limiter.hit(bucket, key, parsed[bucket], DEFAULT_LIMITS[bucket][2])
-
-    Tenant = Annotated[str | None, Header(alias="X-Faibric-Tenant", description="tenant; default 'default'")]
 
     @app.post("/api/initial-request", status_code=201, response_model=SessionCreated, tags=["onboarding"])
     def initial_request(body: InitialRequest, request: Request, x_faibric_tenant: Tenant = None):
