@@ -1,0 +1,327 @@
+"""``faibric analytics ...``, ``faibric seed-demo`` and ``faibric events import``.
+
+Every analytics command reads through a short-lived read-only connection (so
+spooled events count) and, with ``--json``, prints exactly one JSON document
+in the shapes of DESIGN.md's CLI contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli import emit, json_option, progress
+from ._common import records, resolve_now
+
+__all__ = ["analytics", "events_import", "seed_demo"]
+
+
+def _read():
+    from ..store import read_connection
+
+    return read_connection()
+
+
+def _quiet(con) -> None:
+    # DuckDB's progress bar would otherwise write to stdout, which carries the JSON
+    con.execute("SET enable_progress_bar = false")
+
+
+def _range_options(func):
+    func = click.option("--tenant", default=None, help="only this tenant")(func)
+    func = click.option("--until", default=None, help="end (exclusive), YYYY-MM-DD or ISO time, UTC")(func)
+    func = click.option("--since", default=None, help="start (inclusive), YYYY-MM-DD or ISO time, UTC")(func)
+    func = click.option("--at", "now", default=None, help="compute as of this time instead of now (UTC)")(func)
+    return func
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value * 100:5.1f}%"
+
+
+@click.group("analytics")
+def analytics() -> None:
+    """Funnels, retention, lifecycle, customer health, costs, alerts and prompt experiments."""
+
+
+@analytics.command("funnel")
+@click.option("--window-days", type=float, default=14, show_default=True, help="conversion window from step 1")
+@click.option("--steps", default=None, help="comma-separated event types (default: the onboarding steps)")
+@click.option("--strict", is_flag=True, help="steps must follow each other with no other funnel step between")
+@click.option("--breakdown", default=None, help="tenant, variant or an event property such as source")
+@_range_options
+@json_option
+def funnel_cmd(window_days, steps, strict, breakdown, now, since, until, tenant, as_json):
+    """Ordered conversion funnel by session, with a window from the first step."""
+    from .funnel import DEFAULT_STEPS, funnel
+
+    with _read() as con:
+        _quiet(con)
+        result = funnel(con, steps or DEFAULT_STEPS, window_days=window_days, strict=strict, since=since,
+                        until=until, tenant=tenant, breakdown=breakdown, now=now)
+
+    def human(d):
+        click.echo(f"funnel, window {d['window_days']} days{' (strict)' if d['strict'] else ''}; "
+                   f"{d['in_progress']} session(s) still in progress")
+        for s in d["steps"]:
+            median = s["median_seconds_to_convert"]
+            wait = f"  median {median / 60:.1f} min" if median is not None else ""
+            click.echo(f"  {s['step']}. {s['name']:<24} {s['count']:>9,}  {_pct(s['overall_rate'])} overall  "
+                       f"{_pct(s['step_rate'])} from previous{wait}")
+
+    emit(result.to_dict(), as_json, human)
+
+
+@analytics.command("retention")
+@click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True)
+@click.option("--cumulative", is_flag=True, help="active in that period or any later one")
+@_range_options
+@json_option
+def retention_cmd(period, cumulative, now, since, until, tenant, as_json):
+    """Customer retention cohorts; cells of periods not over yet are empty."""
+    from .retention import retention
+
+    with _read() as con:
+        _quiet(con)
+        result = retention(con, period=period, cumulative=cumulative, since=since, until=until, tenant=tenant,
+                           now=now)
+
+    def human(d):
+        click.echo(f"retention by {d['period']}{' (cumulative)' if d['cumulative'] else ''}")
+        for c in d["cohorts"]:
+            cells = " ".join("   . " if v is None else f"{v * 100:4.0f}%" for v in c["retention"][:13])
+            click.echo(f"  {c['cohort']}  {c['size']:>7,}  {cells}")
+        avg = " ".join("   . " if v is None else f"{v * 100:4.0f}%" for v in d["average"]["retention"][:13])
+        click.echo(f"  {'average':<10}  {d['average']['size']:>7,}  {avg}")
+
+    emit(result.to_dict(), as_json, human)
+
+
+@analytics.command("lifecycle")
+@click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True)
+@_range_options
+@json_option
+def lifecycle_cmd(period, now, since, until, tenant, as_json):
+    """New, returning, resurrecting and dormant customers per period."""
+    from .retention import lifecycle
+
+    with _read() as con:
+        _quiet(con)
+        df = lifecycle(con, period=period, since=since, until=until, tenant=tenant, now=now)
+    data = {"period": period, "periods": records(df)}
+
+    def human(d):
+        click.echo(f"{'period':<12}{'new':>8}{'returning':>11}{'resurrect':>11}{'dormant':>9}")
+        for r in d["periods"]:
+            mark = "" if r["complete"] else "  (not over)"
+            click.echo(f"{r['period'][:10]:<12}{r['new']:>8}{r['returning']:>11}{r['resurrecting']:>11}"
+                       f"{r['dormant']:>9}{mark}")
+
+    emit(data, as_json, human)
+
+
+@analytics.command("health")
+@click.option("--snapshot", is_flag=True, help="also store today's scores in health_snapshots")
+@click.option("--at-risk", is_flag=True, help="only customers at risk of churning")
+@click.option("--limit", type=int, default=None, help="at most this many customers (worst first)")
+@click.option("--at", "now", default=None, help="compute as of this time instead of now (UTC)")
+@click.option("--tenant", default=None, help="only this tenant")
+@json_option
+def health_cmd(snapshot, at_risk, limit, now, tenant, as_json):
+    """Customer health 0-100 with bands, trend and churn risk (worst first)."""
+    from .health import health_scores, snapshot_health
+
+    now = resolve_now(now)
+    if snapshot:
+        written = snapshot_health(now)
+        progress(f"stored {written} health score(s) for {now.date()}")
+    with _read() as con:
+        _quiet(con)
+        df = health_scores(con, now=now, tenant=tenant)
+    bands = {b: int((df["band"] == b).sum()) for b in ("red", "yellow", "green")}
+    at_risk_count = int(df["churn_risk"].sum()) if len(df) else 0
+    if at_risk:
+        df = df[df["churn_risk"]]
+    if limit is not None:
+        df = df.head(limit)
+    data = {"now": now.isoformat(), "customers_scored": int(sum(bands.values())), "bands": bands,
+            "at_risk": at_risk_count, "customers": records(df)}
+
+    def human(d):
+        click.echo(f"{d['customers_scored']} customers: {d['bands']['red']} red, {d['bands']['yellow']} yellow, "
+                   f"{d['bands']['green']} green; {d['at_risk']} at risk of churning")
+        for c in d["customers"][:50]:
+            trend = "" if c["trend"] is None else f" ({c['trend']:+.0f})"
+            why = f"  {'; '.join(c['reasons'])}" if c["reasons"] else ""
+            click.echo(f"  {c['score']:5.1f}{trend:<7} {c['band']:<6} {c['tenant_id']:<10} {c['customer']}{why}")
+
+    emit(data, as_json, human)
+
+
+@analytics.command("costs")
+@click.option("--by", type=click.Choice(["day", "model", "purpose", "tenant", "session"]), default="day",
+              show_default=True)
+@click.option("--budget", type=float, default=None, help="monthly budget in $ (default FAIBRIC_MONTHLY_BUDGET_USD)")
+@_range_options
+@json_option
+def costs_cmd(by, budget, now, since, until, tenant, as_json):
+    """AI spend by day, model, purpose, tenant or session; per site, savings, forecast, unpriced calls."""
+    from .costs import cost_forecast, cost_per_site, costs, savings, unpriced_calls
+
+    with _read() as con:
+        _quiet(con)
+        rows = costs(con, by=by, since=since, until=until, tenant=tenant, now=now)
+        forecast = cost_forecast(con, budget_usd=budget, now=now, tenant=tenant)
+        saved = savings(con, since=since, until=until, tenant=tenant, now=now)
+        sites = cost_per_site(con, since=since, until=until, tenant=tenant, now=now)
+        unpriced = unpriced_calls(con, since=since, until=until, tenant=tenant, now=now, limit=20)
+    site_summary = {k: v for k, v in sites.to_dict().items() if k != "sites"}
+    data = {
+        "by": by,
+        "rows": records(rows),
+        "total_usd": float(rows["cost_usd"].sum()) if len(rows) else 0.0,
+        "calls": int(rows["calls"].sum()) if len(rows) else 0,
+        "unpriced_calls": int(rows["unpriced_calls"].sum()) if len(rows) else 0,
+        "unpriced_examples": records(unpriced),
+        "per_site": site_summary,
+        "savings": saved.to_dict(),
+        "forecast": forecast.to_dict(),
+    }
+
+    def human(d):
+        click.echo(f"${d['total_usd']:,.2f} over {d['calls']:,} calls"
+                   + (f"; {d['unpriced_calls']} call(s) with no price (cost unknown)" if d["unpriced_calls"] else ""))
+        key = {"tenant": "tenant_id", "session": "session_id"}.get(d["by"], d["by"])
+        for r in d["rows"][-40:] if d["by"] == "day" else d["rows"][:40]:
+            click.echo(f"  {str(r[key]):<40} ${r['cost_usd']:>10,.2f}  {r['calls']:>8,} calls")
+        f = d["forecast"]
+        click.echo(f"month {f['month']}: ${f['month_to_date_usd']:,.2f} so far, ${f['daily_rate_usd']:,.2f}/day, "
+                   f"projected ${f['projected_usd']:,.2f}"
+                   + (f" against a ${f['budget_usd']:,.2f} budget" if f["budget_usd"] is not None else "")
+                   + (f", crossing it on {f['crossing_date']}" if f["crossing_date"] else ""))
+        s = d["per_site"]
+        if s["deployed_sites"]:
+            click.echo(f"{s['deployed_sites']} site(s) deployed: ${s['cost_per_site_usd']:,.2f} per site all in, "
+                       f"${s['direct_cost_per_site_usd']:,.2f} spent on the sites' own sessions")
+        v = d["savings"]
+        click.echo(f"saved ${v['total_saved_usd']:,.2f}: ${v['reuse_cost_saved_usd']:,.2f} by library reuse, "
+                   f"${v['caching_saved_usd']:,.2f} by prompt caching")
+
+    emit(data, as_json, human)
+
+
+@analytics.command("alerts")
+@click.option("--dry-run", is_flag=True, help="evaluate the rules but do not store or send anything")
+@click.option("--list", "list_only", is_flag=True, help="only list stored alerts")
+@click.option("--budget", type=float, default=None, help="monthly budget in $ (default FAIBRIC_MONTHLY_BUDGET_USD)")
+@click.option("--at", "now", default=None, help="evaluate as of this time instead of now (UTC)")
+@json_option
+def alerts_cmd(dry_run, list_only, budget, now, as_json):
+    """Evaluate the alert rules, store and send new alerts (each fires once per period)."""
+    from .alerts import AlertConfig, run_alerts, stored_alerts
+
+    if list_only:
+        with _read() as con:
+            _quiet(con)
+            df = stored_alerts(con)
+        data = {"alerts": records(df)}
+
+        def human_list(d):
+            for a in d["alerts"]:
+                click.echo(f"{a['fired_at'][:16]}  {a['severity']:<8} {a['rule']:<26} {a['message']}")
+            if not d["alerts"]:
+                click.echo("no alerts stored")
+
+        emit(data, as_json, human_list)
+        return
+    cfg = AlertConfig.from_config(budget_usd=budget)
+    fired = run_alerts(now=now, config=cfg, dry_run=dry_run)
+    data = {"dry_run": dry_run, "fired": [a.to_dict() for a in fired]}
+
+    def human(d):
+        verb = "would fire" if d["dry_run"] else "fired"
+        click.echo(f"{len(d['fired'])} alert(s) {verb}")
+        for a in d["fired"]:
+            sent = ", ".join(f"{k}: {v['status']}" for k, v in a["delivered"].items())
+            click.echo(f"  {a['severity']:<8} {a['rule']:<26} {a['message']}" + (f"  [{sent}]" if sent else ""))
+
+    emit(data, as_json, human)
+
+
+@analytics.command("experiments")
+@click.option("--control", default=None, help="the control variant (default A, else the first)")
+@_range_options
+@json_option
+def experiments_cmd(control, now, since, until, tenant, as_json):
+    """Prompt variants compared on deploy rate, cost, modifications and feedback, with p-values."""
+    from .experiments import experiments
+
+    with _read() as con:
+        _quiet(con)
+        result = experiments(con, since=since, until=until, tenant=tenant, now=now, control=control)
+
+    def human(d):
+        if not d["variants"]:
+            click.echo("no sessions with a prompt variant")
+            return
+        for v in d["variants"]:
+            rating = "-" if v["mean_rating"] is None else f"{v['mean_rating']:.2f}"
+            click.echo(f"  {v['variant']:<8} {v['sessions']:>8,} sessions  deploy {_pct(v['deploy_rate'])}  "
+                       f"${v['cost_per_session_usd']:.3f}/session  {v['modifications_per_session']:.2f} mods  "
+                       f"rating {rating}")
+        for c in d["comparisons"]:
+            p = c["deploy_p_value"]
+            click.echo(f"  {c['variant']} vs {c['control']}: deploy rate {c['deploy_rate_diff'] * 100:+.1f} points, "
+                       f"p = {'-' if p is None else f'{p:.4f}'}"
+                       + (" (significant)" if c["deploy_significant"] else ""))
+
+    emit(result.to_dict(), as_json, human)
+
+
+@click.command("seed-demo")
+@click.option("--sessions", type=int, default=2000, show_default=True, help="how many sessions")
+@click.option("--days", type=int, default=90, show_default=True, help="how many days of history, up to the end")
+@click.option("--seed", type=int, default=42, show_default=True, help="random seed (same seed, same history)")
+@click.option("--end", default=None, help="last moment of the history (UTC; default: now, to the hour)")
+@json_option
+def seed_demo(sessions, days, seed, end, as_json):
+    """Write a realistic synthetic history through the normal logging path (for demos and dashboards)."""
+    from ..demo import seed_demo as run
+
+    report = run(sessions=sessions, days=days, seed=seed, end=resolve_now(end) if end else None, progress=progress)
+    emit(report.to_dict(), as_json, lambda d: click.echo(
+        f"seeded {d['sessions']:,} sessions of {d['customers']:,} customers over {d['days']} days: "
+        f"{d['events']:,} events and {d['api_calls']:,} API calls "
+        f"({d['added'].get('events', 0):,} new events) in {d['seconds']:.1f}s"))
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default=None,
+              help="the file's format (default: from its extension)")
+@click.option("--allow-unknown-types", is_flag=True, help="accept event types Faibric does not know")
+@click.option("--refused-out", type=click.Path(path_type=Path), default=None,
+              help="where to write refused rows (CSV; default: in the workspace logs)")
+@json_option
+def events_import(path, fmt, allow_unknown_types, refused_out, as_json):
+    """Import historical events from Parquet, CSV or JSONL (idempotent: importing twice adds nothing)."""
+    from ..store.importer import import_events
+
+    report = import_events(path, fmt=fmt, allow_unknown_types=allow_unknown_types, refused_out=refused_out)
+
+    def human(d):
+        click.echo(f"read {d['rows_read']:,} rows from {d['path']}: {d['accepted']:,} accepted, "
+                   f"{d['refused']:,} refused; {d['added']:,} new events stored"
+                   + (f", {d['already_stored']:,} already stored" if d["already_stored"] else "")
+                   + (f", {d['duplicates_in_file']:,} repeated in the file" if d["duplicates_in_file"] else ""))
+        for reason, n in d["refused_by_reason"].items():
+            click.echo(f"  refused {n:,}: {reason}")
+        for ex in d["refused_examples"]:
+            click.echo(f"    row {ex['row']}: {ex['reason']}")
+        if d["refused_file"]:
+            click.echo(f"refused rows written to {d['refused_file']}")
+        if d["ignored_columns"]:
+            click.echo(f"ignored column(s): {', '.join(d['ignored_columns'])}")
+
+    emit(report.to_dict(), as_json, human)
