@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -337,25 +338,6 @@ def alerts_of_day(con, report_date: date, tenant: str | None) -> pd.DataFrame:
     ).df()
 
 
-def new_customers_on(con, report_date: date, tenant: str | None) -> int:
-    """Customers (emails, or sessions without one) whose first event ever was on the report day."""
-    start = datetime(report_date.year, report_date.month, report_date.day)
-    end = start + timedelta(days=1)
-    t_sql, t_params = _tenant_sql(tenant)
-    return int(
-        con.execute(
-            f"""
-            WITH firsts AS (
-                SELECT coalesce(actor, session_id) AS customer, min(ts) AS first_ts
-                FROM events WHERE ts < ?{t_sql} GROUP BY 1
-            )
-            SELECT count(*) FROM firsts WHERE first_ts >= ?
-            """,
-            [end, *t_params, start],
-        ).fetchall()[0][0]
-    )
-
-
 def costs_daily(con, report_date: date, tenant: str | None, days: int = COST_DAYS) -> pd.DataFrame:
     """AI cost per day for the ``days`` days ending on the report day (unpriced calls counted apart)."""
     first = report_date - timedelta(days=days - 1)
@@ -461,87 +443,75 @@ def budget_usd() -> float | None:
 # -- sections that come from faibric_kernel.analytics ---------------------------------------------------
 
 
+_ANALYTICS_MODULES = {"funnel": "funnel", "retention": "retention", "health_scores": "health"}
+
+
 def _analytics(name: str):
-    """The analytics function ``name``, or a clear error when that part is not built."""
+    """The analytics function ``name`` (from the package, or its module), or a clear error when it is not built."""
+    import importlib
+    import types
+
     from ..errors import FaibricError
 
+    fn = None
+    with_module = _ANALYTICS_MODULES.get(name)
     try:
         from .. import analytics
-    except ImportError as exc:  # pragma: no cover - the package always has analytics/
-        raise FaibricError(f"faibric_kernel.analytics cannot be imported: {exc}") from None
-    fn = getattr(analytics, name, None)
-    if fn is None:
+
+        fn = getattr(analytics, name, None)
+        if isinstance(fn, types.ModuleType):  # the package exports the module, not the function
+            fn = getattr(fn, name, None)
+        if fn is None and with_module:
+            fn = getattr(importlib.import_module(f"..analytics.{with_module}", __package__), name, None)
+    except ImportError:
+        fn = None
+    if not callable(fn):
         raise FaibricError(f"faibric_kernel.analytics.{name} is not available in this version")
     return fn
 
 
-def health_changes(con, report_date: date, tenant: str | None) -> tuple[pd.DataFrame, dict, str | None]:
-    """Customers whose health band changed on the report day, red first, with the reasons.
+HEALTH_COMPONENTS = ("engagement", "recency", "build_success", "friction", "feedback")
 
-    Uses the day's ``health_snapshots`` when they exist; otherwise scores
-    both days with :func:`faibric_kernel.analytics.health_scores` as of the
-    end of each day. Returns (changes, band counts on the day, note).
+
+def health_changes(con, report_date: date, tenant: str | None) -> tuple[pd.DataFrame, dict]:
+    """Customers whose health band changed on the report day, red first, with the reasons and components.
+
+    Both days are scored with :func:`faibric_kernel.analytics.health_scores`
+    as of the end of the day (UTC midnight), so the comparison does not
+    depend on when snapshots happened to be taken. Returns (changes, the
+    band counts at the end of the day).
     """
-    prev = report_date - timedelta(days=1)
-    t_sql, t_params = _tenant_sql(tenant)
-    snap_days = {
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT day FROM health_snapshots WHERE day IN (?, ?){t_sql}", [report_date, prev, *t_params]
-        ).fetchall()
-    }
-    note = None
-    if report_date in snap_days and prev in snap_days:
-        frame = con.execute(
-            f"""
-            SELECT day, tenant_id, customer, score, band, reasons
-            FROM health_snapshots WHERE day IN (?, ?){t_sql}
-            """,
-            [report_date, prev, *t_params],
-        ).df()
-        today = frame[frame["day"] == pd.Timestamp(report_date)].drop(columns=["day"])
-        before = frame[frame["day"] == pd.Timestamp(prev)].drop(columns=["day"])
-        if not len(today):  # DuckDB may hand DATE back as datetime.date
-            today = frame[frame["day"].astype(str) == report_date.isoformat()].drop(columns=["day"])
-            before = frame[frame["day"].astype(str) == prev.isoformat()].drop(columns=["day"])
-    else:
-        health_scores = _analytics("health_scores")
-        end = datetime(report_date.year, report_date.month, report_date.day) + timedelta(days=1)
-        today = _normalise_health(health_scores(con, end, **({"tenant": tenant} if tenant else {})))
-        before = _normalise_health(
-            health_scores(con, end - timedelta(days=1), **({"tenant": tenant} if tenant else {}))
-        )
-        note = "scored from the event history (no health snapshots for these days)"
+    health_scores = _analytics("health_scores")
+    end = datetime(report_date.year, report_date.month, report_date.day) + timedelta(days=1)
+    today = health_scores(con, now=end, tenant=tenant)
+    before = health_scores(con, now=end - timedelta(days=1), tenant=tenant, trend=False)
     bands = {b: int((today["band"] == b).sum()) for b in ("red", "yellow", "green")} if len(today) else {}
-    merged = today.merge(
-        before[["tenant_id", "customer", "score", "band"]].rename(columns={"score": "previous_score",
-                                                                          "band": "previous_band"}),
-        on=["tenant_id", "customer"],
-        how="left",
-    )
-    changed = merged[merged["band"] != merged["previous_band"].fillna("new")].copy()
-    changed["turned_red"] = (changed["band"] == "red") & changed["previous_band"].notna()
+    previous = before[["tenant_id", "customer", "score", "band"]].rename(
+        columns={"score": "previous_score", "band": "previous_band"})
+    merged = today.merge(previous, on=["tenant_id", "customer"], how="left")
+    # customers first scored on the day have no band to change from
+    changed = merged[merged["previous_band"].notna() & (merged["band"] != merged["previous_band"])].copy()
+    changed["turned_red"] = changed["band"] == "red"
     changed["reasons"] = changed["reasons"].map(_reasons_text)
     order = {"red": 0, "yellow": 1, "green": 2}
     changed["_o"] = changed["band"].map(order).fillna(3)
     changed = changed.sort_values(["_o", "score", "customer"]).drop(columns=["_o"]).reset_index(drop=True)
-    cols = ["tenant_id", "customer", "previous_band", "band", "previous_score", "score", "turned_red", "reasons"]
-    return changed[cols], bands, note
+    components = [c for c in HEALTH_COMPONENTS if c in changed.columns]
+    cols = ["tenant_id", "customer", "previous_band", "band", "previous_score", "score", "turned_red", "reasons",
+            *components]
+    return changed[cols], bands
 
 
-def _normalise_health(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns the report needs from a health_scores frame, whatever else it carries."""
-    df = df.copy()
-    if "customer" not in df.columns:
-        for alt in ("email", "customer_id", "actor"):
-            if alt in df.columns:
-                df = df.rename(columns={alt: "customer"})
-                break
-    if "tenant_id" not in df.columns:
-        df["tenant_id"] = df["tenant"] if "tenant" in df.columns else "default"
-    if "reasons" not in df.columns:
-        df["reasons"] = [[] for _ in range(len(df))]
-    return df[["tenant_id", "customer", "score", "band", "reasons"]]
+def _reason_kind(reason: str) -> str:
+    """A reason without its numbers, to count which one is most common."""
+    text = reason.strip()
+    if text.startswith("no activity"):
+        return "no recent activity"
+    if text.startswith("health is red"):
+        return "a low health score"
+    if text.startswith("score fell"):
+        return "a falling score"
+    return re.sub(r"\s*[\d.]+", "", text).strip()
 
 
 def _reasons_text(reasons) -> str:
@@ -744,33 +714,47 @@ def _funnel_frame(result) -> tuple[pd.DataFrame, int | None]:
 
 
 def compute_cohorts(report: DailyReport) -> DailyReport:
-    """New customers on the day, and the weekly cohorts of the last 8 weeks."""
-    with _connection() as con:
-        report.new_customers = new_customers_on(con, report.report_date, report.tenant)
-    report.facts["new_customers"] = report.new_customers
+    """New customers on the day, and the weekly cohorts of the last 8 weeks (analytics' customer definition)."""
     fn = _missing_analytics(report, "cohorts", "retention")
     if fn is None:
         return report
-    since = report.day_start - timedelta(weeks=COHORT_WEEKS)
+    since = report.day_start - timedelta(weeks=COHORT_WEEKS - 1)
     with _connection() as con:
-        result = fn(con, "week", since=since, until=report.day_end, tenant=report.tenant, now=report.day_end)
-    report.cohorts = _cohort_frame(result).tail(COHORT_WEEKS).reset_index(drop=True)
+        day = fn(con, "day", since=report.day_start, until=report.day_end, tenant=report.tenant, now=report.day_end)
+        weeks = fn(con, "week", since=since, until=report.day_end, tenant=report.tenant, now=report.day_end)
+    today = _cohort_frame(day)
+    report.new_customers = int(today["size"].sum()) if len(today) else 0
+    report.facts["new_customers"] = report.new_customers
+    report.cohorts = _cohort_frame(weeks).tail(COHORT_WEEKS).reset_index(drop=True)
     if not len(report.cohorts):
         report.notes["cohorts"] = f"no customers in the {COHORT_WEEKS} weeks up to {report.report_date}"
+        return report
+    report.facts["cohort_weeks"] = COHORT_WEEKS
+    this_week = report.cohorts.iloc[-1]
+    report.facts["this_week_cohort"] = str(this_week["cohort"])
+    report.facts["this_week_cohort_size"] = int(this_week["size"])
+    finished = report.cohorts.dropna(subset=["period_1"]) if "period_1" in report.cohorts else report.cohorts.iloc[:0]
+    if len(finished):
+        last = finished.iloc[-1]
+        report.facts["last_full_cohort"] = str(last["cohort"])
+        report.facts["last_full_cohort_week1_pct"] = round(float(last["period_1"]) * 100, 1)
     return report
 
 
 def _cohort_frame(result) -> pd.DataFrame:
-    """cohort, size, period_0..period_k (shares 0-1, NaN while a period is not over)."""
-    if isinstance(result, dict):
-        rows = result.get("cohorts", [])
-    else:
-        rows = result.to_dict(orient="records")
+    """cohort (YYYY-MM-DD), size, period_0..period_k (shares 0-1, NaN while a period is not over)."""
+    if hasattr(result, "matrix"):
+        matrix = result.matrix
+        offsets = [c for c in matrix.columns if isinstance(c, int)]
+        frame = pd.DataFrame({"cohort": [pd.Timestamp(c).date().isoformat() for c in matrix["cohort"]],
+                              "size": matrix["size"].astype(int).to_numpy()})
+        for k in offsets:
+            frame[f"period_{k}"] = pd.to_numeric(matrix[k], errors="coerce").to_numpy(dtype=float)
+        return frame
+    rows = result.get("cohorts", []) if isinstance(result, dict) else result.to_dict(orient="records")
     out = []
     for row in rows:
-        shares = row.get("retention")
-        if shares is None:
-            shares = [row[k] for k in sorted((k for k in row if str(k).isdigit()), key=int)]
+        shares = row.get("retention") or []
         out.append({"cohort": str(row["cohort"])[:10], "size": int(row["size"]),
                     **{f"period_{i}": (None if v is None else float(v)) for i, v in enumerate(shares)}})
     return pd.DataFrame(out)
@@ -782,24 +766,31 @@ def compute_health(report: DailyReport) -> DailyReport:
 
     try:
         with _connection() as con:
-            changes, bands, source = health_changes(con, report.report_date, report.tenant)
+            changes, bands = health_changes(con, report.report_date, report.tenant)
     except FaibricError as exc:
         if "analytics" not in exc.message:
             raise
         report.notes["health"] = exc.message
         return report
     report.health_changes, report.health_bands = changes, bands
-    if source:
-        report.notes["health_source"] = source
     turned = changes[changes["turned_red"]]
     report.facts["red_customers"] = int(bands.get("red", 0))
     report.facts["turned_red"] = int(len(turned))
     report.facts["recovered_from_red"] = int(((changes["previous_band"] == "red") & (changes["band"] != "red")).sum())
-    reasons = [r.strip() for text in turned["reasons"] for r in text.split(";") if r.strip()]
-    if reasons:
-        report.facts["top_red_reason"] = pd.Series(reasons).value_counts().index[0]
+    kinds = []
+    for row in turned.to_dict(orient="records"):
+        found = [_reason_kind(r) for r in row["reasons"].split(";") if r.strip()]
+        found = [k for k in found if k != "a low health score"]
+        if not found:
+            # red with no other reason: its weakest component says why
+            scored = {c: row[c] for c in HEALTH_COMPONENTS if c in row and row[c] is not None and not pd.isna(row[c])}
+            if scored:
+                found = [f"low {min(scored, key=scored.get).replace('_', ' ')}"]
+        kinds.extend(found)
+    if kinds:
+        report.facts["top_red_reason"] = pd.Series(kinds).value_counts().index[0]
     if not bands:
-        report.notes["health"] = f"no customer has a health score on {report.report_date}"
+        report.notes["health"] = f"no customer has a health score at the end of {report.report_date}"
     return report
 
 

@@ -182,11 +182,12 @@ def _kernel_imports_this_package():
             os.environ["PYTHONPATH"] = old
 
 
-def _cell_label(nb, index: int | None) -> str:
-    """``cell 5 [funnel] `daily.funnel(report)``` for an executed notebook's cell."""
+def _cell_label(nb, index: int | None, number: int | None = None) -> str:
+    """``cell 5 [funnel] `daily.funnel(report)``` for an executed notebook's cell (``number`` as shown)."""
     if index is None or nb is None or not 0 <= index < len(nb.cells):
-        return "an unknown cell"
+        return "an unknown cell" if number is None else f"cell {number}"
     cell = nb.cells[index]
+    index = index if number is None else number
     tags = [t for t in cell.get("metadata", {}).get("tags", []) if t]
     first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
     if len(first) > 80:
@@ -362,9 +363,11 @@ def _fail(run: ReportRun, exc: Exception, partial: Path | None, folder: Path, cl
         os.replace(partial, failed_path)
         with contextlib.suppress(Exception):
             failed_nb = nbformat.read(str(failed_path), as_version=4)
+    # papermill puts an error banner cell on top of the saved notebook, so find the cell by its error output
     index = getattr(exc, "cell_index", None)
-    if index is None and failed_nb is not None:
-        index = _failed_cell_index(failed_nb)
+    at = _failed_cell_index(failed_nb) if failed_nb is not None else None
+    if index is None:
+        index = at
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
         cause = f"{ename}: {evalue}"
@@ -374,7 +377,7 @@ def _fail(run: ReportRun, exc: Exception, partial: Path | None, folder: Path, cl
         cause = f"{type(exc).__name__}: {exc}"
     cause = cause.strip().splitlines()[0] if cause.strip() else type(exc).__name__
     if stage == "run" and (ename or index is not None):
-        where = _cell_label(failed_nb, index)
+        where = _cell_label(failed_nb, at, index)
         message = f"the daily report for {run.report_date} failed in {where}: {cause}"
     elif stage == "run":
         message = f"the daily report for {run.report_date} could not run: {cause}"
@@ -387,7 +390,7 @@ def _fail(run: ReportRun, exc: Exception, partial: Path | None, folder: Path, cl
     run.notebook_path = str(failed_path) if failed_nb is not None else None
     run.finished_at = _now()
     run.duration_s = round(time.perf_counter() - clock, 3)
-    run.details = {"failed_cell": index, "cell": _cell_label(failed_nb, index) if failed_nb else None,
+    run.details = {"failed_cell": index, "cell": _cell_label(failed_nb, at, index) if failed_nb else None,
                    "exception": ename or type(exc).__name__, "stage": stage}
     _record(run)
     return ReportError(message, report_date=run.report_date.isoformat(), tenant_id=run.tenant_id,

@@ -206,10 +206,9 @@ def choose_summary(facts: dict, *, provider=None, tenant_id: str | None = None) 
     ``source`` is ``"model:<provider>"`` or ``"offline"`` followed by why the
     model's text was not used, when it was not.
     """
-    offline = write_offline_summary(facts)
     if provider is None:
         if not config.is_set("ANTHROPIC_API_KEY"):
-            return offline, "offline"
+            return write_offline_summary(facts), "offline"
         from ..providers import get_provider
 
         provider = get_provider("anthropic")
@@ -217,10 +216,11 @@ def choose_summary(facts: dict, *, provider=None, tenant_id: str | None = None) 
         text = write_model_summary(facts, provider, tenant_id=tenant_id)
     except Exception as exc:  # noqa: BLE001 - a summary must not sink the report
         message = getattr(exc, "message", None) or str(exc)
-        return offline, f"offline ({provider.name} failed: {type(exc).__name__}: {message})"
+        return write_offline_summary(facts), f"offline ({provider.name} failed: {type(exc).__name__}: {message})"
     if not text:
-        return offline, f"offline ({provider.name} returned no text)"
+        return write_offline_summary(facts), f"offline ({provider.name} returned no text)"
     bad = uncited_numbers(text, facts)
     if bad:
-        return offline, f"offline ({provider.name} cited figures the report did not compute: {', '.join(bad[:5])})"
+        return write_offline_summary(facts), (
+            f"offline ({provider.name} cited figures the report did not compute: {', '.join(bad[:5])})")
     return text, f"model:{provider.name}"
