@@ -1,0 +1,65 @@
+"""``faibric dashboards``: serve the Voila dashboards, behind a token, on loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from ..cli import emit, json_option, progress
+
+__all__ = ["dashboards"]
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="port to listen on (default 8866; 0 picks a free one)")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to bind; anything but loopback exposes the dashboards to the network (plain HTTP)")
+@click.option("--token", default=None,
+              help="stakeholder token (aggregates only); default FAIBRIC_DASHBOARD_TOKEN, else one is generated")
+@click.option("--analyst-token", default=None,
+              help="analyst token (individual customers too); default FAIBRIC_ANALYST_TOKEN, else generated")
+@click.option("--pool-size", type=int, default=1, show_default=True,
+              help="pre-heated kernels kept ready per dashboard (0 turns pre-heating off)")
+@json_option
+def dashboards(port, host, token, analyst_token, pool_size, as_json):
+    """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila."""
+    from .server import DashboardServer, is_loopback, resolve_settings
+
+    settings = resolve_settings(host=host, port=port, token=token, analyst_token=analyst_token, pool_size=pool_size)
+    server = DashboardServer(settings)
+    if not is_loopback(host):
+        progress(f"warning: binding {host}: anyone who can reach this address can try tokens; traffic is plain "
+                 "HTTP, so put a TLS proxy in front of it")
+    progress(f"starting Voila on {settings.base_url} (log: {server.log_path})")
+
+    def stop_on_term(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    server.start()
+    try:
+        server.wait_ready()
+        data = settings.to_dict()
+        data["log"] = str(server.log_path)
+
+        def human(d):
+            click.echo(f"Faibric dashboards at {d['url']} (serving {d['folder']})")
+            st = d["stakeholder_token"] or "<the stakeholder token you set>"
+            an = d["analyst_token"] or "<the analyst token you set>"
+            click.echo(f"  stakeholders (aggregates only):      {d['url']}?token={st}")
+            click.echo(f"  analysts (individual customers too): {d['url']}?token={an}")
+            click.echo("Press Ctrl-C to stop.")
+
+        emit(data, as_json, human)
+        sys.stdout.flush()
+        code = server.process.wait()
+        if code:
+            progress(f"Voila exited with code {code}; see {server.log_path}")
+            sys.exit(code)
+    except KeyboardInterrupt:
+        progress("stopping the dashboards")
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,137 @@
+"""Escaping: customer text reaches a stakeholder's browser only as text.
+
+Everything a customer typed (prompts, names, emails, comments, modification
+requests) is untrusted. The dashboards put text into three places, each with
+its own rule:
+
+* HTML (ipywidgets ``HTML`` values, which the browser parses with
+  ``innerHTML``): every value goes through :func:`esc` (``html.escape`` with
+  quotes), and markup is only ever assembled by this package around escaped
+  values, never taken from data.
+* plotly figures: plotly.js reads a subset of HTML inside labels, hover text
+  and titles (``<b>``, ``<a href>``...), so strings from data are escaped with
+  :func:`plot_text` too; plotly shows the entities as the characters they stand
+  for, so the viewer sees exactly what the customer typed.
+* CSV downloads: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR is
+  a formula to a spreadsheet; :func:`csv_safe` prefixes it with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+__all__ = [
+    "csv_bytes",
+    "csv_download_link",
+    "csv_safe",
+    "esc",
+    "format_value",
+    "html_table",
+    "plot_text",
+    "plot_texts",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def esc(value) -> str:
+    """``value`` as text safe to put between HTML tags or inside a quoted attribute."""
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def plot_text(value) -> str:
+    """A string from data made safe for plotly labels, hover text and titles."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def plot_texts(values) -> list[str]:
+    """:func:`plot_text` over a sequence (a Series, a list...)."""
+    return [plot_text(v) for v in values]
+
+
+def format_value(value) -> str:
+    """How one table cell reads: numbers with separators, times to the second, empty for missing."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.2f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if (value.hour or value.minute or value.second) else value.strftime(
+            "%Y-%m-%d"
+        )
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(v) for v in value)
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return format_value(value.tolist())
+    return str(value)
+
+
+def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibric-table") -> str:
+    """An HTML table of ``df`` with every header and cell escaped; at most ``max_rows`` rows."""
+    shown = df.head(max_rows)
+    head = "".join(f"<th>{esc(col)}</th>" for col in shown.columns)
+    rows = []
+    for record in shown.itertuples(index=False, name=None):
+        cells = "".join(
+            f'<td class="num">{esc(format_value(v))}</td>'
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+            else f"<td>{esc(format_value(v))}</td>"
+            for v in record
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    more = ""
+    if len(df) > max_rows:
+        more = f'<p class="faibric-more">showing {max_rows:,} of {len(df):,} rows; the CSV has them all</p>'
+    return f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` where text cells that a spreadsheet would run as formulas are quoted."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as UTF-8 CSV (formula-safe), the bytes a download carries."""
+    return csv_safe(df).to_csv(index=False).encode("utf-8")
+
+
+def csv_download_link(df: pd.DataFrame, filename: str, label: str | None = None) -> str:
+    """An ``<a download>`` link whose ``data:`` URI holds ``df`` as CSV."""
+    payload = base64.b64encode(csv_bytes(df)).decode("ascii")
+    text = label or f"Download CSV ({len(df):,} rows)"
+    return (
+        f'<a class="faibric-download" download="{esc(filename)}" '
+        f'href="data:text/csv;charset=utf-8;base64,{payload}">{esc(text)}</a>'
+    )

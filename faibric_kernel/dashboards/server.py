@@ -1,0 +1,308 @@
+"""Serving the dashboards with Voila: tokens, loopback by default, pre-heated kernels.
+
+:func:`resolve_settings` decides the host, port and the two tokens
+(``--token`` / ``FAIBRIC_DASHBOARD_TOKEN`` for stakeholders,
+``--analyst-token`` / ``FAIBRIC_ANALYST_TOKEN`` for analysts; each generated
+when unset). :class:`DashboardServer` writes a private Voila config file
+(mode 0600, in a fresh folder under ``$FAIBRIC_HOME/run``) holding the tokens
+and the role plumbing described in :mod:`.auth`, and runs
+``python -m voila <dashboards folder>`` from that folder, so the tokens appear
+neither on the command line nor in the kernels' environment.
+
+Kernels are pre-heated (``VoilaConfiguration.preheat_kernel``, a pool of
+``pool_size`` per notebook): each waits, with the package and its imports
+loaded, for a viewer's request, which is what keeps time to first chart low.
+``pool_size=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from .. import config
+from ..errors import ConfigError, FaibricError, InvalidInputError
+from .notebooks import DASHBOARD_NAMES, dashboards_dir
+from .roles import ROLE_HEADER, SERVER_ENV
+
+__all__ = ["DashboardServer", "ServerSettings", "free_port", "is_loopback", "resolve_settings"]
+
+DEFAULT_PORT = 8866
+TOKEN_ENV = "FAIBRIC_DASHBOARD_TOKEN"
+ANALYST_TOKEN_ENV = "FAIBRIC_ANALYST_TOKEN"
+_POOL_FILLED = re.compile(r"Kernel pool of (\S+) is filled")
+_KERNEL_WAITING = re.compile(r"faibric dashboards: (\w+) kernel ready")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host if host not in ("", "0.0.0.0") else "127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class ServerSettings:
+    """Everything a dashboards server run needs."""
+
+    host: str
+    port: int
+    stakeholder_token: str
+    analyst_token: str
+    stakeholder_generated: bool = False
+    analyst_generated: bool = False
+    pool_size: int = 1
+    folder: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/"
+
+    def to_dict(self) -> dict:
+        return {
+            "url": self.base_url,
+            "host": self.host,
+            "port": self.port,
+            "folder": str(self.folder) if self.folder else None,
+            "pool_size": self.pool_size,
+            # a token is shown only when this run made it up; one the user set stays theirs to share
+            "stakeholder_token": self.stakeholder_token if self.stakeholder_generated else None,
+            "analyst_token": self.analyst_token if self.analyst_generated else None,
+        }
+
+
+def _token_from(explicit: str | None, env_name: str) -> tuple[str, bool]:
+    if explicit:
+        return explicit, False
+    secret = config.get_secret(env_name)
+    if secret:
+        return secret.reveal(), False
+    return secrets.token_urlsafe(24), True
+
+
+def resolve_settings(*, host: str = "127.0.0.1", port: int | None = None, token: str | None = None,
+                     analyst_token: str | None = None, pool_size: int = 1, folder: Path | None = None) -> ServerSettings:
+    """Settings from options, then the environment (and ``$FAIBRIC_HOME/.env``), then generated tokens."""
+    stakeholder, st_generated = _token_from(token, TOKEN_ENV)
+    analyst, an_generated = _token_from(analyst_token, ANALYST_TOKEN_ENV)
+    for name, value in (("stakeholder", stakeholder), ("analyst", analyst)):
+        if len(value) < 8:
+            raise ConfigError(f"the {name} token is too short; use at least 8 characters (or leave it unset to "
+                              "have one generated)")
+    if stakeholder == analyst:
+        raise ConfigError(
+            f"the stakeholder token ({TOKEN_ENV}) and the analyst token ({ANALYST_TOKEN_ENV}) must differ, "
+            "otherwise every stakeholder is an analyst"
+        )
+    if pool_size < 0:
+        raise InvalidInputError("--pool-size must be 0 (no pre-heated kernels) or more")
+    if port is None:
+        port = DEFAULT_PORT
+    if port == 0:
+        port = free_port(host)
+    return ServerSettings(host=host, port=port, stakeholder_token=stakeholder, analyst_token=analyst,
+                          stakeholder_generated=st_generated, analyst_generated=an_generated, pool_size=pool_size,
+                          folder=folder)
+
+
+def voila_config(settings: ServerSettings) -> dict:
+    """The Voila traitlets config of one run (written to ``voila.json``, mode 0600)."""
+    voila_configuration = {
+        "http_header_envs": [ROLE_HEADER],
+        "show_tracebacks": False,
+        "template": TEMPLATE_NAME,
+        "preheat_kernel": settings.pool_size > 0,
+        "default_pool_size": settings.pool_size,
+    }
+    return {
+        "Voila": {
+            "ip": settings.host,
+            "port": settings.port,
+            "open_browser": False,
+            # Voila would otherwise move to a random nearby port when this one is taken
+            "port_retries": 0,
+            "token": settings.stakeholder_token,
+            "identity_provider_class": "faibric_kernel.dashboards.auth.RoleIdentityProvider",
+        },
+        "RoleIdentityProvider": {"analyst_token": settings.analyst_token},
+        "VoilaConfiguration": voila_configuration,
+        # Voila's shutdown-on-close beacon is refused by the XSRF check when the viewer came in by cookie,
+        # so kernels of closed tabs are culled instead: idle and without a browser connected for 5 minutes
+        # (pooled kernels are exempt, open tabs stay connected)
+        "MappingKernelManager": {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False},
+    }
+
+
+TEMPLATE_NAME = "faibric"
+# Voila's "lab" template without the two stylesheets it pulls from a CDN (Font Awesome): dashboards must
+# render offline, and a stakeholder's browser should not call third parties. Everything else is "lab".
+TEMPLATE_INDEX = """{%- extends 'lab/index.html.j2' -%}
+{% import "spinner.macro.html.j2" as spinner %}
+{%- block notebook_css -%}
+  {% if frontend == "voila" %}
+    {{ resources.include_js("static/voila-style.js") }}
+  {% endif %}
+  {{ spinner.css() }}
+  <style>
+    .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+  </style>
+  {{ super.super() }}
+{%- endblock notebook_css -%}
+"""
+TEMPLATE_CONF = {"base_template": "lab", "mimetypes": {"text/html": True}}
+
+
+def write_template(root: Path) -> Path:
+    """Write the ``faibric`` Voila template under ``root`` (a Jupyter data folder) and return ``root``."""
+    folder = root / "voila" / "templates" / TEMPLATE_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html.j2").write_text(TEMPLATE_INDEX, encoding="utf-8")
+    (folder / "conf.json").write_text(json.dumps(TEMPLATE_CONF), encoding="utf-8")
+    return root
+
+
+def _kernel_env(settings: ServerSettings, data_dir: Path | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in (TOKEN_ENV, ANALYST_TOKEN_ENV, "JUPYTER_TOKEN")}
+    env["FAIBRIC_HOME"] = str(config.workspace())
+    env[SERVER_ENV] = "1"
+    env["FAIBRIC_PSEUDONYM_SALT"] = secrets.token_hex(16)
+    env["PYTHONUNBUFFERED"] = "1"
+    # a pre-heated kernel fetches its viewer's request from the server at this address
+    env["VOILA_APP_IP"] = "127.0.0.1" if settings.host in ("", "0.0.0.0", "localhost") else settings.host
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    if data_dir is not None:
+        env["JUPYTER_PATH"] = str(data_dir) + (os.pathsep + env["JUPYTER_PATH"] if env.get("JUPYTER_PATH") else "")
+    return env
+
+
+class DashboardServer:
+    """A Voila server for the dashboards, as a child process; use as a context manager."""
+
+    def __init__(self, settings: ServerSettings, *, log_path: Path | None = None):
+        self.settings = settings
+        if settings.folder is None:
+            settings.folder = dashboards_dir()
+        self.log_path = log_path or config.workspace_path("logs") / f"dashboards-{settings.port}.log"
+        self.process: subprocess.Popen | None = None
+        self.run_dir: Path | None = None
+        self._log_file = None
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "voila", str(self.settings.folder)]
+
+    def start(self) -> DashboardServer:
+        self.run_dir = Path(tempfile.mkdtemp(prefix="dashboards-", dir=config.workspace_path("run")))
+        os.chmod(self.run_dir, 0o700)
+        config_path = self.run_dir / "voila.json"
+        fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(voila_config(self.settings), fh)
+        data_dir = write_template(self.run_dir / "jupyter")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log_path, "ab")
+        # Voila reads voila.json from its working directory; the tokens stay in that private file
+        self.process = subprocess.Popen(
+            self.command(), cwd=self.run_dir, env=_kernel_env(self.settings, data_dir), stdout=self._log_file,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        return self
+
+    def url(self, dashboard: str | None = None, *, token: str | None = None, **query) -> str:
+        """The address of the tree (no dashboard) or of one dashboard, with a token and query if given."""
+        path = "" if dashboard is None else f"voila/render/{quote(dashboard)}.ipynb"
+        params = dict(query)
+        if token:
+            params["token"] = token
+        return self.settings.base_url + path + (("?" + urlencode(params)) if params else "")
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def wait_ready(self, timeout: float = 120.0, *, pools: bool = False) -> None:
+        """Until the server answers HTTP (and, with ``pools``, every notebook's kernel pool is full)."""
+        deadline = time.monotonic() + timeout
+        login = self.settings.base_url + "login"
+        answered = False
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                tail = "\n".join(self.log_text().splitlines()[-15:])
+                raise FaibricError(f"the Voila server exited with code {self.process.returncode}:\n{tail}")
+            if not answered:
+                try:
+                    with urllib.request.urlopen(login, timeout=2) as response:
+                        answered = response.status < 500
+                except urllib.error.HTTPError as exc:
+                    answered = exc.code < 500
+                except (urllib.error.URLError, OSError):
+                    answered = False
+            if answered and (not pools or self.settings.pool_size == 0 or self.pools_filled()):
+                return
+            time.sleep(0.2)
+        raise FaibricError(f"the Voila server did not get ready within {timeout:.0f}s; see {self.log_path}")
+
+    def pools_filled(self) -> bool:
+        """Whether every dashboard has a pre-heated kernel that has loaded the package and waits for a viewer."""
+        text = self.log_text()
+        filled = {Path(m).stem for m in _POOL_FILLED.findall(text)}
+        waiting = set(_KERNEL_WAITING.findall(text))
+        return all(name in filled and name in waiting for name in DASHBOARD_NAMES)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop Voila and every kernel it started."""
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+        if process is not None:
+            # kernels live in the server's session; any that outlived it go with it
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            self.run_dir = None
+
+    def __enter__(self) -> DashboardServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,292 @@
+"""The dashboards' widgets: filters, charts, tables and CSV downloads around :mod:`faibric_kernel.dashboards.views`.
+
+A dashboard notebook is one call, ``show("overview")``. It waits for the
+viewer's request when Voila runs it in a pre-heated kernel, reads the role the
+server decided (never the URL) and the query string (``?tenant=``,
+``?since=``, ``?until=``, ``?customer=``...), draws the filter bar and renders
+the view's blocks:
+
+* text, key figures and notices become ``HTML`` widgets (their markup was
+  escaped when the blocks were made);
+* charts become ``Output`` widgets holding the figure as plotly's own MIME
+  type, which Voila's plotly renderer draws (plotly.js is loaded once per
+  page, not once per chart);
+* tables show their first rows and offer the whole table as CSV: a ``data:``
+  link when small, or a button that prepares the link when large.
+
+Changing a filter re-reads the store through a new short-lived connection.
+:class:`DashboardApp` is testable without a browser: ``app.refresh()`` and
+``Button.click()`` work headless.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date
+
+import ipywidgets as widgets
+import plotly.io as pio
+
+from ..dashboards import blocks as b
+from ..dashboards import data
+from ..dashboards.roles import ANALYST, current_role, running_under_voila
+from ..dashboards.safety import csv_download_link, esc
+from ..dashboards.views import VIEWS, Control, ViewContext, build, context_from_query
+
+__all__ = ["DashboardApp", "block_widget", "figure_bundle", "show"]
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+STYLE = """
+<style>
+.faibric-dash { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; }
+.faibric-dash h2 { margin: 4px 0 2px 0; }
+.faibric-role { display: inline-block; padding: 2px 8px; border-radius: 10px; background: #eef; font-size: 12px; }
+.faibric-nav a { margin-right: 12px; }
+.faibric-kpis h4 { margin: 10px 0 4px 0; color: #555; font-weight: 600; }
+.faibric-kpi-row { display: flex; flex-wrap: wrap; gap: 10px; }
+.faibric-kpi { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; min-width: 140px; }
+.faibric-kpi-label { font-size: 12px; color: #666; }
+.faibric-kpi-value { font-size: 22px; font-weight: 600; }
+.faibric-delta { font-size: 11px; color: #666; }
+.faibric-up { color: #2a7d2a; } .faibric-down { color: #b22; }
+.faibric-table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
+.faibric-table th, .faibric-table td { border-bottom: 1px solid #eee; padding: 3px 8px; text-align: left;
+  max-width: 420px; overflow-wrap: anywhere; }
+.faibric-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.faibric-notice { padding: 10px 14px; border-radius: 6px; background: #f4f6fa; margin: 8px 0; }
+.faibric-empty { background: #f7f7f7; } .faibric-denied { background: #fff4e5; } .faibric-error { background: #fdecea; }
+.faibric-more { font-size: 11px; color: #777; }
+.faibric-status { font-size: 11px; color: #888; }
+</style>
+"""
+
+
+def figure_bundle(figure) -> dict:
+    """A plotly figure as the MIME bundle Voila's plotly renderer draws (plain JSON, no numpy)."""
+    return {PLOTLY_MIME: json.loads(pio.to_json(figure, validate=False)), "text/plain": "<plotly figure>"}
+
+
+def _download_widget(block: b.Table) -> widgets.Widget:
+    if block.frame.empty:
+        return widgets.HTML("")
+    if block.embeds_csv():
+        return widgets.HTML(block.csv_link())
+    link = widgets.HTML("")
+    button = widgets.Button(description=f"Prepare CSV ({len(block.frame):,} rows)", icon="download",
+                            layout=widgets.Layout(width="auto"))
+
+    def prepare(_button):
+        link.value = csv_download_link(block.frame, block.filename, label=f"Download {block.filename}")
+        button.layout.display = "none"
+
+    button.on_click(prepare)
+    return widgets.HBox([button, link])
+
+
+def block_widget(block: b.Block) -> widgets.Widget:
+    """The widget that shows one block."""
+    if isinstance(block, b.Chart):
+        output = widgets.Output(layout=widgets.Layout(width="100%"))
+        output.outputs = ({"output_type": "display_data", "data": figure_bundle(block.figure), "metadata": {}},)
+        box = widgets.VBox([widgets.HTML(block.html()), output], layout=widgets.Layout(width="100%"))
+        box.add_class("faibric-chart")
+        return box
+    if isinstance(block, b.Table):
+        box = widgets.VBox([
+            widgets.HTML(f"<h4>{esc(block.title)}</h4>{block.table_html()}"),
+            _download_widget(block),
+        ])
+        box.add_class("faibric-table-block")
+        return box
+    return widgets.HTML(block.html())
+
+
+def _wait_for_voila_request(name: str) -> None:
+    """In a Voila pre-heated kernel, block until a viewer's request arrives (it carries the role and query)."""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        # to the server's log (the process's real stderr), which is how the server knows the pool is warm
+        print(f"faibric dashboards: {name} kernel ready, waiting for a viewer", file=sys.__stderr__, flush=True)
+        wait_for_request()
+
+
+def _control_widget(control: Control, value, choices: list | None) -> widgets.Widget:
+    style = {"description_width": "initial"}
+    if control.kind == "choice":
+        options = list(choices or [])
+        if control.name == "customer" and value and value not in options:
+            options.insert(0, value)  # asked for by URL: keep it, the view says if it has no sessions
+        if value not in options:
+            value = options[0] if options else None
+        if control.name == "customer":
+            return widgets.Combobox(value=value or "", options=options, description=control.label,
+                                    ensure_option=True, placeholder="type an email", style=style,
+                                    layout=widgets.Layout(width="360px"))
+        return widgets.Dropdown(options=options, value=value, description=control.label, style=style,
+                                layout=widgets.Layout(width="auto"))
+    if control.kind == "number":
+        number = float(value if value is not None else control.default or 0)
+        return widgets.BoundedFloatText(value=number, min=control.minimum or 0, max=control.maximum or 1e9,
+                                        description=control.label, style=style,
+                                        layout=widgets.Layout(width="260px"))
+    if control.kind == "toggle":
+        flag = str(value).lower() in {"1", "true", "yes", "on"} if isinstance(value, str) else bool(value)
+        return widgets.Checkbox(value=flag, description=control.label, indent=False,
+                                layout=widgets.Layout(width="auto"))
+    return widgets.Text(value=str(value or ""), description=control.label, continuous_update=False, style=style,
+                        placeholder="search", layout=widgets.Layout(width="260px"))
+
+
+class DashboardApp:
+    """One dashboard on screen: header, filter bar, body, status line."""
+
+    def __init__(self, name: str, ctx: ViewContext):
+        if name not in VIEWS:
+            raise KeyError(f"no dashboard named {name!r}")
+        self.view = VIEWS[name]
+        self.ctx = ctx
+        self.body = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.status = widgets.HTML("")
+        self.controls: dict[str, widgets.Widget] = {}
+        self.refresh_count = 0
+        header = widgets.HTML(self._header_html())
+        parts: list[widgets.Widget] = [widgets.HTML(STYLE), header]
+        self.denied = self.view.analyst_only and ctx.role != ANALYST
+        if not self.denied:
+            parts.append(self._filter_bar())
+        parts += [self.body, self.status]
+        self.widget = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
+        self.widget.add_class("faibric-dash")
+
+    # --- construction
+
+    def _header_html(self) -> str:
+        nav = " ".join(
+            f'<a href="{esc(v.name)}.ipynb">{esc(v.title)}</a>' if v.name != self.view.name else f"<b>{esc(v.title)}</b>"
+            for v in VIEWS.values()
+        )
+        who = ("analyst: individual customers visible" if self.ctx.role == ANALYST
+               else "stakeholder: aggregates only, customers appear as pseudonyms")
+        return (
+            f'<div class="faibric-nav">{nav}</div>'
+            f"<h2>{esc(self.view.title)}</h2><div>{esc(self.view.description)} "
+            f'<span class="faibric-role">{esc(who)}</span></div>'
+        )
+
+    def _lookups(self) -> dict:
+        """Tenants and any control options that come from the store, in one short read."""
+        from ..store import read_connection
+
+        out: dict = {"tenants": []}
+        try:
+            with read_connection() as con:
+                out["tenants"] = data.tenants(con)
+                for control in self.view.controls:
+                    if callable(control.options):
+                        out[control.name] = control.options(con, self.ctx)
+        except Exception as exc:  # noqa: BLE001 - the body will show the real problem; filters stay usable
+            print(f"faibric dashboards: could not load filter options: {exc}", file=sys.stderr)
+        return out
+
+    def _filter_bar(self) -> widgets.Widget:
+        lookups = self._lookups()
+        f = self.ctx.filters
+        tenants = lookups["tenants"]
+        tenant_value = f.tenant if f.tenant in tenants else ""
+        if f.tenant and f.tenant not in tenants:
+            self.ctx.filters = data.Filters(since=f.since, until=f.until, tenant=None)
+        self.since = widgets.DatePicker(value=f.since, description="from", layout=widgets.Layout(width="240px"))
+        self.until = widgets.DatePicker(value=f.until, description="to", layout=widgets.Layout(width="240px"))
+        self.tenant = widgets.Dropdown(options=[("all tenants", "")] + [(t, t) for t in tenants], value=tenant_value,
+                                       description="tenant", layout=widgets.Layout(width="220px"))
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh",
+                                             layout=widgets.Layout(width="auto"))
+        row1 = [self.since, self.until, self.tenant, self.refresh_button]
+        row2 = []
+        for control in self.view.controls:
+            if callable(control.options):
+                choices = lookups.get(control.name, [])
+            else:
+                choices = control.options
+            value = self.ctx.options.get(control.name, control.default)
+            widget = _control_widget(control, value, choices)
+            self.controls[control.name] = widget
+            if widget.value != value:
+                self.ctx.options[control.name] = widget.value
+            row2.append(widget)
+        for widget in (self.since, self.until, self.tenant, *self.controls.values()):
+            widget.observe(self._on_change, names="value")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        rows = [widgets.HBox(row1, layout=widgets.Layout(flex_flow="row wrap"))]
+        if row2:
+            rows.append(widgets.HBox(row2, layout=widgets.Layout(flex_flow="row wrap")))
+        return widgets.VBox(rows)
+
+    # --- behaviour
+
+    def _read_filters(self) -> None:
+        since: date | None = self.since.value
+        until: date | None = self.until.value
+        if since and until and since > until:
+            since, until = until, since
+        self.ctx.filters = data.Filters(since=since, until=until, tenant=self.tenant.value or None)
+        for name, widget in self.controls.items():
+            self.ctx.options[name] = widget.value
+
+    def _on_change(self, _change) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the store again and redraw the body."""
+        started = time.perf_counter()
+        if not self.denied:
+            self._read_filters()
+        blocks = build(self.view.name, self.ctx)
+        children = []
+        for block in blocks:
+            try:
+                children.append(block_widget(block))
+            except Exception as exc:  # noqa: BLE001 - one bad block must not blank the dashboard
+                print(f"faibric dashboards: cannot draw {type(block).__name__}: {exc!r}", file=sys.stderr)
+                children.append(widgets.HTML(b.Notice(
+                    f"{getattr(block, 'title', 'a part')} could not be drawn ({type(exc).__name__})", kind="error"
+                ).html()))
+        self.body.children = children
+        self.refresh_count += 1
+        self.status.value = (
+            f'<div class="faibric-status">read {esc(data.utc_now().strftime("%Y-%m-%d %H:%M:%S"))} UTC '
+            f"in {time.perf_counter() - started:.2f} s</div>"
+        )
+
+    def blocks_text(self) -> str:
+        """Everything the body shows as HTML text (for tests and logs)."""
+        parts = []
+        for child in self.body.children:
+            stack = [child]
+            while stack:
+                w = stack.pop(0)
+                if isinstance(w, widgets.HTML):
+                    parts.append(w.value)
+                stack.extend(getattr(w, "children", ()))
+        return "\n".join(parts)
+
+
+def show(name: str, *, query: str | None = None, role: str | None = None) -> DashboardApp:
+    """Display dashboard ``name`` (overview, users, user_detail, funnel, cohorts, health, costs)."""
+    from IPython.display import display
+
+    _wait_for_voila_request(name)
+    role = role or current_role()
+    if query is None:
+        query = os.environ.get("QUERY_STRING", "") if running_under_voila() else ""
+    view = VIEWS.get(name)
+    default_days = view.default_days if view is not None else 30
+    app = DashboardApp(name, context_from_query(query, role=role, default_days=default_days))
+    display(app.widget)
+    app.refresh()
+    return app
