@@ -187,6 +187,38 @@ def test_full_seed_flow_over_http(api):
     ]), events_of(session_id)
 
 
+def test_full_seed_flow_with_the_real_pipeline(workspace):
+    """The same journey with builds.run_build / modify_site: offline provider, local deployer."""
+    journey = Onboarding(worker=BuildWorker(), status_cache_seconds=0.2)
+    server, api = start_api(workspace, onboarding=journey)
+    with server, api.client:
+        session_id = new_session(api, "a landing page for a bakery in Lisbon")
+        assert api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"}).status_code \
+            == 200
+        assert api.client.get(outbox_link(workspace, "ada@example.com")).status_code == 200
+        assert api.post("/api/trigger-build", {"session_id": session_id}).status_code == 202
+        stages = set()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            state = api.get(f"/api/session-status/{session_id}").json()
+            stages.add(state["stage"])
+            if state["status"] in ("deployed", "error", "ready") and state["activity"] is None:
+                break
+            time.sleep(0.1)
+        assert state["status"] == "deployed", state
+        assert state["url"].startswith("http://127.0.0.1:")
+        assert {"generate", "validate"} <= stages
+        changed = api.post("/api/modify", {"session_id": session_id, "message": "change the headline to Fresh bread daily"})
+        assert changed.status_code == 202 and changed.json()["kind"] == "change"
+        state = poll(api, session_id, {"deployed", "error", "ready"}, timeout=240)
+        assert state["status"] == "deployed", state
+        assert api.post("/api/stop", {"session_id": session_id}).json()["status"] == "stopped"
+    seen = events_of(session_id)
+    assert in_order(seen, ["request_submitted", "email_provided", "magic_link_sent", "verified", "build_started",
+                           "generation_completed", "deployed", "modification_requested", "modification_applied",
+                           "deployed", "build_stopped"]), seen
+
+
 def test_verify_link_in_a_browser_gets_a_page(api):
     session_id = new_session(api)
     api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"})

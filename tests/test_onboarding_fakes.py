@@ -92,6 +92,7 @@ class FakeBuilds:
 
     def modify_site(self, session_id, request, *, provider=None, on_progress=None, on_text=None, cancel=None):
         self.calls.append(("modify", session_id, request))
+        record_event("modification_requested", session_id=session_id, properties={"request_chars": len(request)})
         transition(session_id, "building", properties={"kind": "modify"})
         self._stages(session_id, on_progress, cancel)
         record_event("modification_applied", session_id=session_id, properties={"request_chars": len(request)})

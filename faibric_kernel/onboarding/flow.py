@@ -308,11 +308,13 @@ class Onboarding:
                              reason="already_building", session_id=session_id)
         verdict = self.classifier(message, site_prompt=session.prompt, session_id=session_id,
                                   tenant_id=session.tenant_id)
-        record_event("modification_requested", session_id=session_id, tenant_id=session.tenant_id,
-                     actor=session.actor, properties={"kind": verdict.kind, "method": verdict.method,
-                                                      "reason": verdict.reason, "chars": len(message)})
         if verdict.kind == NEW_PROJECT:
             child = self._new_project(session, message)
+            # a change records its own modification_requested (builds.modify_site); a new project does it here
+            record_event("modification_requested", session_id=session_id, tenant_id=session.tenant_id,
+                         actor=session.actor, properties={"kind": verdict.kind, "method": verdict.method,
+                                                          "reason": verdict.reason, "request_chars": len(message),
+                                                          "new_session_id": child.session_id})
             started = self.trigger_build(child.session_id, tenant_id=child.tenant_id, provider=provider)
             return {"session_id": session_id, "kind": NEW_PROJECT, "classification": verdict.to_dict(),
                     "new_session_id": child.session_id, "status": started["status"]}
