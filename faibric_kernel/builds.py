@@ -255,8 +255,12 @@ def _reuse_plan(run: _Run, brief: SiteBrief) -> tuple[list[dict], dict]:
         run.notes.append("no reuse: the component library (faibric_kernel.library) is not available")
         return [], {}
     plan, decisions = [], {}
-    query = f"{brief.noun} {brief.tone} {brief.kind} {brief.prompt}"
+    # a short query: long prompts dilute the match scores below the reuse threshold
+    query = f"{brief.noun} {brief.tone}"
+    known = set(getattr(library, "KINDS", ()) or ())
     for section in brief.sections:
+        if known and section not in known:
+            continue
         try:
             decision = library.choose_for_section(section, query)
         except FaibricError as exc:
@@ -321,20 +325,40 @@ def _generate_project(run: _Run, prompt: str, kind: str = "generate") -> tuple[d
     })
     files, report, checked = _check_and_fix(run, files, _issues_from_rejections(rejections), context, model)
     used = [r for r in reuse if any(p in files for p in r["files"])]
-    library = _library()
-    for entry in used:
-        decision = decisions.get(entry["section"])
-        if library is not None and decision is not None and hasattr(library, "record_reuse"):
-            library.record_reuse(decision, run.session_id, run.tenant_id, entry["section"])
-        else:
-            run.event("library_reused", {"section": entry["section"], "item_id": entry["item_id"],
-                                         "component": entry["component"]})
+    _record_decisions(run, decisions, {r["section"] for r in used})
     info = {
         "brief": brief, "reused": [{k: r[k] for k in ("section", "component", "item_id", "score")} for r in used],
         "declined": [r["section"] for r in reuse if r not in used], "report": report, "checked": checked,
         "model": model, "purpose": purpose, "generation": gen_info, "kind": kind, "prompt": prompt,
     }
     return files, info
+
+
+def _record_decisions(run: _Run, decisions: dict, used_sections: set[str]) -> None:
+    """One ``library_reused`` event per section: what was reused, and what was written instead (and why)."""
+    import dataclasses
+
+    library = _library()
+    for section, decision in decisions.items():
+        if getattr(decision, "decision", None) == "reuse" and section not in used_sections:
+            decision = dataclasses.replace(decision, decision="generate", reasons=[
+                "the library component could not carry this site's copy, so the section was written instead",
+                *decision.reasons])
+        try:
+            library.record_reuse(decision, run.session_id, run.tenant_id, section=section, actor=run.session.actor)
+        except FaibricError as exc:
+            run.notes.append(f"could not record the reuse decision for {section}: {exc.message}")
+
+
+def _learn(run: _Run, version: int, files: dict[str, str]) -> None:
+    """Let the library learn from a site that went live (its new components may be reused later)."""
+    library = _library()
+    if library is None or not hasattr(library, "learn_from_version"):
+        return
+    try:
+        library.learn_from_version(run.session_id, version, files, "deployed", tenant_id=run.tenant_id)
+    except Exception as exc:  # noqa: BLE001 - learning is a bonus; it must never fail a live site
+        run.notes.append(f"the library did not learn from this site: {getattr(exc, 'message', exc)}")
 
 
 def _description(brief: SiteBrief) -> str:
@@ -494,6 +518,7 @@ def run_build(
                 update_session(session_id, url=url)
                 status = transition(session_id, "deployed", expected="building",
                                     properties={"url": url, "version": version.version}).status
+                _learn(run, version.version, files)
             else:
                 status = transition(session_id, "ready", expected="building",
                                     properties={"version": version.version, "preview": bool(preview_path)}).status

@@ -179,7 +179,6 @@ _SCALAR_SYNONYMS = {
     "description": ["subtitle", "text"],
     "text": ["text", "subtitle"],
     "lead": ["subtitle"],
-    "intro": ["subtitle"],
     "eyebrow": ["eyebrow"],
     "kicker": ["eyebrow"],
     "badge": ["eyebrow", "badge"],
@@ -188,8 +187,16 @@ _SCALAR_SYNONYMS = {
     "businessName": ["brand"],
     "tagline": ["tagline"],
     "note": ["note"],
-    "ctaLabel": ["ctaLabel", "primaryLabel", "label", "submitLabel"],
+    "ctaLabel": ["ctaLabel", "primaryLabel", "label"],
     "ctaHref": ["ctaHref", "primaryHref", "href"],
+    "primaryLabel": ["primaryLabel", "label", "ctaLabel"],
+    "primaryHref": ["primaryHref", "href", "ctaHref"],
+    "placeName": ["placeName", "brand", "name"],
+    "blurb": ["blurb", "tagline", "text"],
+    "intro": ["intro", "subtitle", "text"],
+    "copyright": ["copyright"],
+    "hours": ["hours"],
+    "signature": ["signature"],
     "buttonLabel": ["label", "primaryLabel", "submitLabel"],
     "buttonHref": ["href", "primaryHref"],
     "submitLabel": ["submitLabel", "label"],
@@ -221,17 +228,26 @@ _ITEM_SYNONYMS = {
     "price": ["price", "monthly"],
 }
 _OPTIONAL_ITEM_KEYS = {"icon", "shape", "tags", "badge", "rating", "featured", "ctaLabel", "alt", "image", "href",
-                       "highlight", "tag", "photo", "avatar", "emoji"}
+                       "highlight", "tag", "photo", "avatar", "emoji", "tone", "period", "category", "note"}
 
 
-def _list_source(copy: dict) -> tuple[str | None, list | None]:
-    for key in ("items", "sections", "plans", "links"):
-        if isinstance(copy.get(key), list) and copy[key] and isinstance(copy[key][0], dict):
-            return key, copy[key]
-    return None, None
+def _lists_in(copy: dict) -> dict[str, list]:
+    return {k: v for k, v in copy.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
 
 
-def _adapt_item(item: dict, shape: dict) -> tuple[dict | None, float]:
+def _convert(value, key_shape, currency: str):
+    """A copy value in the type the component expects (numbers from numeric text, prices with currency)."""
+    if key_shape == "num" and isinstance(value, str):
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return None
+    if key_shape == "str" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "Free" if value == 0 else f"{currency}{value}"
+    return value
+
+
+def _adapt_item(item: dict, shape: dict, currency: str = "$") -> tuple[dict | None, float]:
     out, hits, wanted = {}, 0, 0
     for key, key_shape in shape.items():
         required = key not in _OPTIONAL_ITEM_KEYS
@@ -246,48 +262,90 @@ def _adapt_item(item: dict, shape: dict) -> tuple[dict | None, float]:
         if isinstance(key_shape, tuple) and key_shape[0] == "list":
             inner = key_shape[1]
             if isinstance(inner, tuple) and inner[0] == "obj" and isinstance(value, list):
-                adapted = [_adapt_item(v, inner[1])[0] for v in value if isinstance(v, dict)]
+                adapted = [_adapt_item(v, inner[1], currency)[0] for v in value if isinstance(v, dict)]
                 if any(a is None for a in adapted):
                     return None, 0.0
                 value = adapted
-        elif key_shape == "num" and isinstance(value, str):
-            continue
+        else:
+            value = _convert(value, key_shape, currency)
+            if value is None:
+                continue
         out[key] = value
         hits += 1 if required else 0
     return out, (hits / wanted if wanted else 1.0)
 
 
+def _coverage(items: list, item_shape: dict, currency: str) -> float:
+    scores = [_adapt_item(i, item_shape, currency)[1] for i in items]
+    return min(scores) if scores else 0.0
+
+
+def _comparison_rows(plans: list[dict], item_shape: dict) -> list[dict] | None:
+    """Feature-by-plan rows (``{feature, values}``) built from the plans' feature lists."""
+    label_key = next((k for k, v in item_shape.items() if v == "str"), None)
+    if label_key is None or "values" not in item_shape:
+        return None
+    features: list[str] = []
+    for plan in plans:
+        for feature in plan.get("features", []):
+            if feature not in features:
+                features.append(feature)
+    return [{label_key: f, "values": [f in plan.get("features", []) for plan in plans]} for f in features]
+
+
+def _keeps_default(name: str) -> bool:
+    """UI wording (button labels, placeholders) is generic; it may stay as the library wrote it."""
+    return (name.endswith(("Label", "label")) or name in ("placeholder", "submitLabel") or name.startswith(
+        ("default", "aria", "success", "error", "empty", "show", "allow", "max", "min")))
+
+
 def adapt_props(section: str, copy: dict, shape: dict, brief: SiteBrief) -> tuple[dict | None, str]:
     """Props for a library component carrying ``copy``, or (None, why it cannot)."""
     props: dict = {}
-    list_key, items = _list_source(copy)
+    currency = copy.get("currency") or brief.currency
+    lists = _lists_in(copy)
     list_props = [n for n, s in shape.items() if isinstance(s, tuple) and s[0] == "list"
                   and isinstance(s[1], tuple) and s[1][0] == "obj"]
-    if items is not None:
-        if not list_props:
-            return None, f"the component has no list prop for the {len(items)} {list_key}"
-        # links split across two navbar props (left/right)
-        if section == "navbar" and {"leftLinks", "rightLinks"} <= set(list_props):
-            half = (len(items) + 1) // 2
-            for name, part in (("leftLinks", items[:half]), ("rightLinks", items[half:])):
-                props[name] = [_adapt_item(i, shape[name][1][1])[0] for i in part]
-        else:
-            target = next((n for n in list_props if n == list_key), None) or list_props[0]
-            item_shape = shape[target][1][1]
-            if list_key == "plans" and "yearly" in item_shape and not copy.get("periodic"):
-                return None, "the component shows monthly/yearly prices; these prices are one-off"
-            adapted, scores = [], []
-            for item in items:
-                result, score = _adapt_item(item, item_shape)
-                if result is None:
-                    return None, "nested items do not fit"
-                adapted.append(result)
-                scores.append(score)
-            if min(scores) < 0.5:
-                return None, f"the component's {target} items need fields the copy does not have"
-            props[target] = adapted
-    elif list_props and section not in ("hero", "navbar", "contact-form", "booking-form", "newsletter", "cta", "map"):
-        return None, "the component expects a list the copy does not have"
+    used_lists: set[str] = set()
+    if section == "navbar" and {"leftLinks", "rightLinks"} <= set(list_props) and "links" in lists:
+        links = lists["links"]
+        half = (len(links) + 1) // 2
+        for name, part in (("leftLinks", links[:half]), ("rightLinks", links[half:])):
+            props[name] = [_adapt_item(i, shape[name][1][1])[0] for i in part]
+        used_lists.add("links")
+    for name in list_props:
+        if name in props:
+            continue
+        item_shape = shape[name][1][1]
+        candidates = [k for k in lists if k not in used_lists]
+        chosen = name if name in candidates else None
+        if chosen is None and candidates:
+            best = max(candidates, key=lambda k: _coverage(lists[k], item_shape, currency))
+            if _coverage(lists[best], item_shape, currency) >= 0.5:
+                chosen = best
+        if chosen is None:
+            rows = _comparison_rows(copy.get("plans") or [], item_shape) if "plans" in copy else None
+            if rows:
+                props[name] = rows
+                continue
+            if name in ("social", "socials", "logos", "badges", "partners"):
+                props[name] = []
+                continue
+            return None, f"the component's {name} list has nothing in this site's copy to fill it"
+        items = lists[chosen]
+        if chosen == "plans" and "yearly" in item_shape and not copy.get("periodic"):
+            return None, "the component shows monthly/yearly prices; these prices are one-off"
+        adapted = []
+        for item in items:
+            result, score = _adapt_item(item, item_shape, currency)
+            if result is None or score < 0.5:
+                return None, f"the component's {name} items need fields the copy does not have"
+            adapted.append(result)
+        props[name] = adapted
+        used_lists.add(chosen)
+    main_list = next((k for k in ("items", "sections", "plans") if k in lists), None)
+    if main_list and main_list not in used_lists and section not in ("navbar", "footer"):
+        return None, f"the component has nowhere to show the {len(lists[main_list])} {main_list}"
     for name, prop_shape in shape.items():
         if name in props:
             continue
@@ -297,20 +355,24 @@ def adapt_props(section: str, copy: dict, shape: dict, brief: SiteBrief) -> tupl
                 value = copy[candidate]
                 break
         if value is not None:
-            if prop_shape == "str" and not isinstance(value, str):
-                value = None if isinstance(value, list) else str(value)
-            if isinstance(prop_shape, tuple) and prop_shape[0] == "list" and not isinstance(value, list):
+            if prop_shape == "str" and isinstance(value, list):
+                value = None
+            elif prop_shape in ("str", "num"):
+                value = _convert(value, prop_shape, currency)
+            elif isinstance(prop_shape, tuple) and prop_shape[0] == "list" and not isinstance(value, list):
                 value = None
         if value is not None:
             props[name] = value
+        elif _keeps_default(name):
+            continue
         elif name.endswith(("Href", "href")):
             props[name] = copy.get("primaryHref") or copy.get("ctaHref") or copy.get("href") or "#top"
-        elif prop_shape == "str" and not name.startswith(("id", "aria")):
+        elif prop_shape == "str":
             # never leave a sample sentence from the library on a real site: hide what we cannot fill
             props[name] = None
         elif isinstance(prop_shape, tuple) and prop_shape[0] == "list" and prop_shape[1] == "str":
             props[name] = []
-    title_props = [n for n in ("title", "heading", "headline", "brand") if n in shape]
+    title_props = [n for n in ("title", "heading", "headline", "brand", "name") if n in shape]
     if title_props and not any(props.get(n) for n in title_props):
         return None, "no title could be mapped"
     return props, "ok"

@@ -11,6 +11,7 @@ library component's props or its own components.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from .brief import SiteBrief
 
@@ -103,7 +104,7 @@ DECKS["bakery"] = {
                 ("Orange & olive oil cake", "Moist, fragrant, dairy free, by the slice", "3.20", ["VG"]),
                 ("Dark chocolate brownie", "70% chocolate, sea salt", "2.80", ["V", "GF"]),
                 ("Seasonal fruit tart", "Crème pâtissière and fruit from the market", "3.60", ["V"]),
-                ("Celebration cakes", "Made to order: ask us two days ahead", "from 28", ["V"]),
+                ("Celebration cake (from)", "Made to order: ask us two days ahead", "28", ["V"]),
             ]},
         ],
         "note": "V vegetarian, VG vegan, GF gluten free. Tell us about allergies: we are happy to help.",
@@ -402,6 +403,7 @@ DECKS["saas"] = {
     "stats": [("3,000+", "teams"), ("4.8/5", "average rating"), ("38%", "fewer status meetings"), ("99.99%", "uptime")],
     "pricing": {
         "title": "Simple pricing that scales with you", "subtitle": "Start free. Pay yearly and get two months free.",
+        "period": "per user / month",
         "plans": [("Starter", "For small teams getting organised.", 0, 0,
                    ["Up to 5 people", "Unlimited tasks", "Basic dashboards"], False),
                   ("Team", "For growing teams that ship every week.", 12, 120,
@@ -473,12 +475,12 @@ DECKS["shop"] = {
                   ("shield", "Easy returns", "Changed your mind? Send it back within 30 days."),
                   ("clock", "Fast dispatch", "Orders leave our studio within three working days.")],
     },
-    "products": [("Stoneware mug", "Speckled glaze, holds 350 ml", "28", "Bestseller"),
-                 ("Serving bowl", "Hand-thrown, food safe, 24 cm", "54", None),
-                 ("Linen napkins, set of 4", "Stonewashed, natural dye", "36", "New"),
-                 ("Soy candle", "Fig & cedar, 40-hour burn", "24", None),
-                 ("Bud vase", "Matte white, 12 cm", "22", None),
-                 ("Gift box", "Mug, candle and a handwritten card", "65", "Gift idea")],
+    "products": [("Stoneware mug", "Speckled glaze, holds 350 ml", "28", "Bestseller", "Mugs"),
+                 ("Serving bowl", "Hand-thrown, food safe, 24 cm", "54", None, "Tableware"),
+                 ("Linen napkins, set of 4", "Stonewashed, natural dye", "36", "New", "Linen"),
+                 ("Soy candle", "Fig & cedar, 40-hour burn", "24", None, "Candles"),
+                 ("Bud vase", "Matte white, 12 cm", "22", None, "Vases"),
+                 ("Gift box", "Mug, candle and a handwritten card", "65", "Gift idea", "Gifts")],
     "testimonials": {
         "title": "Happy homes",
         "items": [("The mugs are even more beautiful in person, and the packaging was lovely.", "Olivia Grant", "Verified buyer"),
@@ -584,6 +586,7 @@ DECKS["event"] = {
                       ("Do you offer student tickets?", "Yes, at a 50% discount with a valid student card.")]},
     "booking": {"title": "Get your ticket", "subtitle": "Reserve your place now; we will email your ticket and an "
                 "invoice.", "submit": "Reserve my place", "party_label": "Tickets",
+                "times": ["Both days", "Day one only", "Day two only"],
                 "success": "You are in! Your ticket is on its way by email."},
     "contact": {"title": "Questions?", "subtitle": "Sponsorship, speaking or accessibility: write to the team.",
                 "submit": "Send message", "success": "Thank you! The team will reply soon."},
@@ -632,6 +635,7 @@ DECKS["wedding"] = {
                        "your confirmation."),
                       ("Is there parking?", "Yes, free parking at the venue.")]},
     "booking": {"title": "RSVP", "subtitle": "Please let us know if you can make it and about any dietary needs.",
+                "times": ["Ceremony and dinner", "Evening party only", "Sadly, we can't come"],
                 "submit": "Send RSVP", "party_label": "Guests", "success": "Thank you! We can't wait to celebrate with you."},
     "hours": [("Ceremony", "16:00"), ("Dinner", "19:00"), ("Carriages", "01:00")],
     "footer": "With love, {name}.",
@@ -706,7 +710,7 @@ DECKS["fitness"] = {
                            ("Thu 19:00", "Power class", "High-energy, all levels", "Studio 2"),
                            ("Sat 09:30", "Weekend long class", "75 minutes to reset", "Studio 1"),
                            ("Sun 10:00", "Restore & stretch", "Mobility and recovery", "Studio 1")]},
-    "pricing": {"title": "Memberships", "subtitle": "No joining fee. Pause or cancel any time.",
+    "pricing": {"title": "Memberships", "subtitle": "No joining fee. Pause or cancel any time.", "period": "per month",
                 "plans": [("Drop-in", "Pay as you go.", 15, None, ["One class", "Mat & towel included"], False),
                           ("Unlimited", "Our most popular membership.", 89, None,
                            ["Unlimited classes", "Free guest pass monthly", "Members' workshops"], True),
@@ -771,6 +775,7 @@ DECKS["salon"] = {
                       ("What is your cancellation policy?", "Please give us 24 hours' notice so we can offer the slot to "
                        "someone else.")]},
     "booking": {"title": "Book an appointment", "subtitle": "Pick a service and a time that suits you; we confirm by email.",
+                "times": ["10:00", "11:00", "12:00", "14:00", "15:00", "16:00", "17:00", "18:00"],
                 "submit": "Request appointment", "party_label": None, "service_label": "Service",
                 "success": "Thank you! We will confirm your appointment by email."},
     "hours": [("Tuesday – Wednesday", "10:00 – 19:00"), ("Thursday", "10:00 – 21:00"), ("Friday – Saturday", "09:00 – 18:00")],
@@ -812,7 +817,7 @@ DECKS["clinic"] = {
                       ("What if I need urgent care?", "Call us in the morning: we keep emergency slots every day."),
                       ("Is the building accessible?", "Yes, with step-free access and an accessible bathroom.")]},
     "booking": {"title": "Book an appointment", "subtitle": "Choose a preferred date and time; we will confirm by email "
-                "or phone.", "submit": "Request appointment", "party_label": None, "service_label": "Reason for visit",
+                "or phone.", "times": ["08:30", "09:30", "10:30", "11:30", "14:00", "15:00", "16:00", "17:30"], "submit": "Request appointment", "party_label": None, "service_label": "Reason for visit",
                 "success": "Thank you! We will confirm your appointment shortly."},
     "contact": {"title": "Contact the practice", "subtitle": "Questions about treatment, costs or insurance.",
                 "submit": "Send message", "success": "Thank you! We will reply within one working day."},
@@ -847,6 +852,7 @@ DECKS["hotel"] = {
                           ("The terrace", "Sunset drinks", "hills"), ("The library", "Books and armchairs", "stripes"),
                           ("Courtyard", "Lemon trees and shade", "leaf"), ("Suite", "Space to spread out", "circles")]},
     "pricing": {"title": "Rooms & rates", "subtitle": "Per night, breakfast included. Best rates when you book direct.",
+                "period": "per night",
                 "plans": [("Cosy double", "Queen bed, garden view.", 120, None, ["Queen bed", "Garden view", "Rain shower"], False),
                           ("Superior double", "King bed and a balcony.", 160, None,
                            ["King bed", "Private balcony", "Bathtub"], True),
@@ -856,7 +862,7 @@ DECKS["hotel"] = {
                                ("Our host planned a perfect day for us. We felt like friends, not guests.", "Ahmed K.", "Stayed in June"),
                                ("Beautiful rooms, quiet nights, great location.", "Lucia F.", "Stayed in September")]},
     "booking": {"title": "Check availability", "subtitle": "Tell us your dates; we reply within a few hours with the "
-                "best rate.", "submit": "Check availability", "party_label": "Guests",
+                "best rate.", "times": ["Arriving before 15:00", "15:00 – 18:00", "18:00 – 22:00", "After 22:00"], "submit": "Check availability", "party_label": "Guests",
                 "success": "Thank you! We will reply with availability within a few hours."},
     "hours": [("Check-in", "from 15:00"), ("Check-out", "until 11:00"), ("Reception", "08:00 – 22:00")],
     "stats": [("12", "rooms"), ("9.6", "guest rating"), ("11 am", "breakfast until"), ("48 h", "free cancellation")],
@@ -927,7 +933,7 @@ DECKS["education"] = {
                            ("Tue & Thu 10:00", "Intermediate", "Build fluency and confidence", "Room 2"),
                            ("Sat 10:00", "Weekend intensive", "Three hours, every Saturday", "Room 1"),
                            ("Flexible", "One-to-one", "Lessons planned around you", "Online or in person")]},
-    "pricing": {"title": "Courses & prices", "subtitle": "Pay per term. Books and materials included.",
+    "pricing": {"title": "Courses & prices", "subtitle": "Pay per term. Books and materials included.", "period": "per course",
                 "plans": [("Group course", "Ten weeks, twice a week.", 240, None, ["20 lessons", "Max 8 learners", "Materials"], True),
                           ("Weekend intensive", "Ten Saturdays.", 290, None, ["30 hours", "Max 8 learners", "Certificate"], False),
                           ("One-to-one", "Per lesson.", 40, None, ["60 minutes", "Your own plan", "Online or in person"], False)]},
@@ -1131,9 +1137,11 @@ def section_content(section: str, brief: SiteBrief) -> dict:
     if section == "about":
         about = _get(brief, "about") or {"title": f"About {brief.business_name}",
                                          "text": [meta["description"]], "highlights": []}
+        stats = _get(brief, "stats") or []
         return {"eyebrow": "Our story" if brief.kind not in ("portfolio", "blog") else "About",
                 "title": _fill(about["title"], brief), "paragraphs": _fill(about["text"], brief),
-                "highlights": _fill(about.get("highlights", []), brief)}
+                "highlights": _fill(about.get("highlights", []), brief),
+                "facts": _fill(_items(stats[:3], ["value", "label"]), brief)}
     if section == "features":
         features = _get(brief, "features")
         return {"eyebrow": SECTION_LABELS["features"] if brief.kind not in ("saas", "landing") else "Features",
@@ -1152,13 +1160,13 @@ def section_content(section: str, brief: SiteBrief) -> dict:
         return {"eyebrow": "Shop", "title": "Bestsellers & new arrivals",
                 "subtitle": "Small batches, so when something sells out it may be a while before it is back.",
                 "currency": brief.currency,
-                "items": _fill(_items(products, ["name", "description", "price", "badge"]), brief)}
+                "items": _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief)}
     if section == "pricing":
         pricing = _get(brief, "pricing") or DECKS["saas"]["pricing"]
         plans = []
         for name, description, monthly, yearly, features, featured in pricing["plans"]:
             plan = {"name": name, "description": description, "price": monthly, "features": features,
-                    "featured": featured, "ctaLabel": f"Choose {name}"}
+                    "featured": featured, "ctaLabel": f"Choose {name}", "period": pricing.get("period", "")}
             if yearly is not None:
                 plan["monthly"], plan["yearly"] = monthly, yearly
             plans.append(plan)
@@ -1216,10 +1224,13 @@ def section_content(section: str, brief: SiteBrief) -> dict:
                 "successText": "Thank you! Please check your inbox to confirm.", "action": ""}
     if section == "contact-form":
         contact = _get(brief, "contact")
+        hours = _get(brief, "hours")
         return {"eyebrow": "Contact", "title": _fill(contact["title"], brief),
                 "subtitle": _fill(contact["subtitle"], brief), "submitLabel": contact["submit"],
                 "successTitle": "Message sent", "successText": _fill(contact["success"], brief),
-                "email": meta["email"], "phone": meta["phone"], "address": meta["address"], "action": ""}
+                "email": meta["email"], "phone": meta["phone"], "address": meta["address"], "action": "",
+                "hours": " · ".join(f"{d} {t}" for d, t in hours) if hours else None,
+                "topics": contact.get("topics") or ["A question", "An order or booking", "Something else"]}
     if section == "booking-form":
         booking = _get(brief, "booking") or DECKS["restaurant"]["booking"]
         services = None
@@ -1231,6 +1242,7 @@ def section_content(section: str, brief: SiteBrief) -> dict:
                 services = [i[1] for i in source["items"]]
         return {"eyebrow": "Booking", "title": _fill(booking["title"], brief),
                 "subtitle": _fill(booking["subtitle"], brief), "submitLabel": booking["submit"],
+                "times": booking.get("times") or ["12:30", "13:00", "13:30", "19:00", "19:30", "20:00", "20:30", "21:00"],
                 "partyLabel": booking.get("party_label"), "serviceLabel": booking.get("service_label"),
                 "services": services, "successText": _fill(booking["success"], brief),
                 "email": meta["email"], "action": ""}
@@ -1238,10 +1250,12 @@ def section_content(section: str, brief: SiteBrief) -> dict:
         hours = _get(brief, "hours") or [("Monday – Friday", "09:00 – 18:00")]
         query = (meta["address"] or brief.business_name).replace(" ", "+")
         return {"eyebrow": "Visit", "title": f"Find {brief.business_name}" if meta["address"] else "Opening hours",
+                "placeName": brief.business_name,
                 "address": meta["address"], "phone": meta["phone"], "email": meta["email"],
                 "hours": [{"days": d, "time": t} for d, t in hours],
                 "directionsHref": f"https://www.openstreetmap.org/search?query={query}"}
     if section == "footer":
         return {"brand": brief.business_name, "tagline": meta["tagline"], "links": meta["nav"],
-                "email": meta["email"], "phone": meta["phone"], "address": meta["address"]}
+                "email": meta["email"], "phone": meta["phone"], "address": meta["address"],
+                "copyright": f"© {datetime.now(UTC).year} {brief.business_name}. All rights reserved."}
     raise KeyError(f"no copy for section {section!r}")

@@ -1,0 +1,284 @@
+"""``faibric build | modify | versions | restore | sessions | session | deploy``.
+
+Progress and the model's streamed text go to stderr; with ``--json`` exactly
+one JSON document goes to stdout. Errors are :class:`FaibricError`, which the
+command group turns into one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import click
+
+from ..cli import emit, json_option, progress
+from ..errors import DeployError, FaibricError, InvalidInputError
+
+__all__ = ["COMMANDS", "build", "deploy", "modify", "register", "restore", "session", "sessions", "versions"]
+
+TARGETS = ["local", "github", "render", "github+render", "none"]
+
+
+class _Console:
+    """Progress lines and streamed text on stderr, without mixing them up."""
+
+    def __init__(self, stream_text: bool):
+        self.stream_text = stream_text
+        self.mid_line = False
+        self.last = None
+        self.last_stage = None
+        self.last_percent = 0
+
+    def progress(self, stage: str, percent: int, message: str) -> None:
+        line = f"[{percent:>3}%] {stage}: {message}"
+        if stage == "generate" and self.last_stage == "generate":
+            if self.stream_text or percent < self.last_percent + 10:
+                return  # the streamed text (or a line every 10%) already shows generation going on
+        self.last_stage, self.last_percent = stage, percent
+        if line == self.last:
+            return
+        self.last = line
+        if self.mid_line:
+            sys.stderr.write("\n")
+            self.mid_line = False
+        progress(line)
+
+    def text(self, piece: str) -> None:
+        if not self.stream_text:
+            return
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+        self.mid_line = not piece.endswith("\n")
+
+    def done(self) -> None:
+        if self.mid_line:
+            sys.stderr.write("\n")
+            self.mid_line = False
+
+
+def _run_cancellable(func, *args, **kwargs):
+    """Run ``func`` with a cancel Event that Ctrl-C sets, so the session ends ``stopped``, not ``building``."""
+    cancel = threading.Event()
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = func(*args, cancel=cancel, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="faibric-build", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        cancel.set()
+        progress("stopping (Ctrl-C again to quit at once)...")
+        worker.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _human_build(result) -> None:
+    data = result.to_dict()
+    click.echo(f"{data['status']}: session {data['session_id']}, version {data['version']}, "
+               f"{len(data['files'])} files, ${data['cost_usd']:.4f}")
+    click.echo(f"project: {data['project_dir']}")
+    if data.get("preview_path"):
+        click.echo(f"preview: {data['preview_path']}")
+    if data.get("url"):
+        click.echo(f"live at: {data['url']}")
+    for note in data.get("notes") or []:
+        click.echo(f"note: {note}")
+
+
+def _build_json(result) -> dict:
+    data = result.to_dict()
+    return {"session_id": data["session_id"], "status": data["status"], "project_id": data["project_id"],
+            "project_dir": data["project_dir"], "files": data["files"], "version": data["version"],
+            "url": data["url"], "cost_usd": data["cost_usd"], "provider": data["provider"], "model": data["model"],
+            "reused": data["reused"], "preview_path": data["preview_path"], "deploy": data["deploy"],
+            "validation": data["validation"], "usage": data["usage"], "notes": data["notes"],
+            "seconds": data["seconds"], "brief": data["brief"]}
+
+
+@click.command()
+@click.argument("prompt")
+@click.option("--email", default=None, help="the customer's email (default: an operator build)")
+@click.option("--tenant", default="default", show_default=True)
+@click.option("--provider", type=click.Choice(["auto", "offline", "anthropic"]), default="auto", show_default=True,
+              help="auto: anthropic when ANTHROPIC_API_KEY is set, else offline")
+@click.option("--model", default=None, help="override the strong model for this build")
+@click.option("--deploy", "deploy_target", type=click.Choice(TARGETS), default="local", show_default=True)
+@click.option("--no-preview", is_flag=True, help="skip the bundle check and preview (faster)")
+@click.option("--quiet", is_flag=True, help="do not stream the model's text to stderr")
+@json_option
+def build(prompt, email, tenant, provider, model, deploy_target, no_preview, quiet, as_json):
+    """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy."""
+    from ..builds import run_build
+    from ..sessions import create_session
+
+    session = create_session(prompt, tenant_id=tenant, email=email, provider=None if provider == "auto" else provider,
+                             deploy_target=deploy_target)
+    console = _Console(stream_text=not quiet)
+    progress(f"session {session.session_id}")
+    try:
+        result = _run_cancellable(run_build, session.session_id, provider=None if provider == "auto" else provider,
+                                  model=model, deploy_target=deploy_target, on_progress=console.progress,
+                                  on_text=console.text, preview=not no_preview)
+    finally:
+        console.done()
+    emit(_build_json(result) if as_json else result, as_json, _human_build)
+
+
+@click.command()
+@click.argument("session_id")
+@click.argument("request")
+@click.option("--provider", type=click.Choice(["auto", "offline", "anthropic"]), default="auto", show_default=True)
+@click.option("--no-preview", is_flag=True, help="skip the bundle check and preview")
+@click.option("--quiet", is_flag=True, help="do not stream the model's text to stderr")
+@json_option
+def modify(session_id, request, provider, no_preview, quiet, as_json):
+    """Change a built site: only the files the REQUEST needs change; a new version."""
+    from ..builds import modify_site
+
+    console = _Console(stream_text=not quiet)
+    try:
+        result = _run_cancellable(modify_site, session_id, request,
+                                  provider=None if provider == "auto" else provider, on_progress=console.progress,
+                                  on_text=console.text, preview=not no_preview)
+    finally:
+        console.done()
+
+    def human(r):
+        click.echo(f"{r.status}: version {r.version} (was {r.previous_version}) by {r.method} after "
+                   f"{r.attempts} attempt(s); changed {', '.join(r.touched) or 'nothing'}; ${r.cost_usd:.4f}")
+
+    emit(result.to_dict() if as_json else result, as_json, human)
+
+
+@click.command()
+@click.argument("session_id")
+@json_option
+def versions(session_id, as_json):
+    """The versions of a session's project, oldest first."""
+    from ..projects import list_versions, project_for_session
+
+    project = project_for_session(session_id)
+    rows = [v.summary() for v in list_versions(project.project_id)]
+    data = {"session_id": session_id, "project_id": project.project_id, "current_version": project.current_version,
+            "project_dir": str(project.dir), "versions": rows}
+
+    def human(d):
+        for v in d["versions"]:
+            mark = "*" if v["version"] == d["current_version"] else " "
+            cost = "-" if v["cost_usd"] is None else f"${v['cost_usd']:.4f}"
+            changed = ", ".join(v["changed_files"] or [])[:70]
+            click.echo(f"{mark} v{v['version']:<3} {v['created_at'][:19]}  {v['kind']:<8} {cost:>9}  "
+                       f"{(v['prompt'] or '')[:50]!r}  [{changed}]")
+
+    emit(data, as_json, human)
+
+
+@click.command()
+@click.argument("session_id")
+@click.argument("version", type=int)
+@json_option
+def restore(session_id, version, as_json):
+    """Make VERSION current again (as a new version; history is kept)."""
+    from ..projects import project_dir
+    from ..projects import restore as restore_version
+
+    new = restore_version(session_id, version)
+    data = {"session_id": session_id, "restored_from": version, "version": new.version,
+            "changed_files": new.properties.get("changed_files"), "project_dir": str(project_dir(new.project_id))}
+    emit(data, as_json, lambda d: click.echo(
+        f"version {d['version']} restores version {d['restored_from']} "
+        f"(changed: {', '.join(d['changed_files'] or []) or 'nothing'}); redeploy with `faibric deploy {session_id}`"))
+
+
+@click.command()
+@click.option("--tenant", default=None)
+@click.option("--status", default=None)
+@click.option("--limit", default=50, show_default=True)
+@json_option
+def sessions(tenant, status, limit, as_json):
+    """Recent sessions, newest first."""
+    from ..sessions import list_sessions
+
+    rows = [s.to_dict() for s in list_sessions(tenant_id=tenant, status=status, limit=limit)]
+
+    def human(items):
+        for s in items:
+            click.echo(f"{s['session_id']:<14} {s['status']:<17} {s['updated_at'][:19]}  {s['tenant_id']:<10} "
+                       f"{(s['prompt'] or '')[:60]!r}" + (f"  {s['url']}" if s.get("url") else ""))
+
+    emit(rows, as_json, human)
+
+
+@click.command()
+@click.argument("session_id")
+@json_option
+def session(session_id, as_json):
+    """One session: status, prompt, URL, and its project's current version."""
+    from ..errors import NotFoundError
+    from ..projects import project_for_session
+    from ..sessions import get_session
+
+    data = get_session(session_id).to_dict()
+    try:
+        project = project_for_session(session_id)
+        data["project"] = project.to_dict()
+    except NotFoundError:
+        data["project"] = None
+
+    def human(d):
+        click.echo(f"{d['session_id']}: {d['status']}" + (f" ({d['status_reason']})" if d.get("status_reason") else ""))
+        click.echo(f"prompt: {d['prompt']}")
+        if d.get("url"):
+            click.echo(f"url: {d['url']}")
+        if d["project"]:
+            click.echo(f"project: {d['project']['project_dir']} (version {d['project']['current_version']})")
+
+    emit(data, as_json, human)
+
+
+@click.command()
+@click.argument("session_id")
+@click.option("--target", type=click.Choice([t for t in TARGETS if t != "none"]), default="local", show_default=True)
+@click.option("--version", "version", type=int, default=None, help="a stored version (default: the current one)")
+@json_option
+def deploy(session_id, target, version, as_json):
+    """Deploy a session's project version (a rollback when VERSION is older)."""
+    try:
+        from ..deploy import deploy_version
+    except ImportError:
+        raise DeployError("deployment is not installed in this checkout (faibric_kernel.deploy is missing)") from None
+    from ..sessions import get_session, transition, update_session
+
+    current = get_session(session_id)
+    if current.status == "building":
+        raise InvalidInputError(f"session {session_id} is building; wait for it or `faibric stop {session_id}`")
+    result = _run_cancellable(deploy_version, session_id, version, target,
+                              on_progress=lambda line: progress(line), actor=current.actor)
+    url = result.url
+    update_session(session_id, deploy_target=target, **({"url": url} if url else {}))
+    if url and current.status in ("ready", "deployed"):
+        try:
+            transition(session_id, "deployed", expected={"ready", "deployed"},
+                       properties={"url": url, "target": target, "version": version})
+        except FaibricError as exc:
+            progress(f"note: the session status was not changed: {exc.message}")
+    emit(result.to_dict(), as_json, lambda d: click.echo(f"{d['status']}: {d['url'] or '(no url)'} via {d['target']}"))
+
+
+COMMANDS = [build, modify, versions, restore, sessions, session, deploy]
+
+
+def register(group: click.Group) -> None:
+    """Add the generation commands to the ``faibric`` group."""
+    for command in COMMANDS:
+        group.add_command(command)
