@@ -277,4 +277,5 @@ from .schedule import schedule as _schedule; main.add_command(_schedule)  # noqa
 from .monitor import monitor as _monitor; main.add_command(_monitor)  # noqa: E402, E702, I001
 from .onboarding.cli import register as _onboarding; _onboarding(main)  # noqa: E402, E702, I001
 from .analytics.cli import analytics as _analytics, seed_demo as _seed_demo, events_import as _events_import; main.add_command(_analytics); main.add_command(_seed_demo); events.add_command(_events_import)  # noqa: E402, E702, I001
+from .generation.cli import register as _generation; _generation(main)  # noqa: E402, E702, I001
 from .library.cli import library as _library; main.add_command(_library)  # noqa: E402, E702, I001
