@@ -62,6 +62,7 @@ class AlertConfig:
     health_thresholds: dict | None = None
     email_to: list = field(default_factory=list)
     webhook_url: str | None = None  # default: FAIBRIC_ALERT_WEBHOOK_URL
+    rules: tuple = ("cost", "error_rate", "conversion_drop", "health_red")  # which rules to evaluate
 
     @classmethod
     def from_config(cls, **overrides) -> AlertConfig:
@@ -218,8 +219,11 @@ def evaluate(con, now: datetime | str | None = None, config: AlertConfig | None 
     now = resolve_now(now)
     cfg = config or AlertConfig.from_config()
     candidates: list[Alert] = []
-    for rule in RULES.values():
-        candidates.extend(rule(con, now, cfg))
+    unknown = set(cfg.rules) - set(RULES)
+    if unknown:
+        raise ConfigError(f"unknown alert rule(s) {', '.join(sorted(unknown))}; rules are {', '.join(RULES)}")
+    for name in cfg.rules:
+        candidates.extend(RULES[name](con, now, cfg))
     for alert in candidates:
         alert.fired_at = now
     fired = _fired_ids(con, [a.alert_id for a in candidates])
