@@ -1,0 +1,561 @@
+"""The dashboards without a browser: escaping, roles, tokens, views, widgets, notebooks, server settings."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import stat
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from faibric_kernel.dashboards import blocks, data, notebooks, roles, safety, server, views
+from faibric_kernel.dashboards.roles import ANALYST, STAKEHOLDER
+from faibric_kernel.errors import ConfigError, InvalidInputError
+from faibric_kernel.store import ingest, record_api_call, record_event
+
+SCRIPT = "<script>window.__pwned=1</script>"
+NOW = datetime(2026, 11, 20, 12, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def no_dashboard_env(monkeypatch):
+    for name in ("FAIBRIC_ANALYST_TOKEN", "FAIBRIC_DASHBOARD_SERVER", "HTTP_X_FAIBRIC_ROLE", "VOILA_PREHEAT",
+                 "VOILA_KERNEL_ID", "FAIBRIC_DASHBOARD_ROLE", "QUERY_STRING", "FAIBRIC_MONTHLY_BUDGET_USD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    """A small seed-demo workspace shared by the read-only view tests."""
+    import os
+
+    from faibric_kernel.demo import seed_demo
+    from faibric_kernel.store import close_writers
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    old = os.environ.get("FAIBRIC_HOME")
+    os.environ["FAIBRIC_HOME"] = str(home)
+    try:
+        seed_demo(sessions=300, days=60, seed=7, end=NOW)
+        record_event("request_submitted", session_id="xss-1", tenant_id="acme", properties={"prompt": SCRIPT},
+                     ts=NOW - timedelta(seconds=3))
+        record_event("email_provided", session_id="xss-1", tenant_id="acme", actor="mallory@evil.test",
+                     properties={"email": "mallory@evil.test"}, ts=NOW - timedelta(seconds=2))
+        record_event("feedback_submitted", session_id="xss-1", tenant_id="acme", actor="mallory@evil.test",
+                     properties={"rating": 1, "comment": '<img src=x onerror="window.__pwned=2">'},
+                     ts=NOW - timedelta(seconds=1))
+        ingest()
+        close_writers()
+    finally:
+        if old is None:
+            os.environ.pop("FAIBRIC_HOME", None)
+        else:
+            os.environ["FAIBRIC_HOME"] = old
+    return home
+
+
+@pytest.fixture
+def demo(demo_home, monkeypatch):
+    monkeypatch.setenv("FAIBRIC_HOME", str(demo_home))
+    return demo_home
+
+
+def ctx(role=ANALYST, days=60, **options):
+    today = NOW.date()
+    return views.ViewContext(role=role, filters=data.Filters(since=today - timedelta(days=days - 1), until=today),
+                             now=NOW, options=options)
+
+
+def all_html(blocks_list) -> str:
+    return "\n".join(b.html() if not isinstance(b, blocks.Table) else b.html() for b in blocks_list)
+
+
+# ------------------------------------------------------------------ escaping and CSV
+
+
+def test_esc_turns_markup_into_text():
+    assert safety.esc(SCRIPT) == "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    assert safety.esc('" onmouseover="x') == "&quot; onmouseover=&quot;x"
+
+
+def test_html_table_escapes_headers_and_cells():
+    df = pd.DataFrame({"<b>col</b>": [SCRIPT], "n": [1234]})
+    html = safety.html_table(df)
+    assert "<script>" not in html and "<b>col</b>" not in html
+    assert "&lt;script&gt;" in html and "1,234" in html
+
+
+def test_html_table_shows_missing_times_as_empty():
+    html = safety.html_table(pd.DataFrame({"t": [pd.NaT, pd.Timestamp("2026-01-02 03:04:05")]}))
+    assert "2026-01-02 03:04:05" in html and "NaT" not in html
+
+
+def test_plot_text_escapes_for_plotly():
+    assert safety.plot_text(SCRIPT) == "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    assert safety.plot_text(None) == "" and safety.plot_text(float("nan")) == ""
+
+
+def test_csv_safe_quotes_spreadsheet_formulas():
+    out = safety.csv_safe(pd.DataFrame({"c": ["=HYPERLINK(1)", "+1", "plain", "-2", "@x"]}))
+    assert out["c"].tolist() == ["'=HYPERLINK(1)", "'+1", "plain", "'-2", "'@x"]
+
+
+def test_csv_download_link_carries_every_row():
+    df = pd.DataFrame({"a": range(500), "b": ["x"] * 500})
+    link = safety.csv_download_link(df, "t.csv")
+    payload = re.search(r'base64,([^"]+)"', link).group(1)
+    text = base64.b64decode(payload).decode()
+    assert text.splitlines()[0] == "a,b" and len(text.splitlines()) == 501
+    assert 'download="t.csv"' in link
+
+
+# ------------------------------------------------------------------ roles
+
+
+def test_role_outside_voila_is_analyst():
+    assert roles.current_role({}) == ANALYST
+
+
+def test_role_under_voila_comes_from_the_server_header():
+    assert roles.current_role({"FAIBRIC_DASHBOARD_SERVER": "1", roles.ROLE_ENV: "analyst"}) == ANALYST
+
+
+def test_role_under_voila_defaults_to_stakeholder():
+    assert roles.current_role({"VOILA_PREHEAT": "False"}) == STAKEHOLDER
+    assert roles.current_role({"VOILA_PREHEAT": "True", roles.ROLE_ENV: "admin"}) == STAKEHOLDER
+
+
+def test_role_under_voila_ignores_the_outside_override():
+    assert roles.current_role({"FAIBRIC_DASHBOARD_SERVER": "1", "FAIBRIC_DASHBOARD_ROLE": "analyst"}) == STAKEHOLDER
+
+
+def test_pseudonym_is_stable_and_hides_the_email():
+    a, b = roles.pseudonym("ana@example.com"), roles.pseudonym("ana@example.com")
+    assert a == b and a.startswith("customer-") and "ana" not in a
+    assert roles.pseudonym("ben@example.com") != a
+
+
+def test_pseudonymise_drops_free_text():
+    df = pd.DataFrame({"customer": ["ana@example.com"], "prompt": ["secret"], "n": [1]})
+    out = roles.pseudonymise(df, drop=("prompt",))
+    assert list(out.columns) == ["customer", "n"] and "@" not in out["customer"][0]
+
+
+def test_query_never_sets_the_role():
+    context = views.context_from_query("role=analyst&customer=a%40b.c", role=STAKEHOLDER, now=NOW)
+    assert context.role == STAKEHOLDER and context.options["customer"] == "a@b.c"
+
+
+def test_query_sets_filters_and_ignores_bad_dates():
+    context = views.context_from_query("since=2026-11-01&until=nonsense&tenant=acme", role=ANALYST, now=NOW)
+    assert context.filters == data.Filters(since=date(2026, 11, 1), until=NOW.date(), tenant="acme")
+
+
+# ------------------------------------------------------------------ identity provider (tokens -> roles)
+
+
+class FakeRequest:
+    def __init__(self, headers, protocol="http"):
+        from tornado.httputil import HTTPHeaders
+
+        self.headers = HTTPHeaders(headers)
+        self.protocol = protocol
+        self.remote_ip = "127.0.0.1"
+        self.host = "127.0.0.1:8866"
+
+
+class FakeHandler:
+    """The parts of a tornado handler the identity provider touches; cookies are signed like tornado's."""
+
+    base_url = "/"
+
+    def __init__(self, args=None, headers=None, cookies=None, secret=b"s" * 32):
+        import logging
+
+        self.args = args or {}
+        self.request = FakeRequest(headers or {})
+        self.cookies = dict(cookies or {})
+        self.secret = secret
+        self.log = logging.getLogger("fake")
+
+    def get_argument(self, name, default=None):
+        return self.args.get(name, default)
+
+    def get_cookie(self, name):
+        return self.cookies.get(name)
+
+    def get_secure_cookie(self, name, **kwargs):
+        from tornado.web import decode_signed_value
+
+        value = self.cookies.get(name)
+        return decode_signed_value(self.secret, name, value) if value else None
+
+    def set_secure_cookie(self, name, value, **kwargs):
+        from tornado.web import create_signed_value
+
+        self.cookies[name] = create_signed_value(self.secret, name, value).decode()
+
+    def clear_cookie(self, name, **kwargs):
+        self.cookies.pop(name, None)
+
+    def force_clear_cookie(self, name, **kwargs):
+        self.cookies.pop(name, None)
+
+
+def provider():
+    from faibric_kernel.dashboards.auth import RoleIdentityProvider
+
+    return RoleIdentityProvider(token="stakeholder-token-1", analyst_token="analyst-token-2")
+
+
+def get_user(p, handler):
+    import asyncio
+
+    return asyncio.run(p.get_user(handler))
+
+
+def test_role_for_token_maps_each_token_to_its_role():
+    from faibric_kernel.dashboards.auth import role_for_token
+
+    kwargs = {"stakeholder_token": "st-token-xyz", "analyst_token": "an-token-xyz"}
+    assert role_for_token("an-token-xyz", **kwargs) == ANALYST
+    assert role_for_token("st-token-xyz", **kwargs) == STAKEHOLDER
+    assert role_for_token("nope", **kwargs) is None and role_for_token("", **kwargs) is None
+
+
+def test_analyst_token_yields_the_analyst_header():
+    handler = FakeHandler(args={"token": "analyst-token-2"})
+    user = get_user(provider(), handler)
+    assert user.username == ANALYST and handler.request.headers[roles.ROLE_HEADER] == ANALYST
+
+
+def test_a_forged_role_header_is_overwritten():
+    handler = FakeHandler(args={"token": "stakeholder-token-1"}, headers={roles.ROLE_HEADER: "analyst"})
+    user = get_user(provider(), handler)
+    assert user.username == STAKEHOLDER
+    assert handler.request.headers.get_list(roles.ROLE_HEADER) == [STAKEHOLDER]
+
+
+def test_no_token_means_no_user_and_no_role_header():
+    handler = FakeHandler(headers={roles.ROLE_HEADER: "analyst"})
+    assert get_user(provider(), handler) is None
+    assert roles.ROLE_HEADER not in handler.request.headers
+
+
+def test_the_login_cookie_keeps_the_role():
+    p = provider()
+    first = FakeHandler(args={"token": "analyst-token-2"})
+    get_user(p, first)
+    again = FakeHandler(cookies=first.cookies)
+    assert get_user(p, again).username == ANALYST
+    assert again.request.headers[roles.ROLE_HEADER] == ANALYST
+
+
+def test_a_cookie_for_another_user_name_is_refused():
+    p = provider()
+    handler = FakeHandler()
+    name = p.get_cookie_name(handler)
+    handler.set_secure_cookie(name, json.dumps({"username": "admin", "name": "a", "display_name": "a",
+                                                "initials": "A", "color": None, "avatar_url": None}))
+    assert get_user(p, FakeHandler(cookies=handler.cookies)) is None
+
+
+def test_the_login_form_accepts_either_token():
+    p = provider()
+    assert p.process_login_form(FakeHandler(args={"password": "analyst-token-2"})).username == ANALYST
+    assert p.process_login_form(FakeHandler(args={"password": "stakeholder-token-1"})).username == STAKEHOLDER
+    assert p.process_login_form(FakeHandler(args={"password": "guess"})) is None
+
+
+# ------------------------------------------------------------------ data
+
+
+def test_kpi_windows_count_today_and_compare_with_yesterday():
+    record_event("request_submitted", session_id="a", ts=NOW - timedelta(hours=1))
+    record_event("request_submitted", session_id="b", ts=NOW - timedelta(hours=2))
+    record_event("deployed", session_id="a", actor="ana@example.com", ts=NOW - timedelta(minutes=30))
+    record_event("request_submitted", session_id="c", ts=NOW - timedelta(days=1, hours=1))
+    record_event("request_submitted", session_id="d", ts=NOW - timedelta(days=10))
+    record_api_call(provider="anthropic", model="m", purpose="generate", session_id="a", cost_usd=1.5,
+                    status="ok", ts=NOW - timedelta(hours=1))
+    from faibric_kernel.store import read_connection
+
+    with read_connection() as con:
+        k = data.kpi_windows(con, now=NOW).set_index(["window", "metric"])
+    assert k.loc[("today", "sessions started"), "value"] == 2
+    assert k.loc[("today", "sessions started"), "previous"] == 1
+    assert k.loc[("today", "conversion"), "value"] == 0.5
+    assert k.loc[("today", "spend"), "value"] == 1.5
+    assert k.loc[("30 days", "sessions started"), "value"] == 4
+
+
+def test_filters_reject_a_range_that_ends_before_it_starts():
+    with pytest.raises(InvalidInputError):
+        data.Filters(since=date(2026, 2, 1), until=date(2026, 1, 1))
+
+
+def test_filters_until_is_inclusive():
+    f = data.Filters(since=date(2026, 1, 1), until=date(2026, 1, 31))
+    assert f.start == datetime(2026, 1, 1) and f.end == datetime(2026, 2, 1)
+
+
+# ------------------------------------------------------------------ views
+
+
+@pytest.mark.parametrize("name", list(views.VIEWS))
+def test_every_dashboard_says_plainly_when_there_is_no_data(name):
+    out = views.build(name, ctx(ANALYST))
+    assert [type(b) for b in out] == [blocks.Notice]
+    assert out[0].kind == "empty" and "faibric seed-demo" in out[0].text
+
+
+@pytest.mark.parametrize("name", list(views.VIEWS))
+def test_every_dashboard_shows_a_chart_for_an_analyst(demo, name):
+    out = views.build(name, ctx(ANALYST))
+    assert any(isinstance(b, blocks.Chart) for b in out), [getattr(b, "text", "") for b in out]
+    assert not [b for b in out if isinstance(b, blocks.Notice) and b.kind == "error"]
+
+
+@pytest.mark.parametrize("name", ["users", "user_detail"])
+def test_customer_dashboards_need_an_analyst_token(demo, name):
+    out = views.build(name, ctx(STAKEHOLDER, customer="mallory@evil.test"))
+    assert len(out) == 1 and out[0].kind == "denied" and "analyst token" in out[0].text
+
+
+@pytest.mark.parametrize("name", ["overview", "funnel", "cohorts", "health", "costs"])
+def test_stakeholders_see_no_email_and_no_customer_text(demo, name):
+    html = all_html(views.build(name, ctx(STAKEHOLDER)))
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", html)
+    assert "pwned" not in html and "tour dates" not in html  # neither the hostile nor an ordinary prompt
+
+
+def test_analysts_see_customer_text_escaped(demo):
+    html = all_html(views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test")))
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "<script" not in html and "<img" not in html
+
+
+def test_the_timeline_figure_escapes_customer_text(demo):
+    out = views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
+    figure = next(b.figure for b in out if isinstance(b, blocks.Chart))
+    text = json.dumps(figure.to_plotly_json(), default=str)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_the_activity_feed_escapes_the_prompt(demo):
+    html = all_html(views.build("overview", ctx(ANALYST)))
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "<script" not in html
+
+
+def test_user_detail_shows_the_customers_history(demo):
+    out = views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
+    tables = {b.title: b.frame for b in out if isinstance(b, blocks.Table)}
+    assert tables["Sessions"]["session_id"].tolist() == ["xss-1"]
+    assert tables["Feedback"]["rating"].tolist() == [1]
+
+
+def test_user_detail_for_an_unknown_customer_says_so(demo):
+    out = views.build("user_detail", ctx(ANALYST, customer="nobody@example.com"))
+    assert out[0].kind == "empty" and "nobody@example.com" in out[0].text
+
+
+def test_users_search_and_sort():
+    table = pd.DataFrame({"customer": ["b@x.io", "a@y.io", "c@x.io"], "tenant": ["t", "t", "u"],
+                          "spend_usd": [1.0, 3.0, 2.0], "health_band": ["red", "green", None]})
+    assert views.filter_users(table, search="x.io", sort="spend")["customer"].tolist() == ["c@x.io", "b@x.io"]
+    assert views.filter_users(table, band="no score")["customer"].tolist() == ["c@x.io"]
+
+
+def test_health_at_risk_list_is_pseudonymised_for_stakeholders(demo):
+    out = views.build("health", ctx(STAKEHOLDER))
+    at_risk = next(b.frame for b in out if isinstance(b, blocks.Table) and b.title.startswith("At risk"))
+    assert len(at_risk) and at_risk["customer"].str.startswith("customer-").all()
+
+
+def test_costs_flag_a_budget_crossing(demo):
+    out = views.build("costs", ctx(ANALYST, budget=1.0))
+    notices = [b for b in out if isinstance(b, blocks.Notice)]
+    assert any("budget" in n.text.lower() and n.kind in ("error", "denied") for n in notices)
+
+
+def test_a_failing_section_becomes_a_notice(monkeypatch, demo):
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.data, "kpi_windows", broken)
+    out = views.build("overview", ctx(ANALYST))
+    assert out[0].kind == "error" and "RuntimeError" in out[0].text
+
+
+def test_unknown_dashboard_is_refused():
+    with pytest.raises(InvalidInputError):
+        views.build("secrets", ctx())
+
+
+# ------------------------------------------------------------------ widgets
+
+
+def test_dashboard_app_renders_and_refreshes_on_filter_change(demo):
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("overview", views.context_from_query("", role=ANALYST, now=NOW, default_days=60))
+    app.refresh()
+    first = app.refresh_count
+    app.tenant.value = "acme"
+    assert app.refresh_count == first + 1 and app.ctx.filters.tenant == "acme"
+
+
+def test_charts_are_plotly_mime_outputs(demo):
+    from faibric_kernel.ui.dashboards import PLOTLY_MIME, DashboardApp
+
+    app = DashboardApp("funnel", views.context_from_query("", role=ANALYST, now=NOW, default_days=60))
+    app.refresh()
+    outputs = [w for box in app.body.children for w in getattr(box, "children", ()) if hasattr(w, "outputs")]
+    assert outputs and PLOTLY_MIME in outputs[0].outputs[0]["data"]
+    json.dumps(outputs[0].outputs[0]["data"])  # plain JSON, ready for the comm
+
+
+def test_stakeholder_app_for_users_has_no_filters(demo):
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("users", views.context_from_query("", role=STAKEHOLDER))
+    app.refresh()
+    assert app.denied and not app.controls and "analyst token" in app.blocks_text()
+
+
+def test_customer_from_the_url_is_preselected(demo):
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("user_detail", views.context_from_query("customer=mallory%40evil.test", role=ANALYST,
+                                                               now=NOW, default_days=60))
+    app.refresh()
+    assert app.controls["customer"].value == "mallory@evil.test"
+    assert "mallory@evil.test" in app.blocks_text()
+
+
+def test_big_tables_prepare_their_csv_on_click():
+    import ipywidgets as widgets
+
+    from faibric_kernel.ui.dashboards import block_widget
+
+    frame = pd.DataFrame({"customer": [f"c{i}@example.com" for i in range(20_000)], "n": range(20_000)})
+    box = block_widget(blocks.Table("Big", frame, "big.csv"))
+    button = next(w for w in box.children[1].children if isinstance(w, widgets.Button))
+    link = next(w for w in box.children[1].children if isinstance(w, widgets.HTML))
+    assert link.value == ""
+    button.click()
+    payload = base64.b64decode(re.search(r"base64,([^\"]+)", link.value).group(1)).decode()
+    assert len(payload.splitlines()) == 20_001
+
+
+def test_small_tables_embed_their_csv():
+    from faibric_kernel.ui.dashboards import block_widget
+
+    box = block_widget(blocks.Table("Small", pd.DataFrame({"a": [1, 2]}), "small.csv"))
+    assert "data:text/csv" in box.children[1].value
+
+
+# ------------------------------------------------------------------ notebooks, server settings, CLI
+
+
+@pytest.mark.parametrize("name", notebooks.DASHBOARD_NAMES)
+def test_repo_notebooks_are_the_generated_ones(name):
+    repo = Path(__file__).resolve().parents[1] / "dashboards" / f"{name}.ipynb"
+    assert repo.read_text(encoding="utf-8") == notebooks.notebook_json(name)
+
+
+def test_every_notebook_has_a_view():
+    assert set(notebooks.DASHBOARD_NAMES) == set(views.VIEWS)
+
+
+def test_notebooks_are_written_for_an_installed_package(tmp_path):
+    folder = notebooks.write_notebooks(tmp_path / "dash")
+    assert sorted(p.stem for p in folder.glob("*.ipynb")) == sorted(notebooks.DASHBOARD_NAMES)
+    cell = json.loads((folder / "costs.ipynb").read_text())["cells"][0]
+    assert "".join(cell["source"]).endswith('show("costs")')
+
+
+def test_tokens_are_generated_when_unset():
+    settings = server.resolve_settings(port=9999)
+    assert settings.stakeholder_generated and settings.analyst_generated
+    assert len(settings.stakeholder_token) >= 24 and settings.stakeholder_token != settings.analyst_token
+    assert settings.host == "127.0.0.1"
+
+
+def test_tokens_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FAIBRIC_DASHBOARD_TOKEN", "stakeholder-from-env")
+    monkeypatch.setenv("FAIBRIC_ANALYST_TOKEN", "analyst-from-env")
+    settings = server.resolve_settings(port=9999)
+    assert settings.stakeholder_token == "stakeholder-from-env" and not settings.stakeholder_generated
+    assert settings.to_dict()["stakeholder_token"] is None  # a token the user set is never printed
+
+
+def test_equal_tokens_are_refused():
+    with pytest.raises(ConfigError):
+        server.resolve_settings(token="same-token-1", analyst_token="same-token-1")
+
+
+def test_voila_config_wires_the_roles():
+    settings = server.resolve_settings(port=9999, token="stakeholder-tok", analyst_token="analyst-tok")
+    cfg = server.voila_config(settings)
+    assert cfg["Voila"]["identity_provider_class"] == "faibric_kernel.dashboards.auth.RoleIdentityProvider"
+    assert cfg["Voila"]["ip"] == "127.0.0.1" and cfg["Voila"]["port_retries"] == 0
+    assert cfg["RoleIdentityProvider"]["analyst_token"] == "analyst-tok"
+    assert cfg["VoilaConfiguration"]["http_header_envs"] == [roles.ROLE_HEADER]
+
+
+def test_kernels_do_not_inherit_the_tokens(monkeypatch):
+    monkeypatch.setenv("FAIBRIC_DASHBOARD_TOKEN", "stakeholder-from-env")
+    monkeypatch.setenv("FAIBRIC_ANALYST_TOKEN", "analyst-from-env")
+    env = server._kernel_env(server.resolve_settings(port=9999))
+    assert "FAIBRIC_DASHBOARD_TOKEN" not in env and "FAIBRIC_ANALYST_TOKEN" not in env
+    assert env[roles.SERVER_ENV] == "1"
+
+
+def test_the_config_file_is_private(tmp_path):
+    settings = server.resolve_settings(port=server.free_port(), token="stakeholder-tok", analyst_token="analyst-tok",
+                                       folder=tmp_path)
+    srv = server.DashboardServer(settings)
+    srv.command = lambda: ["python3", "-c", "import time; time.sleep(30)"]
+    srv.start()
+    try:
+        mode = (srv.run_dir / "voila.json").stat().st_mode
+        assert stat.S_IMODE(mode) == 0o600
+        assert "analyst-tok" not in " ".join(server.DashboardServer(settings).command())
+        assert (srv.run_dir / "jupyter" / "voila" / "templates" / "faibric" / "index.html.j2").is_file()
+    finally:
+        srv.stop()
+    assert not srv.run_dir
+
+
+def test_the_template_drops_the_cdn():
+    assert "cdn." not in server.TEMPLATE_INDEX and "super.super()" in server.TEMPLATE_INDEX
+
+
+def test_cli_lists_the_dashboards_command():
+    from faibric_kernel.cli import main
+
+    result = CliRunner().invoke(main, ["dashboards", "--help"])
+    assert result.exit_code == 0 and "--token" in result.output and "--analyst-token" in result.output
+
+
+def test_cli_refuses_a_short_token():
+    from faibric_kernel.cli import main
+
+    result = CliRunner().invoke(main, ["dashboards", "--token", "short", "--port", "0"])
+    assert result.exit_code != 0 and "too short" in result.output
+
+
+def test_server_urls_quote_the_query(tmp_path):
+    settings = server.resolve_settings(port=8123, token="stakeholder-tok", analyst_token="analyst-tok",
+                                       folder=tmp_path)
+    url = server.DashboardServer(settings).url("user_detail", token="t", customer="a+b@x.io")
+    assert url.startswith("http://127.0.0.1:8123/voila/render/user_detail.ipynb?")
+    from urllib.parse import parse_qs, urlsplit
+
+    assert parse_qs(urlsplit(url).query) == {"customer": ["a+b@x.io"], "token": ["t"]}
