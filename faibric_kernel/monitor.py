@@ -80,8 +80,11 @@ def _check_name(name: str) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
+    """Atomically, readable by this user only (an argv may carry a token)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1, default=str))
     os.replace(tmp, path)
 
 
@@ -413,7 +416,8 @@ def monitor_once(*, restart: bool = True, http_client=None, restart_wait: float 
             http_client=http_client,
         ))
     health = check_health()
-    restarted_ok = {r["service"] for r in restarts if r.get("ok")}
+    # a service handled by a restart was alerted about (or is backing off after one): no second alert for it
+    handled = {r["service"] for r in restarts}
     for name, check in health["checks"].items():
         rule = f"monitor.check.{name}"
         memory = state["checks"].setdefault(name, {})
@@ -426,7 +430,10 @@ def monitor_once(*, restart: bool = True, http_client=None, restart_wait: float 
         fresh = not memory.get("failing")
         stale = last and (now - datetime.fromisoformat(last)).total_seconds() >= REALERT_AFTER_S
         memory["failing"] = True
-        if name in restarted_ok or not (fresh or stale):
+        if name in handled:
+            memory.setdefault("alerted_at", now.isoformat())
+            continue
+        if not (fresh or stale):
             continue
         alerts.append(raise_alert(rule, f"health check {name} failed", check["detail"], severity="error",
                                   details={"check": name, **{k: v for k, v in check.items() if k != "detail"}},
