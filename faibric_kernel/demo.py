@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pyarrow as pa
 
-from .analytics.prices import rates_for
+from .analytics.prices import latest_rates
 from .errors import InvalidInputError
 
 __all__ = ["SeedReport", "build_history", "seed_demo"]
@@ -420,11 +420,10 @@ def build_history(con, *, sessions: int, days: int, seed: int, end: datetime) ->
             ORDER BY e.ts
             """
         )
-        # the whole history is priced with the table in force at its end (older tables lack newer models)
-        priced = [rates_for(m, end) for m in MODELS]
+        # synthetic history is priced with the newest rates of each model (older tables lack newer models)
+        priced = [latest_rates(m) for m in MODELS]
         prices = [rates for rates, _ in priced]
-        price_version = next((v for _, v in priced if v), None)
-        version_sql = f"'{price_version}'" if price_version else "NULL"
+        versions_sql = "[" + ", ".join("NULL" if v is None else f"'{v}'" for _, v in priced) + "]"
 
         def rate(attr):
             return "[" + ", ".join("NULL" if p is None else repr(float(p[attr])) for p in prices) + "]"
@@ -445,7 +444,7 @@ def build_history(con, *, sessions: int, days: int, seed: int, end: datetime) ->
                    (inp * ({rate('input')})[model + 1] + cw * ({rate('cache_write_5m')})[model + 1]
                     + cr * ({rate('cache_read')})[model + 1] + out_tokens * ({rate('output')})[model + 1]) / 1e6
                        AS cost_usd,
-                   CASE WHEN ({rate('input')})[model + 1] IS NULL THEN NULL ELSE {version_sql} END
+                   CASE WHEN ({rate('input')})[model + 1] IS NULL THEN NULL ELSE ({versions_sql})[model + 1] END
                        AS price_version,
                    round(CASE WHEN err > 0 THEN 300 + latency / 20 ELSE latency END, 1) AS latency_ms,
                    CASE WHEN err > 0 THEN 'error' ELSE 'ok' END AS status,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["BUCKETS", "rates_for", "rates_in_version"]
+__all__ = ["BUCKETS", "latest_rates", "rates_for", "rates_in_version"]
 
 BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
 
@@ -37,3 +37,13 @@ def rates_in_version(model: str | None, version: str | None, at: datetime | None
                     return found
                 break
     return table.rates(model or "", at)[0]
+
+
+def latest_rates(model: str | None) -> tuple[dict | None, str | None]:
+    """The rates of ``model`` in the newest price version that lists it (for synthetic history)."""
+    table = _table()
+    for version in reversed(table.versions):
+        found = version.models.get(model or "") or version.models.get(table.canonical(model or ""))
+        if found is not None:
+            return found, version.version
+    return None, None

@@ -121,29 +121,28 @@ def _source_sql(con, path: Path, fmt: str) -> tuple[str, list[str]]:
     wanted = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     if fmt == "jsonl":
         lines = (
-            f"SELECT row_number() OVER () AS row_number, line FROM ("
-            f"SELECT unnest(string_split(rtrim(content, chr(10)), chr(10))) AS line FROM read_text({quoted}))"
+            "SELECT row_number, line, coalesce(CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' END, false) "
+            "AS ok FROM (SELECT row_number() OVER () AS row_number, line FROM ("
+            f"SELECT unnest(string_split(rtrim(content, chr(10)), chr(10))) AS line FROM read_text({quoted})))"
         )
-        keys = con.execute(
-            f"SELECT DISTINCT unnest(json_keys(line)) FROM ({lines}) WHERE json_valid(line) "
-            "AND json_type(line) = 'OBJECT'"
-        ).fetchall()
+        keys = con.execute(f"SELECT DISTINCT unnest(json_keys(CASE WHEN ok THEN line END)) FROM ({lines})").fetchall()
         columns = sorted(k[0] for k in keys)
         projections = []
         for name in wanted:
             path_arg = _sql_text(f'$."{name}"')
             if name == "properties":
                 projections.append(
-                    f"CASE WHEN json_type(line, {path_arg}) = 'VARCHAR' THEN json_extract_string(line, {path_arg}) "
-                    f"WHEN json_type(line, {path_arg}) IN ('NULL') THEN NULL "
+                    f"CASE WHEN NOT ok THEN NULL "
+                    f"WHEN json_type(line, {path_arg}) = 'VARCHAR' THEN json_extract_string(line, {path_arg}) "
+                    f"WHEN json_type(line, {path_arg}) = 'NULL' THEN NULL "
                     f"ELSE CAST(json_extract(line, {path_arg}) AS VARCHAR) END AS properties"
                 )
             else:
-                projections.append(f"json_extract_string(line, {path_arg}) AS {name}")
+                projections.append(f"CASE WHEN ok THEN json_extract_string(line, {path_arg}) END AS {name}")
         sql = (
             f"SELECT row_number, {', '.join(projections)}, "
-            f"CASE WHEN NOT json_valid(line) OR json_type(line) <> 'OBJECT' THEN 'not a JSON object line' END "
-            f"AS line_problem FROM ({lines}) WHERE trim(line) <> ''"
+            f"CASE WHEN NOT ok THEN 'not a JSON object line' END AS line_problem "
+            f"FROM ({lines}) WHERE trim(line) <> ''"
         )
         return sql, columns
     reader = f"read_parquet({quoted})" if fmt == "parquet" else (
@@ -171,7 +170,7 @@ def _already_stored(con) -> int:
     """How many of the accepted (distinct) ids the store already holds."""
     from .db import read_connection
 
-    ids = con.execute("SELECT DISTINCT id_parsed AS event_id, ts_parsed AS ts FROM checked WHERE reason IS NULL").arrow()
+    ids = con.sql("SELECT DISTINCT id_parsed AS event_id, ts_parsed AS ts FROM checked WHERE reason IS NULL").to_arrow_table()
     bounds = con.execute("SELECT min(ts_parsed), max(ts_parsed) FROM checked WHERE reason IS NULL").fetchall()[0]
     with read_connection(include_spool=False) as store:
         store.register("_import_ids", ids)
