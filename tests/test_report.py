@@ -296,3 +296,16 @@ def test_nbval_executes_the_report_notebook_on_an_empty_workspace(workspace):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert re.search(r"\b1[0-9] passed\b", proc.stdout), proc.stdout[-500:]
+
+
+def test_budget_and_forecast_reach_the_summary_with_cited_figures_only(seeded, monkeypatch):
+    from faibric_kernel.reports import build_report, write_offline_summary
+
+    home, _ = seeded
+    _use(home, monkeypatch)
+    monkeypatch.setenv("FAIBRIC_MONTHLY_BUDGET_USD", "5")
+    report = build_report(DAY)
+    assert report.forecast["budget_usd"] == 5.0 and report.forecast["over_budget"] is True
+    text = write_offline_summary(report.facts)
+    assert "already over the budget of $5.00" in text and f"so far in {DAY:%Y-%m}" in text
+    assert _numbers_not_in(text, report.facts, report.to_dict()["kpis"]) == []

@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from .. import config
 from ..errors import InvalidInputError
 
 __all__ = [
@@ -382,68 +381,11 @@ def costs_by_model(con, report_date: date, tenant: str | None) -> pd.DataFrame:
     ).df()
 
 
-def month_forecast(costs: pd.DataFrame, month_to_date: float, report_date: date, budget_usd: float | None) -> dict:
-    """The month's projected AI cost as of the end of the report day (DESIGN.md's definition).
-
-    Daily rate = month-to-date / days elapsed; projected = month-to-date +
-    daily rate * days left; with a budget, the date it is crossed.
-    """
-    first = report_date.replace(day=1)
-    next_month = (first + timedelta(days=32)).replace(day=1)
-    elapsed = (report_date - first).days + 1
-    days_in_month = (next_month - first).days
-    days_left = days_in_month - elapsed
-    daily_rate = month_to_date / elapsed if elapsed else 0.0
-    projected = month_to_date + daily_rate * days_left
-    crossing = None
-    if budget_usd is not None and daily_rate > 0:
-        if month_to_date >= budget_usd:
-            crossing = "already crossed"
-        else:
-            days_needed = math.ceil((budget_usd - month_to_date) / daily_rate)
-            crossed_on = report_date + timedelta(days=days_needed)
-            crossing = crossed_on.isoformat() if crossed_on < next_month else None
-    return {
-        "month": first.strftime("%Y-%m"),
-        "month_to_date_usd": month_to_date,
-        "days_elapsed": elapsed,
-        "days_left": days_left,
-        "daily_rate_usd": daily_rate,
-        "projected_usd": projected,
-        "budget_usd": budget_usd,
-        "budget_crossed_on": crossing,
-        "over_budget": bool(budget_usd is not None and projected > budget_usd),
-    }
-
-
-def month_to_date_cost(con, report_date: date, tenant: str | None) -> float:
-    first = report_date.replace(day=1)
-    start = datetime(first.year, first.month, first.day)
-    end = datetime(report_date.year, report_date.month, report_date.day) + timedelta(days=1)
-    t_sql, t_params = _tenant_sql(tenant)
-    return float(
-        con.execute(
-            f"SELECT coalesce(sum(cost_usd), 0) FROM api_calls WHERE ts >= ? AND ts < ?{t_sql}",
-            [start, end, *t_params],
-        ).fetchall()[0][0]
-    )
-
-
-def budget_usd() -> float | None:
-    """The monthly AI budget (``FAIBRIC_MONTHLY_BUDGET_USD``), or None when not set."""
-    raw = config.get("FAIBRIC_MONTHLY_BUDGET_USD")
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise InvalidInputError(f"FAIBRIC_MONTHLY_BUDGET_USD must be a number of dollars, not {raw!r}") from None
-
-
 # -- sections that come from faibric_kernel.analytics ---------------------------------------------------
 
 
-_ANALYTICS_MODULES = {"funnel": "funnel", "retention": "retention", "health_scores": "health"}
+_ANALYTICS_MODULES = {"funnel": "funnel", "retention": "retention", "health_scores": "health",
+                      "cost_forecast": "costs"}
 
 
 def _analytics(name: str):
@@ -607,31 +549,12 @@ def compute_alerts(report: DailyReport) -> DailyReport:
 
 
 def compute_costs(report: DailyReport) -> DailyReport:
-    """AI cost per day, the day's cost by model and purpose, and the month's forecast."""
-    budget = budget_usd()
+    """AI cost per day, the day's cost by model and purpose, and the month's forecast as of the day's end."""
     with _connection() as con:
         report.costs_daily = costs_daily(con, report.report_date, report.tenant)
         report.costs_by_model = costs_by_model(con, report.report_date, report.tenant)
-        mtd = month_to_date_cost(con, report.report_date, report.tenant)
-    report.forecast = month_forecast(report.costs_daily, mtd, report.report_date, budget)
-    f = report.forecast
-    report.facts.update(
-        {
-            "month": f["month"],
-            "month_to_date_usd": round(f["month_to_date_usd"], 2),
-            "daily_rate_usd": round(f["daily_rate_usd"], 2),
-            "projected_usd": round(f["projected_usd"], 2),
-            "days_left": f["days_left"],
-            "days_elapsed": f["days_elapsed"],
-            "cost_30d_usd": round(float(report.costs_daily["cost_usd"].sum()), 2),
-            "cost_days": COST_DAYS,
-        }
-    )
-    if budget is not None:
-        report.facts["budget_usd"] = _num(round(budget, 2))
-        report.facts["over_budget"] = f["over_budget"]
-        if f["budget_crossed_on"]:
-            report.facts["budget_crossed_on"] = f["budget_crossed_on"]
+    report.facts["cost_30d_usd"] = round(float(report.costs_daily["cost_usd"].sum()), 2)
+    report.facts["cost_days"] = COST_DAYS
     priced = report.costs_by_model.dropna(subset=["cost_usd"])
     if len(priced):
         top = priced.iloc[0]
@@ -640,6 +563,40 @@ def compute_costs(report: DailyReport) -> DailyReport:
         report.facts["top_model_cost_usd"] = round(float(top["cost_usd"]), 2)
     if not len(report.costs_by_model):
         report.notes["costs"] = f"no AI calls on {report.report_date}"
+    forecast = _missing_analytics(report, "forecast", "cost_forecast")
+    if forecast is None:
+        return report
+    # the last instant of the report day, so a month's last day still forecasts that month
+    with _connection() as con:
+        f = forecast(con, now=report.day_end - timedelta(microseconds=1), tenant=report.tenant)
+    crossing = f.crossing_date.isoformat() if f.crossing_date else None
+    report.forecast = {
+        "month": f.month,
+        "month_to_date_usd": f.month_to_date_usd,
+        "days_elapsed": round(f.days_elapsed),
+        "days_left": round(f.days_left),
+        "daily_rate_usd": f.daily_rate_usd,
+        "projected_usd": f.projected_usd,
+        "budget_usd": f.budget_usd,
+        "over_budget": f.over_budget,
+        "forecast_over_budget": f.forecast_over_budget,
+        "budget_crossed_on": crossing,
+    }
+    report.facts.update(
+        {
+            "month": f.month,
+            "month_to_date_usd": round(f.month_to_date_usd, 2),
+            "daily_rate_usd": round(f.daily_rate_usd, 2),
+            "projected_usd": round(f.projected_usd, 2),
+            "days_left": round(f.days_left),
+        }
+    )
+    if f.budget_usd is not None:
+        report.facts["budget_usd"] = _num(round(f.budget_usd, 2))
+        report.facts["over_budget"] = bool(f.over_budget)
+        report.facts["forecast_over_budget"] = bool(f.forecast_over_budget)
+        if crossing:
+            report.facts["budget_crossed_on"] = crossing
     return report
 
 

@@ -169,16 +169,20 @@ def costs(report: data.DailyReport) -> None:
     """AI cost per day, the day's cost by model and purpose, and the month's forecast."""
     data.compute_costs(report)
     f = report.forecast
-    text = (
-        f"<p>Month to date ({f['month']}): <strong>{fmt_usd(f['month_to_date_usd'])}</strong>; at "
-        f"{fmt_usd(f['daily_rate_usd'])} a day the month is projected at <strong>{fmt_usd(f['projected_usd'])}"
-        "</strong>"
-    )
-    if f.get("budget_usd") is not None:
-        crossed = f.get("budget_crossed_on")
-        text += f" against a budget of {fmt_usd(f['budget_usd'])}" + (
-            f" (crossed {'already' if crossed == 'already crossed' else 'on ' + crossed})" if crossed else "")
-    _html(text + ".</p>")
+    if f:
+        text = (
+            f"<p>Month to date ({f['month']}): <strong>{fmt_usd(f['month_to_date_usd'])}</strong>; at "
+            f"{fmt_usd(f['daily_rate_usd'])} a day the month is projected at "
+            f"<strong>{fmt_usd(f['projected_usd'])}</strong>"
+        )
+        if f.get("budget_usd") is not None:
+            text += f" against a budget of {fmt_usd(f['budget_usd'])}"
+            if f.get("budget_crossed_on"):
+                verb = "crossed" if f.get("over_budget") else "projected to be crossed"
+                text += f" ({verb} on {f['budget_crossed_on']})"
+        _html(text + ".</p>")
+    elif "forecast" in report.notes:
+        _note(report.notes["forecast"])
     _figure(figures.cost_figure(report.costs_daily, f), "costs")
     if "costs" in report.notes:
         _note(report.notes["costs"])

@@ -146,10 +146,14 @@ def write_offline_summary(facts: dict) -> str:
                 f"{fmt_usd(f['projected_usd'])} for the month at {fmt_usd(f['daily_rate_usd'])} a day"
             )
             if "budget_usd" in f:
-                if f.get("budget_crossed_on") == "already crossed":
+                if f.get("over_budget"):
                     text += f", already over the budget of {fmt_usd(f['budget_usd'])}"
-                elif f.get("budget_crossed_on"):
-                    text += f", crossing the budget of {fmt_usd(f['budget_usd'])} on {f['budget_crossed_on']}"
+                    if f.get("budget_crossed_on"):
+                        text += f" (crossed on {f['budget_crossed_on']})"
+                elif f.get("forecast_over_budget"):
+                    text += f", heading over the budget of {fmt_usd(f['budget_usd'])}"
+                    if f.get("budget_crossed_on"):
+                        text += f" on {f['budget_crossed_on']}"
                 else:
                     text += f", within the budget of {fmt_usd(f['budget_usd'])}"
         sentences.append(text + ".")
