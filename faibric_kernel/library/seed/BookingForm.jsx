@@ -82,7 +82,7 @@ export default function BookingForm({
               <h3>Your table is requested</h3>
               <p>
                 {values.guests} {values.guests === '1' ? 'guest' : 'guests'} on {values.date} at {values.time}.
-                We will send a confirmation to {values.email}.
+                We’ll send a confirmation to {values.email}.
               </p>
               <button type="button" className="booking-form__secondary" onClick={() => setStatus('idle')}>Make another booking</button>
             </div>

@@ -21,7 +21,7 @@ function nextDays(count) {
 
 export default function BookingSlots({
   title = 'Book an appointment',
-  subtitle = 'Pick a service and a time that suits you. You will get a confirmation by email.',
+  subtitle = 'Pick a service and a time that suits you. You’ll get a confirmation by email.',
   services = DEFAULT_SERVICES,
   slots = DEFAULT_SLOTS,
   daysAhead = 6,

@@ -19,7 +19,7 @@ export default function ContactForm({
   action = '',
   submitLabel = 'Send message',
   successTitle = 'Thank you, your message has been sent.',
-  successText = 'We will get back to you within one working day.',
+  successText = 'We’ll get back to you within one working day.',
   showPhone = true,
 }) {
   const empty = { name: '', email: '', phone: '', message: '', company: '' };

@@ -6,7 +6,7 @@ const DEFAULT_TOPICS = ['General question', 'Quote or estimate', 'Partnership', 
 
 export default function ContactSplit({
   title = 'Get in touch',
-  subtitle = 'Tell us a little about what you need and we will get back to you shortly.',
+  subtitle = 'Tell us a little about what you need and we’ll get back to you shortly.',
   address = '24 Market Street, Springfield',
   phone = '+1 (555) 013-2448',
   email = 'hello@example.com',
@@ -86,7 +86,7 @@ export default function ContactSplit({
           {status === 'sent' ? (
             <div className="contact-split__success" role="status">
               <h3>Message received</h3>
-              <p>Thanks, {values.name.split(' ')[0] || 'there'}. We will reply to {values.email} soon.</p>
+              <p>Thanks, {values.name.split(' ')[0] || 'there'}. We’ll reply to {values.email} soon.</p>
             </div>
           ) : (
             <form onSubmit={onSubmit} noValidate className="contact-split__form">

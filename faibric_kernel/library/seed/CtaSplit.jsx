@@ -14,7 +14,7 @@ export default function CtaSplit({
     <section className="cta-split" aria-labelledby="cta-split-title">
       <div className="cta-split__inner">
         <div className="cta-split__art" aria-hidden="true">
-          <svg viewBox="0 0 300 240" focusable="false">
+          <svg viewBox="0 0 300 240" aria-hidden="true" focusable="false">
             <rect className="cta-split__card" x="40" y="40" width="220" height="150" rx="18" />
             <rect className="cta-split__band" x="40" y="80" width="220" height="28" />
             <circle className="cta-split__seal" cx="228" cy="168" r="34" />

@@ -3,8 +3,8 @@ import './FaqAccordion.css';
 
 const DEFAULT_ITEMS = [
   { question: 'How long does it take to get started?', answer: 'Most customers are up and running within a day. We guide you through every step and you can change anything later.' },
-  { question: 'Can I cancel at any time?', answer: 'Yes. There are no long contracts: cancel from your account page and you will not be charged again.' },
-  { question: 'Do you offer refunds?', answer: 'If you are not happy in your first 30 days, contact us and we will refund you in full, no questions asked.' },
+  { question: 'Can I cancel at any time?', answer: 'Yes. There are no long contracts: cancel from your account page and you won’t be charged again.' },
+  { question: 'Do you offer refunds?', answer: 'If you’re not happy in your first 30 days, contact us and we’ll refund you in full, no questions asked.' },
   { question: 'Is my information secure?', answer: 'We use encrypted connections everywhere and never sell or share your data. You can export or delete it whenever you like.' },
   { question: 'How do I contact support?', answer: 'Use the contact form or email us. We answer within one working day, usually much sooner.' },
 ];
@@ -12,7 +12,7 @@ const DEFAULT_ITEMS = [
 export default function FaqAccordion({
   eyebrow = 'FAQ',
   title = 'Frequently asked questions',
-  subtitle = 'Can not find what you are looking for? Get in touch and we will help.',
+  subtitle = 'Can’t find what you’re looking for? Get in touch and we’ll help.',
   items = DEFAULT_ITEMS,
   allowMultiple = false,
 }) {

@@ -6,7 +6,7 @@ const DEFAULT_ITEMS = [
   { question: 'Where can I park?', answer: 'Free parking is available behind the building, with two accessible spaces by the entrance.' },
   { question: 'Which payment methods do you accept?', answer: 'All major cards, Apple Pay, Google Pay and cash.' },
   { question: 'Is the venue wheelchair accessible?', answer: 'Yes: step-free access throughout and an accessible bathroom on the ground floor.' },
-  { question: 'Do you offer gift cards?', answer: 'Yes, in any amount. Ask in store or contact us and we will post one out.' },
+  { question: 'Do you offer gift cards?', answer: 'Yes, in any amount. Ask in store or contact us and we’ll post one out.' },
   { question: 'What is your cancellation policy?', answer: 'Cancel or move your booking up to 24 hours before at no charge.' },
 ];
 

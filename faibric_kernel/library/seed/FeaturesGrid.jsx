@@ -21,10 +21,12 @@ const DEFAULT_FEATURES = [
 
 export default function FeaturesGrid({
   eyebrow = 'Why choose us',
-  title = 'Everything you need, nothing you do not',
+  title = 'Everything you need to grow, nothing you don’t',
   subtitle = 'A focused set of tools that make running your business online feel effortless.',
   features = DEFAULT_FEATURES,
 }) {
+  const count = features.length;
+  const columns = count % 4 === 0 ? 4 : count % 3 === 0 ? 3 : Math.min(Math.max(count, 1), 3);
   return (
     <section className="features-grid" id="features" aria-labelledby="features-grid-title">
       <div className="features-grid__inner">
@@ -33,11 +35,11 @@ export default function FeaturesGrid({
           <h2 id="features-grid-title" className="features-grid__title">{title}</h2>
           {subtitle && <p className="features-grid__subtitle">{subtitle}</p>}
         </header>
-        <ul className="features-grid__list">
+        <ul className="features-grid__list" style={{ '--features-grid-cols': columns }}>
           {features.map((feature) => (
             <li className="features-grid__card" key={feature.title}>
               <span className="features-grid__icon" aria-hidden="true">
-                <svg viewBox="0 0 24 24" focusable="false">
+                <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                   <path d={ICONS[feature.icon] || ICONS.bolt} />
                 </svg>
               </span>

@@ -8,7 +8,7 @@ export default function NewsletterSignup({
   text = 'One short email a month: new arrivals, events and the occasional special offer. No spam, unsubscribe any time.',
   placeholder = 'you@example.com',
   buttonLabel = 'Subscribe',
-  successText = 'You are on the list. Check your inbox to confirm your subscription.',
+  successText = 'You’re on the list. Check your inbox to confirm your subscription.',
   action = '',
 }) {
   const [email, setEmail] = useState('');
@@ -45,7 +45,7 @@ export default function NewsletterSignup({
     <section className="newsletter-signup" aria-labelledby="newsletter-signup-title">
       <div className="newsletter-signup__inner">
         <div className="newsletter-signup__icon" aria-hidden="true">
-          <svg viewBox="0 0 24 24" focusable="false"><path d="M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z" /></svg>
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z" /></svg>
         </div>
         <h2 id="newsletter-signup-title" className="newsletter-signup__title">{title}</h2>
         <p className="newsletter-signup__text">{text}</p>

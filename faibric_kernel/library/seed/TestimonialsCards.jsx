@@ -4,7 +4,7 @@ import './TestimonialsCards.css';
 const DEFAULT_TESTIMONIALS = [
   { quote: 'They understood exactly what we needed. Our bookings doubled within two months of launching the new site.', name: 'Amelia Hart', role: 'Owner, Hart & Crumb Bakery', rating: 5 },
   { quote: 'Clear, friendly and fast. Every question got an answer the same day, and the result looks fantastic on phones.', name: 'Daniel Okafor', role: 'Founder, Northside Physio', rating: 5 },
-  { quote: 'Our customers keep telling us how easy it is to find what they need. That is the best compliment we could ask for.', name: 'Sofia Marquez', role: 'Manager, Casa Verde', rating: 5 },
+  { quote: 'Our customers keep telling us how easy it is to find what they need. That’s the best compliment we could ask for.', name: 'Sofia Marquez', role: 'Manager, Casa Verde', rating: 5 },
 ];
 
 function initials(name) {
@@ -19,7 +19,7 @@ function initials(name) {
 export default function TestimonialsCards({
   eyebrow = 'Testimonials',
   title = 'Loved by customers',
-  subtitle = 'Do not just take our word for it: here is what people say.',
+  subtitle = 'Don’t just take our word for it: here’s what people say.',
   testimonials = DEFAULT_TESTIMONIALS,
 }) {
   return (
