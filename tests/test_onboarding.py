@@ -648,3 +648,21 @@ def test_kill_test_sigkilled_build_is_marked_interrupted_on_next_start(onboardin
     assert stored.status == "error" and stored.status_reason == "interrupted"
     assert types(session_id)[-1] == "error"
     worker_module.set_worker(None)
+
+
+def test_status_cache_serves_a_stale_row_while_it_rereads_it(workspace, fake):
+    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0.05)
+    session = journey.submit_request("a bakery")
+    assert journey.status(session.session_id)["status"] == "request_submitted"
+    transition(session.session_id, "stopped")  # changed behind the cache's back, as another process would
+    time.sleep(0.06)
+    assert journey.status(session.session_id)["status"] == "request_submitted"  # stale, answered at once
+    wait_for(lambda: journey.status(session.session_id)["status"] == "stopped", timeout=5)
+
+
+def test_demo_history_is_not_recovered(monkeypatch):
+    monkeypatch.setenv("FAIBRIC_BUILD_STALE_MINUTES", "0")
+    session = create_session("a bakery", properties={"demo": True})
+    transition(session.session_id, "building")
+    assert recover_interrupted() == []
+    assert get_session(session.session_id).status == "building"

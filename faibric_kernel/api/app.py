@@ -32,6 +32,7 @@ the right 4xx; nothing answers with a stack trace. Limits (per process):
 from __future__ import annotations
 
 import html
+import json
 import logging
 import time
 import traceback
@@ -310,6 +311,51 @@ class BodyGuard:
                                                 "more_body": False}], receive), send)
 
 
+STATUS_PREFIX = "/api/session-status/"
+
+
+class StatusFastPath:
+    """Answers session-status polls straight from memory, before FastAPI's routing and validation.
+
+    Only the plain success case is served here: a session row still fresh in
+    the status cache, the caller's tenant matching, the rate limit not hit.
+    Everything else (a cold cache, a wrong tenant, an error) goes on to the
+    FastAPI route, which gives the same answer the slower way.
+    """
+
+    def __init__(self, app, journey: Onboarding, hit, tenant_of):
+        self.app = app
+        self.journey = journey
+        self.hit = hit
+        self.tenant_of = tenant_of
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(STATUS_PREFIX):
+            session_id = scope["path"][len(STATUS_PREFIX):]
+            if self.journey.cache.usable(session_id) is not None:
+                body = self._answer(scope, session_id)
+                if body is not None:
+                    await send({"type": "http.response.start", "status": 200,
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
+
+    def _answer(self, scope, session_id: str) -> bytes | None:
+        tenant = None
+        for name, value in scope["headers"]:
+            if name == b"x-faibric-tenant":
+                tenant = value.decode("latin-1")
+        client = scope.get("client")
+        try:
+            self.hit(scope, client[0] if client else "unknown")
+            data = self.journey.status(session_id, tenant_id=self.tenant_of(tenant))
+        except (FaibricError, RateLimited):
+            return None
+        return json.dumps(data, separators=(",", ":")).encode()
+
+
 def _replay(messages, then=None):
     queue = list(messages)
 
@@ -432,6 +478,15 @@ def create_app(
         return _error(500, "InternalError", f"something went wrong on our side (reference {reference}); "
                                             "it was logged, please try again")
 
+    def status_hit(scope, peer: str) -> None:
+        ip = peer
+        if trust_proxy:
+            for name, value in scope["headers"]:
+                if name == b"x-forwarded-for":
+                    ip = value.decode("latin-1").split(",")[0].strip()
+        limit("status", ip)
+
+    app.add_middleware(StatusFastPath, journey=journey, hit=status_hit, tenant_of=lambda t: tenant_of(t))
     app.add_middleware(BodyGuard, max_bytes=max_body)
     origins = _cors_origins(cors_origins)
     if origins:
@@ -501,7 +556,7 @@ def create_app(
         """Status, build progress (stage, percent, message), URL and error of a session."""
         limit("status", client_ip(request))
         tenant = tenant_of(x_faibric_tenant)
-        if journey.cache.fresh(session_id) is not None:
+        if journey.cache.usable(session_id) is not None:
             data = journey.status(session_id, tenant_id=tenant)  # memory only: no thread hop
         else:
             data = await run_in_threadpool(journey.status, session_id, tenant_id=tenant)

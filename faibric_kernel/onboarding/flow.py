@@ -12,8 +12,9 @@ are the same everywhere:
 * every call can be scoped to a tenant, and a session of another tenant is
   "not found";
 * :meth:`Onboarding.status` answers from memory where it can (progress of
-  builds running in this process, session rows read in the last
-  ``FAIBRIC_STATUS_CACHE_SECONDS``, default 1) so polling stays cheap.
+  builds running in this process; session rows re-read in the background
+  when older than ``FAIBRIC_STATUS_CACHE_SECONDS``, default 1, so changes
+  made by other processes show within about that time) so polling stays cheap.
 """
 
 from __future__ import annotations
@@ -86,12 +87,24 @@ def _iso(value) -> str | None:
 
 
 class _SessionCache:
-    """Session rows kept for a short time; one reader per session refreshes an expired row."""
+    """Session rows kept in memory for status polls.
 
-    def __init__(self, ttl: float, max_entries: int = 10_000):
+    A row younger than ``ttl`` is served as is. An older one (up to
+    ``max_stale``) is still served while one background thread re-reads it,
+    so a poll never waits for the database once the row is known; a missing
+    or very old row is read right away, by one caller per session. Changes
+    made through this process replace the row at once (``put``) or drop it
+    (``invalidate``); a background read that started before such a change
+    is discarded. ``ttl <= 0`` turns the cache off.
+    """
+
+    def __init__(self, ttl: float, max_entries: int = 10_000, max_stale: float | None = None):
         self.ttl = ttl
+        self.max_stale = max_stale if max_stale is not None else max(5.0, 10 * ttl)
         self.max_entries = max_entries
         self._rows: OrderedDict[str, tuple[Session, float]] = OrderedDict()
+        self._generation: dict[str, int] = {}
+        self._refreshing: set[str] = set()
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -101,29 +114,77 @@ class _SessionCache:
             return entry[0]
         return None
 
+    def usable(self, session_id: str) -> Session | None:
+        """A row to answer with now (fresh, or stale while it is re-read), or None."""
+        entry = self._rows.get(session_id)
+        if entry is None or self.ttl <= 0:
+            return None
+        age = time.monotonic() - entry[1]
+        if age < self.ttl:
+            return entry[0]
+        if age < self.max_stale:
+            self._refresh_later(session_id)
+            return entry[0]
+        return None
+
     def get(self, session_id: str) -> Session:
-        session = self.fresh(session_id)
+        session = self.usable(session_id)
         if session is not None:
             return session
         with self._lock:
             lock = self._locks.setdefault(session_id, threading.Lock())
+            generation = self._generation.get(session_id, 0)
         with lock:
             session = self.fresh(session_id)
             if session is None:
                 session = get_session(session_id)
-                self.put(session)
+                self._store(session, generation)
         return session
 
-    def put(self, session: Session) -> None:
+    def _store(self, session: Session, generation: int) -> None:
         with self._lock:
-            self._rows[session.session_id] = (session, time.monotonic())
-            self._rows.move_to_end(session.session_id)
-            while len(self._rows) > self.max_entries:
-                old, _ = self._rows.popitem(last=False)
-                self._locks.pop(old, None)
+            if self._generation.get(session.session_id, 0) != generation:
+                return  # changed through this process meanwhile: that row is newer
+            self._insert(session)
+
+    def _insert(self, session: Session) -> None:
+        self._rows[session.session_id] = (session, time.monotonic())
+        self._rows.move_to_end(session.session_id)
+        while len(self._rows) > self.max_entries:
+            old, _ = self._rows.popitem(last=False)
+            self._locks.pop(old, None)
+            self._generation.pop(old, None)
+
+    def _refresh_later(self, session_id: str) -> None:
+        with self._lock:
+            if session_id in self._refreshing:
+                return
+            self._refreshing.add(session_id)
+            generation = self._generation.get(session_id, 0)
+
+        def refresh():
+            try:
+                self._store(get_session(session_id), generation)
+            except NotFoundError:
+                self.invalidate(session_id)
+            except Exception:  # noqa: BLE001 - the next poll reads it again
+                pass
+            finally:
+                with self._lock:
+                    self._refreshing.discard(session_id)
+
+        threading.Thread(target=refresh, name=f"faibric-status-{session_id[:12]}", daemon=True).start()
+
+    def put(self, session: Session) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._generation[session.session_id] = self._generation.get(session.session_id, 0) + 1
+            self._insert(session)
 
     def invalidate(self, session_id: str) -> None:
         with self._lock:
+            self._generation[session_id] = self._generation.get(session_id, 0) + 1
             self._rows.pop(session_id, None)
 
 
