@@ -40,23 +40,18 @@ NOTEBOOK_NAME = "builder.ipynb"
 BUILDER_NOTEBOOK = {
     "cells": [
         {
-            "cell_type": "markdown",
-            "id": "faibric-builder-intro",
-            "metadata": {},
-            "source": [
-                "# Faibric builder studio\n",
-                "\n",
-                "Run the cell below (Shift+Enter). Describe a site on the left and press **Build**; watch it stream, "
-                "preview it on the right, type changes, deploy it. **Resume** reopens earlier sessions.",
-            ],
-        },
-        {
             "cell_type": "code",
             "execution_count": None,
             "id": "faibric-builder-studio",
             "metadata": {},
             "outputs": [],
-            "source": ["from faibric_kernel.ui import Studio\n", "\n", "studio = Studio()\n", "studio.show()"],
+            "source": [
+                "# The Faibric builder studio: run this cell (Shift+Enter), describe a site, press Build.\n",
+                "from faibric_kernel.ui import Studio\n",
+                "\n",
+                "studio = Studio()\n",
+                "studio.show()",
+            ],
         },
     ],
     "metadata": {

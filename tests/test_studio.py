@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import subprocess
+import sys
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -188,13 +191,49 @@ def test_build_again_after_a_stop_finishes_the_same_session():
     assert "Doce Vida" in _srcdoc(studio)
 
 
+def test_a_stop_asked_from_another_process_stops_the_studio_build():
+    from faibric_kernel.onboarding.leases import request_stop
+
+    studio = Studio()
+    studio.target.value = "none"
+    studio.progress.observe(
+        lambda change: request_stop(studio.session.session_id)  # what `faibric stop SESSION` does
+        if studio.stages and studio.stages[-1] != "starting" else None,
+        names="value",
+    )
+    studio.prompt.value = PROMPT
+    studio.send_button.click()
+    assert studio.wait(120)
+    assert get_session(studio.session.session_id).status == "stopped"
+    assert any("Stopped" in m.text for m in studio.messages)
+
+
+def test_a_build_whose_kernel_died_is_shown_as_interrupted_when_the_studio_starts(workspace):
+    from faibric_kernel.sessions import create_session
+
+    session = create_session(PROMPT)
+    # a kernel that took the build and died without a word
+    code = ("import os, sys; from faibric_kernel.onboarding import leases; from faibric_kernel.sessions import "
+            "transition; from faibric_kernel.store import close_writers; "
+            f"leases.acquire({session.session_id!r}, tenant_id='default', kind='build'); "
+            f"transition({session.session_id!r}, 'building'); close_writers(); os._exit(9)")
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, "FAIBRIC_HOME": str(workspace)}, check=False,
+                   timeout=60)
+    assert get_session(session.session_id).status == "building"
+    studio = Studio()
+    studio.sessions.value = session.session_id
+    assert studio.wait(60)
+    assert studio.session.status == "error" and studio.session.status_reason == "interrupted"
+    assert studio.retry_button.layout.display is None
+
+
 # ---------------------------------------------------------------- changing by chat
 
 
 def test_change_by_chat_makes_a_new_version_updates_the_preview_and_shows_the_step_cost(built):
     studio = built
     before = _srcdoc(studio)
-    studio.prompt.value = "Change the headline to: Pastéis de nata baked every morning"
+    studio.prompt.value = "Change the headline to Pastéis de nata baked every morning"
     studio.send_button.click()
     assert studio.wait(180)
     assert studio.last_error is None, studio.last_error
@@ -211,7 +250,7 @@ def test_change_by_chat_makes_a_new_version_updates_the_preview_and_shows_the_st
 def test_restore_brings_back_an_earlier_version(built):
     studio = built
     first = dict(studio.project.files)
-    studio.prompt.value = "Change the headline to: Fresh bread all day"
+    studio.prompt.value = "Change the headline to Fresh bread all day"
     studio.send_button.click()
     studio.wait(180)
     assert studio.project.files != first
@@ -238,7 +277,8 @@ def test_deploy_locally_shows_the_live_url_as_a_link_that_serves_the_site(built)
     assert get_session(studio.session.session_id).status == "deployed"
 
 
-def test_deploy_to_github_without_a_token_says_to_set_github_token(built):
+def test_deploy_to_github_without_a_token_says_to_set_github_token(built, monkeypatch):
+    monkeypatch.setenv("GITHUB_APPS_REPO", "faibric-test/apps")  # the repository is named; the token is not
     studio = built
     studio.deploy_to.value = "github"
     studio.deploy_button.click()
@@ -246,6 +286,7 @@ def test_deploy_to_github_without_a_token_says_to_set_github_token(built):
     assert "GITHUB_TOKEN" in studio.last_error
     assert "GITHUB_TOKEN" in studio.notice.value
     assert studio.url is None
+    assert get_session(studio.session.session_id).status == "ready"  # the built site is still there
 
 
 def test_deploy_before_anything_is_built_explains_itself():
@@ -307,7 +348,7 @@ def test_choosing_a_provider_offers_its_models():
 
 def test_resume_after_recreating_the_studio_restores_everything(built):
     first = built
-    first.prompt.value = "Change the headline to: Pastéis de nata baked every morning"
+    first.prompt.value = "Change the headline to Pastéis de nata baked every morning"
     first.send_button.click()
     first.wait(180)
     first.deploy_to.value = "local"
@@ -327,7 +368,7 @@ def test_resume_after_recreating_the_studio_restores_everything(built):
     assert again.url == first.url and "faibric-live-url" in again.url_view.value
     assert "Pastéis de nata baked every morning" in _srcdoc(again)
     assert again.messages[0].text == PROMPT
-    assert any(m.text == "Change the headline to: Pastéis de nata baked every morning" for m in again.messages)
+    assert any(m.text == "Change the headline to Pastéis de nata baked every morning" for m in again.messages)
     assert again.send_button.description == "Send change"
 
 

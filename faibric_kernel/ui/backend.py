@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
-from ..errors import InvalidInputError
+from ..errors import FaibricError, InvalidInputError, NotFoundError
 
 __all__ = [
     "DEPLOY_TARGET_LABELS",
@@ -29,6 +32,8 @@ __all__ = [
 
 ProgressFn = Callable[[str, float, str], None]
 TextFn = Callable[[str], None]
+
+STOP_POLL_SECONDS = 0.25
 
 DEPLOY_TARGET_LABELS = {
     "none": "Preview only",
@@ -50,6 +55,11 @@ class VersionView:
     cost_usd: float | None
     created_at: datetime | None
     files: dict[str, str] = field(default_factory=dict)
+    properties: dict = field(default_factory=dict)
+
+    @property
+    def changed_files(self) -> list[str]:
+        return list(self.properties.get("changed_files") or [])
 
 
 @dataclass
@@ -89,15 +99,6 @@ class ChatMessage:
 def _utc_midnight() -> datetime:
     now = datetime.now(UTC)
     return datetime(now.year, now.month, now.day)
-
-
-def _files_from_json(raw) -> dict[str, str]:
-    data = json.loads(raw) if isinstance(raw, str) else raw
-    if isinstance(data, dict):
-        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return {item["path"]: item.get("content", item.get("text", "")) for item in data}
-    return {}
 
 
 class StudioBackend:
@@ -170,6 +171,43 @@ class StudioBackend:
                               deploy_target=deploy_target)
 
     # -- work -------------------------------------------------------------------------------------
+    @contextmanager
+    def holding(self, session_id: str, kind: str, cancel: threading.Event, *, heartbeat_seconds: float = 15.0):
+        """Own the session's build lease while a build or change runs in this process.
+
+        With the lease, a kernel that dies mid-build leaves a session that the
+        next start marks ``interrupted`` (not ``building`` for ever), and a stop
+        asked for elsewhere (``faibric stop SESSION``) reaches this build: the
+        stop file it writes sets ``cancel``.
+        """
+        from ..onboarding import leases
+
+        session = self.get_session(session_id)
+        leases.clear_stop_request(session_id)
+        leases.acquire(session_id, tenant_id=session.tenant_id, kind=kind)
+        finished = threading.Event()
+
+        def watch():
+            last_beat = time.monotonic()
+            while not finished.wait(STOP_POLL_SECONDS):
+                try:
+                    if leases.stop_requested(session_id):
+                        cancel.set()
+                    if time.monotonic() - last_beat >= heartbeat_seconds:
+                        last_beat = time.monotonic()
+                        leases.heartbeat([session_id])
+                except (OSError, FaibricError):
+                    continue  # a missed poll is retried on the next tick
+
+        watcher = threading.Thread(target=watch, name=f"faibric-studio-lease-{session_id}", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            finished.set()
+            watcher.join(5)
+            leases.release(session_id)
+
     def build(self, session_id: str, *, provider: str | None, model: str | None, deploy_target: str,
               on_progress: ProgressFn, on_text: TextFn, cancel: threading.Event):
         from ..builds import run_build
@@ -186,51 +224,58 @@ class StudioBackend:
 
     def deploy(self, session_id: str, target: str, *, on_progress: Callable[[str], None],
                cancel: threading.Event) -> str | None:
-        """Deploy the session's current version to ``target``; returns the live URL."""
-        from .. import builds
+        """Deploy the session's current version to ``target`` and mark the session live; returns the URL.
 
-        deploy_session = getattr(builds, "deploy_session", None)
-        if deploy_session is not None:
-            result = deploy_session(session_id, target=target, on_progress=on_progress, cancel=cancel)
-        else:
-            from ..deploy.run import deploy_version
+        The deploy itself (bundle, deployer, ``deploys`` row, events) is
+        :func:`faibric_kernel.deploy.deploy_version`; a failure leaves the
+        session as it was (its site is still there) and raises the deployer's
+        error, whose message says what to set.
+        """
+        from ..deploy import deploy_version
+        from ..sessions import get_session, transition, update_session
 
-            result = deploy_version(session_id, target=target, on_progress=on_progress, cancel=cancel)
-        return getattr(result, "url", None)
+        session = get_session(session_id)
+        result = deploy_version(session_id, target=target, on_progress=on_progress, cancel=cancel,
+                                actor=session.actor)
+        url = getattr(result, "url", None)
+        update_session(session_id, deploy_target=target, **({"url": url} if url else {}))
+        if session.status in ("ready", "deployed"):
+            transition(session_id, "deployed", expected={"ready", "deployed"},
+                       properties={"url": url, "target": target, "version": result.to_dict().get("version")})
+        return url
 
     def restore(self, session_id: str, version: int):
         from .. import projects
 
         return projects.restore(session_id, version)
 
-    def preview(self, files: dict[str, str]) -> str:
+    def preview(self, files: dict[str, str], preview_path: str | None = None) -> str:
+        """The preview document: the one a build or change just wrote for these files, else a fresh bundle."""
+        if preview_path:
+            try:
+                return Path(preview_path).read_text(encoding="utf-8")
+            except OSError:
+                pass
         from ..preview import preview_html
 
         return preview_html(files)
 
     # -- reading the store ------------------------------------------------------------------------
     def project(self, session_id: str) -> ProjectView:
-        """The session's project (files of the current version, every version), or an empty view."""
-        from ..store import read_connection
+        """The session's project (files of the current version, every version newest first), or an empty view."""
+        from ..projects import list_versions, project_for_session
 
-        with read_connection(include_spool=False) as con:
-            projects = con.execute(
-                "SELECT project_id, current_version FROM projects WHERE session_id = ? ORDER BY updated_at DESC "
-                "LIMIT 1", [session_id],
-            ).fetchall()
-            if not projects:
-                return ProjectView(None, None, {}, [])
-            project_id, current = projects[0]
-            rows = con.execute(
-                "SELECT version, kind, prompt, coalesce(diff, ''), cost_usd, created_at, CAST(files AS VARCHAR) "
-                "FROM project_versions WHERE project_id = ? ORDER BY version DESC", [project_id],
-            ).fetchall()
-        versions = [VersionView(v, kind, prompt, diff, cost, created, _files_from_json(files))
-                    for v, kind, prompt, diff, cost, created, files in rows]
-        if current is None and versions:
-            current = versions[0].version
-        current_files = next((v.files for v in versions if v.version == current), {})
-        return ProjectView(project_id, current, current_files, versions)
+        try:
+            project = project_for_session(session_id)
+        except NotFoundError:
+            return ProjectView(None, None, {}, [])
+        versions = [VersionView(v.version, v.kind, v.prompt, v.diff or "", v.cost_usd, v.created_at, dict(v.files),
+                                dict(v.properties or {}))
+                    for v in reversed(list_versions(project.project_id))]
+        current = project.current_version if project.current_version is not None else (
+            versions[0].version if versions else None)
+        files = next((v.files for v in versions if v.version == current), {})
+        return ProjectView(project.project_id, current, files, versions)
 
     def live_url(self, session) -> str | None:
         """Where the session's site is live: the session's URL, else its latest successful deploy."""
@@ -260,38 +305,52 @@ class StudioBackend:
         return CostSummary(int(session[0]), float(session[1]), int(session[2]), int(session[3]),
                            int(today[0]), float(today[1]), int(today[2]), int(today[3]))
 
-    def history(self, session) -> list[ChatMessage]:
-        """The chat as it happened, rebuilt from the session's events (so a restarted kernel shows it again)."""
+    def history(self, session, project: ProjectView | None = None) -> list[ChatMessage]:
+        """The chat as it happened, rebuilt from the store (so a restarted kernel shows it again).
+
+        Requests and their results come from the project versions (each keeps
+        the prompt or change request that made it); deploys, stops and errors
+        from the session's events; both in time order.
+        """
         from ..store import read_connection
 
+        project = project if project is not None else self.project(session.session_id)
         with read_connection() as con:
             rows = con.execute(
-                "SELECT event_type, CAST(properties AS VARCHAR) FROM events WHERE session_id = ? ORDER BY ts",
+                "SELECT ts, event_type, CAST(properties AS VARCHAR) FROM events WHERE session_id = ? "
+                "AND event_type IN ('deployed', 'deploy_failed', 'build_stopped', 'error') ORDER BY ts",
                 [session.session_id],
             ).fetchall()
-        messages = [ChatMessage("user", session.prompt or "")]
-        for event_type, raw in rows:
-            props = json.loads(raw) if raw else {}
-            message = _message_for_event(event_type, props)
+        timeline: list[tuple[datetime, int, list[ChatMessage]]] = []
+        for version in project.versions:
+            timeline.append((version.created_at or datetime.min, 0, _messages_for_version(version)))
+        for ts, event_type, raw in rows:
+            message = _message_for_event(event_type, json.loads(raw) if raw else {})
             if message is not None:
-                messages.append(message)
+                timeline.append((ts, 1, [message]))
+        messages = [ChatMessage("user", session.prompt or "")]
+        for _, _, items in sorted(timeline, key=lambda item: (item[0], item[1])):
+            if items and items[0].role == "user" and items[0].text == (session.prompt or "") and len(messages) == 1:
+                items = items[1:]  # the first build repeats the session's prompt
+            messages.extend(items)
         return messages
 
 
+def _messages_for_version(version: VersionView) -> list[ChatMessage]:
+    cost = "unpriced" if version.cost_usd is None else f"${version.cost_usd:,.4f}"
+    changed = ", ".join(version.changed_files[:6]) + (" ..." if len(version.changed_files) > 6 else "")
+    if version.kind == "restore":
+        source = version.properties.get("restored_from")
+        return [ChatMessage("assistant", f"Restored version {source} as version {version.version}.")]
+    if version.kind == "modify":
+        return [ChatMessage("user", version.prompt or "(a change)"),
+                ChatMessage("assistant", f"Changed {changed or 'the site'}: version {version.version}, "
+                                         f"this step cost {cost}.")]
+    return [ChatMessage("user", version.prompt or ""),
+            ChatMessage("assistant", f"Built version {version.version}: {len(version.files)} files, cost {cost}.")]
+
+
 def _message_for_event(event_type: str, props: dict) -> ChatMessage | None:
-    if event_type == "modification_requested":
-        text = props.get("request") or props.get("message") or props.get("text")
-        return ChatMessage("user", text) if text else None
-    if event_type == "modification_applied":
-        files = props.get("files") or props.get("changed_files") or []
-        changed = ", ".join(files) if isinstance(files, list) else str(files)
-        version = props.get("version")
-        text = "Change applied" + (f" (version {version})" if version else "") + (f": {changed}" if changed else ".")
-        return ChatMessage("assistant", text)
-    if event_type == "generation_completed":
-        files = props.get("files")
-        count = len(files) if isinstance(files, list) else files
-        return ChatMessage("assistant", "Site generated" + (f" ({count} files)." if count else "."))
     if event_type == "deployed":
         url = props.get("url")
         return ChatMessage("assistant", f"Live at {url}" if url else "Deployed.", kind="link", url=url)

@@ -220,18 +220,18 @@ class Studio:
         self.file_picker.observe(lambda _: self._render_code(), names="value")
 
         top = W.HBox([self.title, self.sessions, self.refresh_button, self.new_button],
-                     layout=W.Layout(align_items="center", gap="8px", flex_flow="row wrap"))
+                     layout=W.Layout(align_items="center", flex_flow="row wrap"))
         left = W.VBox(
             [self.chat_view, self.stream_view, self.prompt, self.email, self.provider, self.model, self.target,
-             W.HBox([self.send_button, self.stop_button, self.retry_button], layout=W.Layout(gap="6px")),
+             W.HBox([self.send_button, self.stop_button, self.retry_button]),
              self.progress, self.stage_view, self.notice],
-            layout=W.Layout(width="38%", min_width="320px", padding="0 12px 0 0", gap="4px"),
+            layout=W.Layout(width="38%", min_width="320px", padding="0 12px 0 0"),
         )
         right = W.VBox(
             [W.HBox([self.status_view, self.deploy_to, self.deploy_button],
-                    layout=W.Layout(align_items="center", gap="6px", flex_flow="row wrap")),
+                    layout=W.Layout(align_items="center", flex_flow="row wrap")),
              self.url_view, self.tabs],
-            layout=W.Layout(width="62%", gap="4px"),
+            layout=W.Layout(width="62%"),
         )
         self.widget = W.VBox([top, self.cost_view, W.HBox([left, right], layout=W.Layout(width="100%"))],
                              layout=W.Layout(width="100%"))
@@ -273,8 +273,9 @@ class Studio:
             text = html.escape(m.text)
             if m.url:
                 url = html.escape(m.url, quote=True)
-                text = text.replace(html.escape(m.url), f'<a href="{url}" target="_blank" rel="noopener">'
-                                                        f"{html.escape(m.url)}</a>")
+                link = (f'<a href="{url}" target="_blank" rel="noopener" style="color:inherit;'
+                        f'text-decoration:underline">{html.escape(m.url)}</a>')
+                text = text.replace(html.escape(m.url), link)
             bubbles.append(f'<div class="faibric-msg faibric-msg-{m.role}" style="{style};max-width:92%;'
                            f'padding:6px 10px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere">'
                            f"{text}</div>")
@@ -325,8 +326,11 @@ class Studio:
             )
         if self.url:
             url = html.escape(self.url, quote=True)
-            self.url_view.value = (f'<span>Live at <a class="faibric-live-url" href="{url}" target="_blank" '
-                                   f'rel="noopener">{html.escape(self.url)}</a></span>')
+            self.url_view.value = (
+                '<span style="font:14px system-ui,sans-serif">Live at <a class="faibric-live-url" '
+                f'href="{url}" target="_blank" rel="noopener" style="color:#1d4ed8;text-decoration:underline">'
+                f"{html.escape(self.url)}</a></span>"
+            )
         else:
             self.url_view.value = ""
 
@@ -617,14 +621,14 @@ class Studio:
         self._placeholder_key = None
         self._on_progress("starting", 0, f"building {sketch.name}")
         try:
-            result = self.backend.build(session_id, provider=provider, model=model, deploy_target=target,
-                                        on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
+            with self.backend.holding(session_id, "build", cancel):
+                result = self.backend.build(session_id, provider=provider, model=model, deploy_target=target,
+                                            on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
         finally:
             self._placeholder_prompt = None
         self._flush_stream(force=True)
         self.url = _field(result, "url") or None
-        self._on_progress("preview", max(self.progress.value, 95), "showing the site")
-        self._load_project(session_id)
+        self._load_project(session_id, preview_path=_field(result, "preview_path"))
         cost = _field(result, "cost_usd")
         self.last_step_cost = cost
         files = _field(result, "files") or self.project.files
@@ -634,7 +638,7 @@ class Studio:
         if self.url:
             summary += f" Live at {self.url}"
         self._say("assistant", summary, kind="link" if self.url else "text", url=self.url)
-        self._on_progress("done", 100)
+        self.progress.value = 100
         self.progress.bar_style = "success"
 
     def _start_change(self, request: str) -> None:
@@ -646,29 +650,30 @@ class Studio:
         def work(cancel):
             self._begin_stream()
             self._on_progress("change", 0, "reading the request")
-            result = self.backend.modify(session_id, request, provider=provider, model=model,
-                                         on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
+            with self.backend.holding(session_id, "modify", cancel):
+                result = self.backend.modify(session_id, request, provider=provider, model=model,
+                                             on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
             self._flush_stream(force=True)
             new_session = _field(result, "session_id")
             if new_session and new_session != session_id:
                 # the request was a new project: the studio follows the new session
                 self.session = self.backend.get_session(new_session)
             self.url = _field(result, "url") or self.url
-            self._on_progress("preview", max(self.progress.value, 95), "showing the change")
             self._load_project(self.session.session_id)
             cost = _field(result, "cost_usd")
             self.last_step_cost = cost
-            changed = _field(result, "changed_files") or _field(result, "files") or []
-            changed_text = ", ".join(changed) if isinstance(changed, list | tuple) else ""
+            changed = _field(result, "touched") or []
+            changed_text = ", ".join(changed[:6]) + (" ..." if len(changed) > 6 else "")
             version = _field(result, "version") or self.project.current_version
-            text = f"Changed {changed_text or 'the site'}: version {version}, this step cost {_money(cost)}."
-            summary = _field(result, "summary")
-            if summary:
-                text = f"{summary}\n{text}"
+            if _field(result, "kind") == "new_project":
+                text = f"That asked for a different site, so it was made anew: version {version}, " \
+                       f"this step cost {_money(cost)}."
+            else:
+                text = f"Changed {changed_text or 'the site'}: version {version}, this step cost {_money(cost)}."
             if self.url:
                 text += f" Live at {self.url}"
             self._say("assistant", text, kind="link" if self.url else "text", url=self.url)
-            self._on_progress("done", 100)
+            self.progress.value = 100
             self.progress.bar_style = "success"
 
         self._start("change", work)
@@ -790,15 +795,15 @@ class Studio:
             self.url = self.backend.live_url(session)
             self.project = ProjectView(None, None, {}, [])
             self.preview_document = None
-            for message in self.backend.history(session):
-                self.messages.append(message)
+            self._render_chat()
+            self._load_project(session_id)
+            self.messages = self.backend.history(session, self.project)
             if session.status == "building":
                 self.messages.append(ChatMessage(
                     "system", "This session is being built by another process; press Refresh in a moment to see "
                     "where it is.", kind="notice"))
             self._render_chat()
             self._render_status()
-            self._load_project(session_id)
             self._set_sessions_value(session_id)
             self.progress.value = 100 if self.project.files else 0
             self.progress.bar_style = "success" if self.project.files else "info"
@@ -816,7 +821,7 @@ class Studio:
         except FaibricError as exc:
             log.warning("could not reload session: %s", exc.message)
 
-    def _load_project(self, session_id: str) -> None:
+    def _load_project(self, session_id: str, preview_path: str | None = None) -> None:
         """Files, versions and the preview of the session's current version."""
         self.project = self.backend.project(session_id)
         self._render_files()
@@ -825,7 +830,7 @@ class Studio:
         self._render_controls()
         if self.project.files:
             try:
-                document = self.backend.preview(self.project.files)
+                document = self.backend.preview(self.project.files, preview_path)
             except FaibricError as exc:
                 self._set_preview(_message_page("The preview could not be made", exc.message))
                 raise
