@@ -551,7 +551,19 @@ def test_faibric_serve_runs_the_api(workspace):
         session_id = created.json()["session_id"]
         httpx.post(f"http://127.0.0.1:{port}/api/provide-email", json={"session_id": session_id,
                                                                       "email": "ada@example.com"})
-        assert outbox_link(workspace, "ada@example.com").startswith(f"http://127.0.0.1:{port}/api/verify/")
+        link = outbox_link(workspace, "ada@example.com")
+        assert link.startswith(f"http://127.0.0.1:{port}/api/verify/")
+        assert httpx.get(link).status_code == 200
+        # a real build runs in the server process; `faibric stop` from this process stops it
+        assert httpx.post(f"http://127.0.0.1:{port}/api/trigger-build", json={"session_id": session_id}
+                          ).status_code == 202
+        from faibric_kernel.cli import main
+
+        stopped = CliRunner().invoke(main, ["stop", session_id, "--json", "--timeout", "60"])
+        assert stopped.exit_code == 0, stopped.output
+        assert json.loads(stopped.stdout)["status"] == "stopped", stopped.stdout
+        state = httpx.get(f"http://127.0.0.1:{port}/api/session-status/{session_id}").json()
+        assert state["status"] == json.loads(stopped.stdout)["status"]
     finally:
         proc.terminate()
         proc.wait(15)

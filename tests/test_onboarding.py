@@ -666,3 +666,13 @@ def test_demo_history_is_not_recovered(monkeypatch):
     transition(session.session_id, "building")
     assert recover_interrupted() == []
     assert get_session(session.session_id).status == "building"
+
+
+def test_trigger_rebuilds_a_session_whose_build_process_died(onboarding, workspace):
+    session_id = verified_session(onboarding, workspace)
+    transition(session_id, "building")
+    _lease_for_dead_process(session_id)
+    onboarding.trigger_build(session_id)
+    onboarding.worker.wait(session_id, 10)
+    assert get_session(session_id).status == "deployed"
+    assert "error" in types(session_id)

@@ -303,6 +303,9 @@ class Onboarding:
                 reason="not_verified",
             )
         worker = self.worker
+        if session.status == "building" and not worker.is_running(session_id) \
+                and leases.recover_interrupted(session_id=session_id):
+            session = get_session(session_id)  # its build process had died: now error/interrupted, buildable
         if session.status == "building" or worker.is_running(session_id):
             raise BuildError(f"session {session_id} is already building; wait for it or stop it",
                              reason="already_building", session_id=session_id)

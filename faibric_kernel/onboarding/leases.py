@@ -218,7 +218,7 @@ def clear_stop_request(session_id: str) -> None:
     _stop_file(session_id).unlink(missing_ok=True)
 
 
-def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
+def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None = None) -> list[str]:
     """Mark ``building`` sessions whose build process is gone as ``error`` (reason ``interrupted``).
 
     Returns the ids of the sessions recovered. All of them move in one
@@ -230,6 +230,9 @@ def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
     if tenant_id is not None:
         where += " AND s.tenant_id = ?"
         params.append(tenant_id)
+    if session_id is not None:
+        where += " AND s.session_id = ?"
+        params.append(session_id)
     with read_connection(include_spool=False) as con:
         rows = con.execute(
             f"SELECT s.session_id, s.updated_at, {', '.join('l.' + c for c in _LEASE_COLUMNS.split(', '))} "
@@ -240,14 +243,14 @@ def recover_interrupted(*, tenant_id: str | None = None) -> list[str]:
         return []
     now = _now()
     owners: dict[str, dict] = {}
-    for session_id, updated_at, *lease_row in rows:
+    for sid, updated_at, *lease_row in rows:
         if lease_row[0] is not None:
             lease = Lease(*lease_row)
             if lease.mine or owner_alive(lease, now=now):
                 continue
-            owners[session_id] = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
+            owners[sid] = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
         elif now - updated_at >= _stale_after():
-            owners[session_id] = {"lease": None, "building_since": updated_at.isoformat()}
+            owners[sid] = {"lease": None, "building_since": updated_at.isoformat()}
     if not owners:
         return []
     ids = sorted(owners)
