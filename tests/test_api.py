@@ -388,6 +388,14 @@ def test_second_trigger_while_building_is_409(workspace):
         poll(api, session_id, {"deployed"})
 
 
+def test_unknown_provider_or_target_is_422(api):
+    session_id = verified(api)
+    assert_error(api.post("/api/trigger-build", {"session_id": session_id, "provider": "pigeon"}), 422,
+                 "unknown provider 'pigeon'")
+    assert_error(api.post("/api/trigger-build", {"session_id": session_id, "deploy_target": "moon"}), 422,
+                 "unknown deploy target 'moon'")
+
+
 def test_email_again_after_verification_is_409(api):
     session_id = verified(api)
     assert_error(api.post("/api/provide-email", {"session_id": session_id, "email": "eve@example.com"}), 409,

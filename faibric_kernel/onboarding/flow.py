@@ -294,6 +294,7 @@ class Onboarding:
     def trigger_build(self, session_id: str, *, tenant_id: str | None = None, provider: str | None = None,
                       model: str | None = None, deploy_target: str | None = None) -> dict:
         """Step 4: start the build in the background (refused before verification or while running)."""
+        _check_choices(provider, deploy_target)
         session = self._session(session_id, tenant_id)
         if session.status in _BEFORE_VERIFICATION:
             where = f" sent to {session.email}" if session.email else ""
@@ -454,6 +455,23 @@ class Onboarding:
                                 actor=session.actor, properties={"rating": rating, "comment": comment,
                                                                  "status": session.status})
         return {"session_id": session_id, "rating": rating, "comment": comment, "event_id": event_id}
+
+
+def _check_choices(provider: str | None, deploy_target: str | None) -> None:
+    """Refuse an unknown provider or deploy target now, not later inside the background build."""
+    if provider is not None:
+        from ..providers import PROVIDERS
+
+        if provider not in PROVIDERS:
+            raise InvalidInputError(f"unknown provider {provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}")
+    if deploy_target is not None:
+        try:
+            from ..builds import DEPLOY_TARGETS
+        except ImportError:
+            return
+        if deploy_target not in DEPLOY_TARGETS:
+            raise InvalidInputError(
+                f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")
 
 
 def _updated_epoch(session: Session) -> float:
