@@ -103,7 +103,23 @@ def filters(
     return (" AND ".join(parts) or "TRUE"), params
 
 
-SESSION_KEY_SQL = "hash(coalesce(session_id, 'actor:' || lower(trim(actor))))"
+def keyed_events_sql(columns: str, where: str, extra: str = "TRUE") -> str:
+    """SQL of ``(skey, <columns>)`` for events matching ``where`` and ``extra`` that belong to a customer.
+
+    ``skey`` is the 64-bit hash of the session id; events without a session
+    count for their actor's email (``hash('actor:' || email)``) and are left
+    out when the actor is not an email. Keys are hashes because joins and
+    distinct counts on integers are several times faster than on text ids (a
+    collision among a few million keys is vanishingly rare). The two cases
+    are separate scans: a per-row ``CASE`` on the key costs twice as much.
+    """
+    return f"""
+        SELECT hash(session_id) AS skey, {columns} FROM events
+        WHERE session_id IS NOT NULL AND {where} AND {extra}
+        UNION ALL
+        SELECT hash('actor:' || lower(trim(actor))) AS skey, {columns} FROM events
+        WHERE session_id IS NULL AND contains(actor, '@') AND {where} AND {extra}
+    """
 
 
 def session_emails_sql(where: str) -> str:
@@ -112,21 +128,18 @@ def session_emails_sql(where: str) -> str:
     A session belongs to the first email it received (the earliest event whose
     actor is an email, or an ``email_provided`` event's ``email`` property),
     stitched back to its start; a session that never got one is a customer of
-    its own (``email`` is NULL). Events without a session count for their
-    actor's email. Session keys are 64-bit hashes (:data:`SESSION_KEY_SQL`):
-    joins and distinct counts on integers are several times faster than on
-    text ids, and a collision among a few million keys is vanishingly rare.
+    its own (no row here). Events without a session count for their actor's
+    email. See :func:`keyed_events_sql` for the keys.
     """
+    with_actor = keyed_events_sql("ts, actor AS em", where, "contains(actor, '@')")
+    from_property = keyed_events_sql(
+        "ts, json_extract_string(properties, '$.email') AS em",
+        where,
+        "event_type = 'email_provided' AND NOT coalesce(contains(actor, '@'), false)",
+    )
     return f"""
-        SELECT skey, arg_min(em, ts) AS email
-        FROM (
-            SELECT {SESSION_KEY_SQL} AS skey, ts,
-                   lower(trim(CASE WHEN contains(actor, '@') THEN actor
-                                   WHEN event_type = 'email_provided'
-                                   THEN json_extract_string(properties, '$.email') END)) AS em
-            FROM events
-            WHERE {where} AND (contains(actor, '@') OR event_type = 'email_provided')
-        )
+        SELECT skey, lower(trim(arg_min(em, ts))) AS email
+        FROM ({with_actor} UNION ALL {from_property})
         WHERE contains(em, '@')
         GROUP BY skey
     """

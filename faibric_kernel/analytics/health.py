@@ -36,7 +36,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import ConfigError
-from ._common import SESSION_KEY_SQL, filters, resolve_now, session_emails_sql
+from ._common import filters, keyed_events_sql, resolve_now, session_emails_sql
 
 __all__ = ["COMPONENTS", "DEFAULT_THRESHOLDS", "DEFAULT_WEIGHTS", "band_of", "health_scores", "snapshot_health"]
 
@@ -105,13 +105,12 @@ def band_of(score: float | None, red: float = 50.0, yellow: float = 75.0) -> str
 
 def _raw_sql(where: str, t: dict) -> str:
     friction = ", ".join(f"'{e}'" for e in FRICTION_EVENTS)
+    columns = (
+        "tenant_id, ts, event_type, CASE WHEN event_type = 'feedback_submitted' "
+        "THEN TRY_CAST(json_extract_string(properties, '$.rating') AS DOUBLE) END AS rating"
+    )
     return f"""
-        WITH ev AS (
-            SELECT {SESSION_KEY_SQL} AS skey, tenant_id, ts, event_type,
-                   CASE WHEN event_type = 'feedback_submitted'
-                        THEN TRY_CAST(json_extract_string(properties, '$.rating') AS DOUBLE) END AS rating
-            FROM events WHERE {where} AND (session_id IS NOT NULL OR contains(actor, '@'))
-        ), ident AS ({session_emails_sql(where)}),
+        WITH ev AS ({keyed_events_sql(columns, where)}), ident AS ({session_emails_sql(where)}),
         sess AS (
             SELECT skey, tenant_id, max(ts) AS last_ts,
                    bool_or(event_type = 'build_started'

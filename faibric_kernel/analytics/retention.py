@@ -28,10 +28,10 @@ from datetime import datetime
 import pandas as pd
 
 from ._common import (
-    SESSION_KEY_SQL,
     check_period,
     customer_key_sql,
     filters,
+    keyed_events_sql,
     period_index,
     period_index_sql,
     period_start,
@@ -45,15 +45,12 @@ __all__ = ["RetentionResult", "activity_by_period_sql", "lifecycle", "retention"
 
 def activity_by_period_sql(period: str, where: str) -> str:
     """SQL of ``(cust, pidx)``: each customer's active periods (distinct), for events matching ``where``."""
+    trunc = {"day": "day", "week": "week", "month": "month"}[period]
     return f"""
         WITH sp AS (
-            SELECT skey, pidx FROM (
-                SELECT {SESSION_KEY_SQL} AS skey, {period_index_sql(period, 'ts')} AS pidx
-                FROM events
-                WHERE {where} AND (session_id IS NOT NULL OR contains(actor, '@'))
-            ) GROUP BY ALL
+            SELECT skey, p FROM ({keyed_events_sql(f"date_trunc('{trunc}', ts) AS p", where)}) GROUP BY ALL
         ), ident AS ({session_emails_sql(where)})
-        SELECT DISTINCT {customer_key_sql('i.email', 'a.skey')} AS cust, a.pidx
+        SELECT DISTINCT {customer_key_sql('i.email', 'a.skey')} AS cust, {period_index_sql(period, 'a.p')} AS pidx
         FROM sp AS a LEFT JOIN ident AS i USING (skey)
     """
 
