@@ -223,7 +223,8 @@ def _prune_unused(files: dict[str, str], removable: set[str]) -> dict[str, str]:
 
 
 def _issues_from_rejections(rejections) -> list[Issue]:
-    return [Issue(r.path, None, None, "unsafe-path", f"refused: {r.reason}") for r in rejections]
+    # refused files are never written; what depended on them fails its import check instead
+    return [Issue(r.path, None, None, "unsafe-path", f"refused: {r.reason}", "warning") for r in rejections]
 
 
 def _record_validation_failed(run: _Run, report: ValidationReport, stage: str) -> None:
@@ -467,6 +468,19 @@ def _finish_failure(session_id: str, exc: BaseException) -> str:
         return status
 
 
+def _change_failed(session_id: str, previous_status: str, exc: BaseException, run: _Run) -> None:
+    """A failed change leaves the site as it was: the session goes back to its status, and an error is recorded."""
+    reason = exc.message if isinstance(exc, FaibricError) else f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        if get_session(session_id).status == "building":
+            transition(session_id, previous_status, reason=f"change failed: {reason}"[:500], expected="building",
+                       emit=False)
+        run.event("error", {"stage": "modify", "reason": reason[:500], "error_type": type(exc).__name__,
+                            "cost_usd": run.ledger.cost_usd})
+    except FaibricError:
+        _finish_failure(session_id, exc)
+
+
 # -- the public entry points ----------------------------------------------------------------------------
 def run_build(
     session_id: str,
@@ -642,6 +656,7 @@ def modify_site(
     current = get_version(project.project_id)
     prov = _resolve_provider(provider, session)
     was_deployed = session.status == "deployed" or bool(session.url)
+    previous_status = session.status
     _claim(session_id)
     try:
         record_event("modification_requested", session_id=session_id, tenant_id=session.tenant_id,
@@ -706,7 +721,10 @@ def modify_site(
                 seconds=round(time.perf_counter() - run.started, 3),
             )
         except BaseException as exc:
-            _finish_failure(session_id, exc)
+            if isinstance(exc, BuildStoppedError) or previous_status not in ("ready", "deployed"):
+                _finish_failure(session_id, exc)
+            else:
+                _change_failed(session_id, previous_status, exc, run)
             if isinstance(exc, FaibricError):
                 exc.details.setdefault("session_id", session_id)
                 raise

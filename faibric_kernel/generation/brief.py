@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 __all__ = ["KINDS", "SECTION_KINDS", "SiteBrief", "analyse_prompt", "brief_from_classification"]
 
@@ -320,9 +321,14 @@ class SiteBrief:
         return self.theme if isinstance(self.theme, str) else str(self.theme.get("label", "custom")).lower()
 
 
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern:
+    # compiled once: the prompt is matched against about a thousand words, more than re's own cache holds
+    return re.compile(rf"(?<![\w-]){re.escape(word.strip())}(?:s|es)?(?![\w-])")
+
+
 def _contains(text: str, word: str) -> bool:
-    word = word.strip()
-    return re.search(rf"(?<![\w-]){re.escape(word)}(?:s|es)?(?![\w-])", text) is not None
+    return _word_pattern(word).search(text) is not None
 
 
 def _score_kinds(text: str) -> dict[str, int]:
@@ -519,10 +525,15 @@ def _keywords(text: str, kind: str) -> list[str]:
     return found[:6]
 
 
+@lru_cache(maxsize=1024)
+def _exact_pattern(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+
+
 def _keyword_profile(text: str) -> dict:
     hits = []
     for word, profile in KEYWORD_PROFILES.items():
-        match = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+        match = _exact_pattern(word).search(text)
         if match:
             hits.append((match.start(), -len(word), profile))
     if not hits:
