@@ -271,9 +271,10 @@ def infer_kind(*texts: str) -> str | None:
         if term.term.startswith("kind:") and term.weight > best_strength:
             best, best_strength = term.term[5:], term.weight
     if best is None:
-        words = set(tokenize(" ".join(texts)))
+        words = set(tokenize(" ".join(texts), keep_stopwords=True))
         for kind in KINDS:
-            if set(tokenize(kind)) <= words:
+            kind_words = set(tokenize(kind, keep_stopwords=True))
+            if kind_words and kind_words <= words:
                 return kind
     return best
 
