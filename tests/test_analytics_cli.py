@@ -122,3 +122,9 @@ def test_bad_input_is_one_line_on_stderr(history):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: a funnel needs at least two steps")
+
+
+def test_activity_prints_sentences(history):
+    doc = run("activity", "-n", "2", "--at", AT)
+    assert [e["sentence"] for e in doc["events"]] == [
+        "a@x.io asked for a site", "A visitor (session s2) asked for a site"]

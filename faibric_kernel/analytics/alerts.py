@@ -17,12 +17,14 @@ Rules (each yields at most one alert per ``(rule, period_key, subject)``):
 :func:`evaluate` computes the alerts that have not fired yet and, with
 ``store=True``, records them in the ``alerts`` table (the alert id is derived
 from rule, period and subject, so a second evaluation adds nothing).
-:func:`deliver` sends each one to the webhook (``FAIBRIC_ALERT_WEBHOOK_URL``,
+:func:`deliver` sends them to the webhook (``FAIBRIC_ALERT_WEBHOOK_URL``,
 Slack-compatible ``{"text": ...}``, through an injectable ``httpx.Client``) and
 by email through ``faibric_kernel.email.send_email`` when that module exists
-(to ``FAIBRIC_ALERT_EMAIL_TO``); a channel that cannot be used is recorded as
-skipped with the reason. :func:`run_alerts` does all of it against the store
-with short-lived connections.
+(to ``FAIBRIC_ALERT_EMAIL_TO``), one message per rule per run (a digest when
+several customers turn red at once); a channel that cannot be used is recorded
+as skipped with the reason. ``AlertConfig.rules`` chooses which rules run.
+:func:`run_alerts` does all of it against the store with short-lived
+connections, holding none of them while it sends.
 """
 
 from __future__ import annotations

@@ -279,6 +279,27 @@ def experiments_cmd(control, now, since, until, tenant, as_json):
     emit(result.to_dict(), as_json, human)
 
 
+@analytics.command("activity")
+@click.option("-n", "limit", type=int, default=20, show_default=True, help="how many events")
+@click.option("--at", "now", default=None, help="as of this time instead of now (UTC)")
+@click.option("--tenant", default=None, help="only this tenant")
+@json_option
+def activity_cmd(limit, now, tenant, as_json):
+    """The latest events across sessions, as sentences (newest first)."""
+    from .activity import activity_feed
+
+    with _read() as con:
+        _quiet(con)
+        df = activity_feed(con, limit=limit, tenant=tenant, now=now)
+    data = {"events": records(df)}
+
+    def human(d):
+        for e in d["events"]:
+            click.echo(f"{e['ts'][:19]}  {e['tenant_id']:<10} {e['sentence']}")
+
+    emit(data, as_json, human)
+
+
 @click.command("seed-demo")
 @click.option("--sessions", type=int, default=2000, show_default=True, help="how many sessions")
 @click.option("--days", type=int, default=90, show_default=True, help="how many days of history, up to the end")
