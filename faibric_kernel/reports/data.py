@@ -14,6 +14,7 @@ so the store is never held for the whole report.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -425,23 +426,42 @@ def health_changes(con, report_date: date, tenant: str | None) -> tuple[pd.DataF
     """
     health_scores = _analytics("health_scores")
     end = datetime(report_date.year, report_date.month, report_date.day) + timedelta(days=1)
-    today = health_scores(con, now=end, tenant=tenant)
+    # no 14-day trend: the day-over-day change of each component says more about why a band changed
+    today = health_scores(con, now=end, tenant=tenant, trend=False)
     before = health_scores(con, now=end - timedelta(days=1), tenant=tenant, trend=False)
     bands = {b: int((today["band"] == b).sum()) for b in ("red", "yellow", "green")} if len(today) else {}
-    previous = before[["tenant_id", "customer", "score", "band"]].rename(
-        columns={"score": "previous_score", "band": "previous_band"})
+    components = [c for c in HEALTH_COMPONENTS if c in today.columns and c in before.columns]
+    previous = before[["tenant_id", "customer", "score", "band", *components]].rename(
+        columns={"score": "previous_score", "band": "previous_band", **{c: f"_prev_{c}" for c in components}})
     merged = today.merge(previous, on=["tenant_id", "customer"], how="left")
     # customers first scored on the day have no band to change from
     changed = merged[merged["previous_band"].notna() & (merged["band"] != merged["previous_band"])].copy()
     changed["turned_red"] = changed["band"] == "red"
-    changed["reasons"] = changed["reasons"].map(_reasons_text)
+    changed["reasons"] = [
+        _why(row, components) for row in changed.to_dict(orient="records")
+    ]
     order = {"red": 0, "yellow": 1, "green": 2}
     changed["_o"] = changed["band"].map(order).fillna(3)
     changed = changed.sort_values(["_o", "score", "customer"]).drop(columns=["_o"]).reset_index(drop=True)
-    components = [c for c in HEALTH_COMPONENTS if c in changed.columns]
     cols = ["tenant_id", "customer", "previous_band", "band", "previous_score", "score", "turned_red", "reasons",
             *components]
     return changed[cols], bands
+
+
+def _why(row: dict, components: list[str]) -> str:
+    """The analytics reasons (dormant, red) plus the component that moved most since the day before."""
+    reasons = [r for r in _reasons_text(row.get("reasons")).split("; ") if r and not r.startswith("health is")]
+    moves = []
+    for c in components:
+        now, before = row.get(c), row.get(f"_prev_{c}")
+        if now is None or before is None or pd.isna(now) or pd.isna(before):
+            continue
+        moves.append((now - before, c, before, now))
+    if moves:
+        delta, name, before, now = min(moves) if row["score"] < row["previous_score"] else max(moves)
+        if abs(delta) >= 0.5:
+            reasons.append(f"{name.replace('_', ' ')} {'fell' if delta < 0 else 'rose'} from {before:.0f} to {now:.0f}")
+    return "; ".join(reasons)
 
 
 def _reason_kind(reason: str) -> str:
@@ -453,6 +473,9 @@ def _reason_kind(reason: str) -> str:
         return "a low health score"
     if text.startswith("score fell"):
         return "a falling score"
+    match = re.match(r"^([a-z ]+?) (fell|rose) from", text)
+    if match:
+        return f"{match.group(1)} {'falling' if match.group(2) == 'fell' else 'rising'}"
     return re.sub(r"\s*[\d.]+", "", text).strip()
 
 
@@ -467,10 +490,14 @@ def _reasons_text(reasons) -> str:
 # -- filling a report, section by section ---------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def _connection():
     from ..store import read_connection
 
-    return read_connection()
+    with read_connection() as con:
+        # the progress bar would land in the cron log and the kernel's output
+        con.execute("SET enable_progress_bar = false")
+        yield con
 
 
 def _num(value) -> float | int | None:

@@ -27,6 +27,7 @@ from .summary import choose_summary, fmt_count, fmt_pct, fmt_usd
 __all__ = ["alerts", "cohorts", "costs", "errors", "funnel", "health", "kpis", "start", "summary"]
 
 REPORT_JSON = "report.json"
+SHOWN = 50  # rows of a long table shown in the report
 
 
 def _display(obj) -> None:
@@ -153,16 +154,18 @@ def health(report: data.DailyReport) -> None:
         _figure(figures.health_figure(report.health_bands), "health")
     changes = report.health_changes
     red = changes[changes["turned_red"]]
+    scores = {c: (lambda v: f"{v:.0f}") for c in ("score", "previous_score", *data.HEALTH_COMPONENTS)}
     if len(red):
-        _html(f"<p><strong>{fmt_count(len(red))}</strong> customers turned red:</p>")
-        _table(red.drop(columns=["turned_red"]), {"score": lambda v: f"{v:.0f}", "previous_score": lambda v: f"{v:.0f}"})
+        _html(f"<p><strong>{fmt_count(len(red))}</strong> customers turned red"
+              + (f" (the {SHOWN} lowest scores shown)" if len(red) > SHOWN else "") + ":</p>")
+        _table(red.drop(columns=["turned_red"]).head(SHOWN), scores)
     else:
         _note("no customer turned red on the day")
     others = changes[~changes["turned_red"]]
     if len(others):
-        _html("<p>Other band changes:</p>")
-        _table(others.drop(columns=["turned_red"]).head(30),
-               {"score": lambda v: f"{v:.0f}", "previous_score": lambda v: f"{v:.0f}"})
+        _html(f"<p>Other band changes ({fmt_count(len(others))})"
+              + (f", the first {SHOWN}" if len(others) > SHOWN else "") + ":</p>")
+        _table(others.drop(columns=["turned_red"]).head(SHOWN), scores)
 
 
 def costs(report: data.DailyReport) -> None:

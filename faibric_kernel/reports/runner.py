@@ -202,8 +202,21 @@ def _failed_cell_index(nb) -> int | None:
     return None
 
 
-def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
+def _import_papermill():
+    """papermill, without the optional ``rfc3987_syntax`` that jsonschema would load on the way.
+
+    That package builds about forty grammars when imported (4 s of every
+    report run here) and nbformat's validation never uses it.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
     import papermill
+
+    return papermill
+
+
+def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
+    papermill = _import_papermill()
 
     with _kernel_imports_this_package():
         papermill.execute_notebook(
@@ -221,6 +234,7 @@ def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, tim
 
 def export_html(executed: Path, target: Path) -> Path:
     """The executed notebook as HTML without code (the summary moved up front), written atomically."""
+    _import_papermill()
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
