@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from ._common import (
@@ -131,35 +132,27 @@ def _matrix(raw: pd.DataFrame, period: str, cumulative: bool, current: int, now:
     if raw.empty:
         return RetentionResult(period, cumulative, pd.DataFrame(columns=columns), [])
     raw = raw.astype({"cohort": "int64", "k": "int64", "n": "int64"})
+    cohorts = np.sort(raw["cohort"].unique())
+    width = int(current - cohorts[0] + 1)
+    counts = np.zeros((len(cohorts), width), dtype=np.int64)
+    rows = np.searchsorted(cohorts, raw["cohort"].to_numpy())
+    np.add.at(counts, (rows, raw["k"].to_numpy()), raw["n"].to_numpy())
     if cumulative:
         # counts by last active offset -> customers active at offset k or later
-        wide = raw.pivot_table(index="cohort", columns="k", values="n", aggfunc="sum", fill_value=0)
-        wide = wide.reindex(columns=range(0, int(wide.columns.max()) + 1), fill_value=0)
-        wide = wide.iloc[:, ::-1].cumsum(axis=1).iloc[:, ::-1]
-    else:
-        wide = raw.pivot_table(index="cohort", columns="k", values="n", aggfunc="sum", fill_value=0)
-    cohorts = sorted(int(c) for c in wide.index)
-    width = current - cohorts[0] + 1
-    sizes = wide[0] if 0 in wide.columns else pd.Series(0, index=wide.index)
-    rows = []
-    active_sum = [0] * width
-    size_sum = [0] * width
-    for cohort in cohorts:
-        size = int(sizes.loc[cohort])
-        row = {"cohort": pd.Timestamp(period_start(period, cohort)), "size": size, "periods": current - cohort + 1}
-        for k in range(width):
-            idx = cohort + k
-            finished = idx <= current and period_start(period, idx + 1) <= now
-            if not finished or size == 0:
-                row[k] = None
-                continue
-            active = int(wide.loc[cohort, k]) if k in wide.columns else 0
-            row[k] = active / size
-            active_sum[k] += active
-            size_sum[k] += size
-        rows.append(row)
-    matrix = pd.DataFrame(rows, columns=columns + list(range(width)))
-    average = [active_sum[k] / size_sum[k] if size_sum[k] else None for k in range(width)]
+        counts = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
+    sizes = counts[:, 0]
+    # period c + k has ended when it is before the period that contains `now`
+    finished = (cohorts[:, None] + np.arange(width)[None, :]) <= current - 1
+    finished &= sizes[:, None] > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(finished, counts / sizes[:, None], np.nan)
+    active_sum = np.where(finished, counts, 0).sum(axis=0)
+    size_sum = np.where(finished, sizes[:, None], 0).sum(axis=0)
+    average = [float(a / z) if z else None for a, z in zip(active_sum, size_sum, strict=True)]
+    matrix = pd.DataFrame(shares, columns=list(range(width)))
+    matrix.insert(0, "periods", (current - cohorts + 1).astype("int64"))
+    matrix.insert(0, "size", sizes)
+    matrix.insert(0, "cohort", [pd.Timestamp(period_start(period, int(c))) for c in cohorts])
     return RetentionResult(period, cumulative, matrix, average)
 
 
