@@ -101,11 +101,11 @@ def _copy(item: LibraryItem) -> LibraryItem:
                           "props": copy.deepcopy(item.props), "provenance": copy.deepcopy(item.provenance)})
 
 
-def _row_to_item(row, embedding=None) -> LibraryItem:
+def _row_to_item(row, embedding=None, *, parse_files: bool = True) -> LibraryItem:
     (id_, name, kind, description, tags, files, props, usage, quality, source, provenance, created, updated) = row[:13]
     return LibraryItem(
         id=id_, name=name, kind=kind, description=description or "", tags=list(tags or []),
-        files=json.loads(files) if files else {}, props=json.loads(props) if props else {},
+        files=(json.loads(files) if files else {}) if parse_files else {}, props=json.loads(props) if props else {},
         usage_count=int(usage or 0), quality_score=float(quality if quality is not None else 0.5),
         source=source, provenance=json.loads(provenance) if provenance else None,
         created_at=created, updated_at=updated, embedding=list(embedding) if embedding is not None else None,
@@ -234,18 +234,30 @@ def _index() -> LexicalIndex:
         if cached is not None and generation is not None and cached[0] == generation:
             return cached[1]
     with read_connection(include_spool=False) as con:
-        items = _read_items(con)
-    index = LexicalIndex(items)
+        rows = con.execute(
+            f"SELECT {_COLUMNS} FROM library_items WHERE removed_at IS NULL ORDER BY kind, id").fetchall()
+    # files are parsed only for the items a caller gets back, which keeps large libraries quick to index
+    index = LexicalIndex([_row_to_item(r, parse_files=False) for r in rows])
+    index.raw_files = {r[0]: r[5] for r in rows}
     with _lock:
         _index_cache[key] = (generation, index)
     return index
+
+
+def _materialise(index: LexicalIndex, position: int) -> LibraryItem:
+    """A caller's copy of the indexed item at ``position``, with its files."""
+    item = _copy(index.items[position])
+    raw = getattr(index, "raw_files", {}).get(item.id)
+    if raw:
+        item.files = json.loads(raw)
+    return item
 
 
 def list_items(kind: str | None = None) -> ItemList:
     """Every active item (optionally of one kind), ordered by kind and id."""
     index = _index()
     kind = normalise_kind(kind, index.kind_set)
-    return ItemList(_copy(it) for it in index.items if kind is None or it.kind == kind)
+    return ItemList(_materialise(index, i) for i, it in enumerate(index.items) if kind is None or it.kind == kind)
 
 
 def get_item(item_id: str) -> LibraryItem:
@@ -489,24 +501,63 @@ def _check_query(query) -> str:
     return query.strip()
 
 
+class _VectorCache:
+    """The store's vectors for one embedder, copied into an in-memory DuckDB as FLOAT[n].
+
+    Searching must not hold the store open (other processes need it), and
+    opening it costs more than the search itself; so each process copies the
+    vectors once per library state and scores them with DuckDB's
+    ``array_cosine_similarity`` in memory.
+    """
+
+    def __init__(self, index: LexicalIndex, embedder: Embedder):
+        import duckdb
+
+        self.dim = int(embedder.dim)
+        self.lock = threading.Lock()
+        self.con = duckdb.connect(":memory:")
+        with read_connection(include_spool=False) as store:
+            table = store.sql(
+                "SELECT id, kind, embedding FROM library_items WHERE removed_at IS NULL AND embedding_model = ?",
+                params=[embedder.name],
+            ).to_arrow_table()
+        positions = [index.ids.get(i, -1) for i in table.column("id").to_pylist()]
+        import pyarrow as pa
+
+        table = table.append_column("pos", pa.array(positions, type=pa.int64()))
+        self.con.register("faibric_vectors_in", table)
+        self.con.execute(
+            f"CREATE TABLE vectors AS SELECT pos, kind, CAST(embedding AS FLOAT[{self.dim}]) AS embedding "
+            "FROM faibric_vectors_in WHERE pos >= 0 AND len(embedding) = ?", [self.dim])
+        self.con.unregister("faibric_vectors_in")
+
+    def similarities(self, vector: list[float], n: int, kind: str | None) -> np.ndarray:
+        where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        with self.lock:
+            found = self.con.execute(
+                f"SELECT pos, array_cosine_similarity(embedding, CAST(? AS FLOAT[{self.dim}])) AS sim "
+                f"FROM vectors {where}", [vector, *params]).fetchnumpy()
+        sims = np.zeros(n, dtype=np.float64)
+        if len(found["pos"]):
+            sims[np.asarray(found["pos"], dtype=np.int64)] = np.nan_to_num(
+                np.asarray(found["sim"], dtype=np.float64), nan=0.0)
+        return np.clip(sims, 0.0, 1.0)
+
+
+_vector_cache: dict[tuple[str, str], tuple[str | None, int, _VectorCache]] = {}
+
+
 def _semantic_scores(index: LexicalIndex, query: str, embedder: Embedder, kind: str | None) -> np.ndarray:
-    """Cosine similarity of the query to every item, computed in DuckDB on FLOAT[n] arrays."""
+    """Cosine similarity of the query to every item (DuckDB ``array_cosine_similarity`` on FLOAT[n])."""
     ensure_embeddings(embedder)
-    vector = embedder.embed([query])[0]
-    dim = int(embedder.dim)
-    where, params = ("AND kind = ?", [kind]) if kind else ("", [])
-    with read_connection(include_spool=False) as con:
-        rows = con.execute(
-            f"SELECT id, array_cosine_similarity(CAST(embedding AS FLOAT[{dim}]), CAST(? AS FLOAT[{dim}])) "
-            f"FROM library_items WHERE removed_at IS NULL AND embedding_model = ? {where}",
-            [vector, embedder.name, *params],
-        ).fetchall()
-    sims = np.zeros(index.n, dtype=np.float64)
-    for item_id, sim in rows:
-        position = index.ids.get(item_id)
-        if position is not None and sim is not None:
-            sims[position] = max(0.0, float(sim))
-    return sims
+    key = (_db_key(), embedder.name)
+    generation = _generation()
+    with _lock:
+        cached = _vector_cache.get(key)
+        if cached is None or cached[0] != generation or cached[1] != id(index) or generation is None:
+            cached = (generation, id(index), _VectorCache(index, embedder))
+            _vector_cache[key] = cached
+    return cached[2].similarities(embedder.embed([query])[0], index.n, kind)
 
 
 def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedder | str | None = None,
@@ -540,7 +591,7 @@ def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedd
     if embedder is None or index.n == 0:
         order = index.top(lexical, k)
         for i in order:
-            results.append(SearchResult(_copy(index.items[i]), float(lexical[i]), index.explain(i, terms)))
+            results.append(SearchResult(_materialise(index, i), float(lexical[i]), index.explain(i, terms)))
         return results
     semantic = _semantic_scores(index, query, embedder, kind)
     if fusion == "linear":
@@ -552,7 +603,7 @@ def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedd
     for i in index.top(combined, k):
         reasons = index.explain(i, terms)
         reasons.append(f"semantic similarity {semantic[i]:.2f} ({embedder.name})")
-        results.append(SearchResult(_copy(index.items[i]), float(min(1.0, combined[i])), reasons))
+        results.append(SearchResult(_materialise(index, i), float(min(1.0, combined[i])), reasons))
     return results
 
 

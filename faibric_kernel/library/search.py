@@ -13,6 +13,7 @@ own words, and every match is explained in the result's ``reasons``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -43,6 +44,7 @@ EXPANSION_WEIGHT = 1.6  # weight of a kind:<kind> term added by one strong trigg
 _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing, -ed, -ly kept, final e dropped (price/pricing -> pric)."""
     w = word.lower()
