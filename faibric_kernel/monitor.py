@@ -465,21 +465,34 @@ def _single_monitor():
 
 
 def monitor_loop(interval: float = 30.0, *, passes: int | None = None, on_pass=None, progress=None,
-                 http_client=None, restart: bool = True) -> None:
-    """Run :func:`monitor_once` every ``interval`` seconds (``passes`` times, or until interrupted)."""
+                 http_client=None, restart: bool = True, ingest: bool = True) -> None:
+    """Run :func:`monitor_once` every ``interval`` seconds (``passes`` times, or until interrupted).
+
+    Also runs the periodic ingest (every 30 s or ``interval``, whichever is longer).
+    """
     if interval <= 0:
         raise InvalidInputError("--interval must be more than 0 seconds")
+    from .store.ingest import PeriodicIngest
+
     done = 0
     with _single_monitor():
-        while passes is None or done < passes:
-            started = time.monotonic()
-            result = monitor_once(restart=restart, progress=progress, http_client=http_client)
-            done += 1
-            if on_pass:
-                on_pass(result)
-            if passes is not None and done >= passes:
-                break
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        # the monitor is a long-running process: it keeps the database up with the spool too
+        ingester = PeriodicIngest(interval=max(30.0, interval)).start() if ingest else None
+        try:
+            while passes is None or done < passes:
+                started = time.monotonic()
+                result = monitor_once(restart=restart, progress=progress, http_client=http_client)
+                if ingester is not None and ingester.last_error:
+                    result["ingest_error"] = ingester.last_error
+                done += 1
+                if on_pass:
+                    on_pass(result)
+                if passes is not None and done >= passes:
+                    break
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        finally:
+            if ingester is not None:
+                ingester.stop()
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON document on stdout")

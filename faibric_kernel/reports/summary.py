@@ -134,7 +134,7 @@ def write_offline_summary(facts: dict) -> str:
         if f["turned_red"]:
             text = f"{_plural(f['turned_red'], 'customer')} turned red"
             if f.get("top_red_reason"):
-                text += f" (most often: {f['top_red_reason']})"
+                text += f" ({'why' if f['turned_red'] == 1 else 'most often'}: {f['top_red_reason']})"
             sentences.append(text + f"; {fmt_count(f['red_customers'])} are red in all.")
         else:
             sentences.append(f"No customer turned red; {fmt_count(f['red_customers'])} are red in all.")
