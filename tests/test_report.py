@@ -309,3 +309,25 @@ def test_budget_and_forecast_reach_the_summary_with_cited_figures_only(seeded, m
     text = write_offline_summary(report.facts)
     assert "already over the budget of $5.00" in text and f"so far in {DAY:%Y-%m}" in text
     assert _numbers_not_in(text, report.facts, report.to_dict()["kpis"]) == []
+
+
+def test_anthropic_cheap_model_writes_the_summary_and_the_call_is_recorded():
+    from fakes.anthropic_fake import FakeMessagesAPI
+
+    from faibric_kernel.providers.anthropic import AnthropicProvider
+    from faibric_kernel.reports.summary import choose_summary
+    from faibric_kernel.store import read_connection
+
+    def writer(body):
+        facts = json.loads(body["messages"][0]["content"].split("Facts:\n", 1)[1])
+        return f"On {facts['report_date']}, {facts['requests']} new requests came in, up {facts['up_pct']}%."
+
+    api = FakeMessagesAPI(responder=writer)
+    provider = AnthropicProvider(client=api.client(), sleep=lambda s: None)
+    facts = {"report_date": "2026-11-19", "requests": 12, "up_pct": 9.1}
+    text, source = choose_summary(facts, provider=provider, tenant_id="acme")
+    assert (text, source) == ("On 2026-11-19, 12 new requests came in, up 9.1%.", "model:anthropic")
+    assert api.requests[0].body["model"] == "claude-haiku-4-5"
+    with read_connection() as con:
+        rows = con.execute("SELECT purpose, model, tenant_id, status FROM api_calls").fetchall()
+    assert rows == [("report", "claude-haiku-4-5", "acme", "ok")]
