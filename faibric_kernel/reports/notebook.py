@@ -132,7 +132,8 @@ def funnel(report: data.DailyReport) -> None:
 def cohorts(report: data.DailyReport) -> None:
     """New customers on the day, and the retention of the recent weekly cohorts."""
     data.compute_cohorts(report)
-    _html(f"<p><strong>{fmt_count(report.new_customers or 0)}</strong> new customers on the day.</p>")
+    n = report.new_customers or 0
+    _html(f"<p><strong>{fmt_count(n)}</strong> new {'customer' if n == 1 else 'customers'} on the day.</p>")
     if "cohorts" in report.notes:
         _note(report.notes["cohorts"])
         return
@@ -156,7 +157,7 @@ def health(report: data.DailyReport) -> None:
     red = changes[changes["turned_red"]]
     scores = {c: (lambda v: f"{v:.0f}") for c in ("score", "previous_score", *data.HEALTH_COMPONENTS)}
     if len(red):
-        _html(f"<p><strong>{fmt_count(len(red))}</strong> customers turned red"
+        _html(f"<p><strong>{fmt_count(len(red))}</strong> {'customer' if len(red) == 1 else 'customers'} turned red"
               + (f" (the {SHOWN} lowest scores shown)" if len(red) > SHOWN else "") + ":</p>")
         _table(red.drop(columns=["turned_red"]).head(SHOWN), scores)
     else:
