@@ -415,7 +415,7 @@ def test_charts_are_plotly_mime_outputs(demo):
 
     app = DashboardApp("funnel", views.context_from_query("", role=ANALYST, now=NOW, default_days=60))
     app.refresh()
-    outputs = [w for box in app.body.children for w in getattr(box, "children", ()) if hasattr(w, "outputs")]
+    outputs = [w for w in walk(app.body) if hasattr(w, "outputs")]
     assert outputs and PLOTLY_MIME in outputs[0].outputs[0]["data"]
     json.dumps(outputs[0].outputs[0]["data"])  # plain JSON, ready for the comm
 
@@ -438,15 +438,21 @@ def test_customer_from_the_url_is_preselected(demo):
     assert "mallory@evil.test" in app.blocks_text()
 
 
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
 def test_big_tables_prepare_their_csv_on_click():
     import ipywidgets as widgets
 
-    from faibric_kernel.ui.dashboards import block_widget
+    from faibric_kernel.ui.dashboards import body_widgets
 
     frame = pd.DataFrame({"customer": [f"c{i}@example.com" for i in range(20_000)], "n": range(20_000)})
-    box = block_widget(blocks.Table("Big", frame, "big.csv"))
-    button = next(w for w in box.children[1].children if isinstance(w, widgets.Button))
-    link = next(w for w in box.children[1].children if isinstance(w, widgets.HTML))
+    shown = [w for top in body_widgets([blocks.Table("Big", frame, "big.csv")]) for w in walk(top)]
+    button = next(w for w in shown if isinstance(w, widgets.Button))
+    link = [w for w in shown if isinstance(w, widgets.HTML)][-1]
     assert link.value == ""
     button.click()
     payload = base64.b64decode(re.search(r"base64,([^\"]+)", link.value).group(1)).decode()
@@ -454,10 +460,17 @@ def test_big_tables_prepare_their_csv_on_click():
 
 
 def test_small_tables_embed_their_csv():
-    from faibric_kernel.ui.dashboards import block_widget
+    from faibric_kernel.ui.dashboards import body_widgets
 
-    box = block_widget(blocks.Table("Small", pd.DataFrame({"a": [1, 2]}), "small.csv"))
-    assert "data:text/csv" in box.children[1].value
+    (only,) = body_widgets([blocks.Table("Small", pd.DataFrame({"a": [1, 2]}), "small.csv")])
+    assert "data:text/csv" in only.value
+
+
+def test_text_blocks_share_one_widget():
+    from faibric_kernel.ui.dashboards import body_widgets
+
+    shown = body_widgets([blocks.Heading("a"), blocks.Notice("b"), blocks.Table("c", pd.DataFrame({"x": [1]}), "c.csv")])
+    assert len(shown) == 1
 
 
 # ------------------------------------------------------------------ notebooks, server settings, CLI

@@ -87,28 +87,91 @@ def _download_widget(block: b.Table) -> widgets.Widget:
     return widgets.HBox([button, link])
 
 
+def _chart_output(figure) -> widgets.Output:
+    output = widgets.Output(layout=widgets.Layout(width="100%"))
+    output.outputs = ({"output_type": "display_data", "data": figure_bundle(figure), "metadata": {}},)
+    output.add_class("faibric-chart")
+    return output
+
+
 def block_widget(block: b.Block) -> widgets.Widget:
-    """The widget that shows one block."""
-    if isinstance(block, b.Chart):
-        output = widgets.Output(layout=widgets.Layout(width="100%"))
-        output.outputs = ({"output_type": "display_data", "data": figure_bundle(block.figure), "metadata": {}},)
-        box = widgets.VBox([widgets.HTML(block.html()), output], layout=widgets.Layout(width="100%"))
-        box.add_class("faibric-chart")
-        return box
+    """The widget that shows one block on its own."""
+    return widgets.VBox(body_widgets([block]))
+
+
+def _block_markup(block: b.Block) -> str:
     if isinstance(block, b.Table):
-        box = widgets.VBox([
-            widgets.HTML(f"<h4>{esc(block.title)}</h4>{block.table_html()}"),
-            _download_widget(block),
-        ])
-        box.add_class("faibric-table-block")
-        return box
-    return widgets.HTML(block.html())
+        link = block.csv_link() if block.embeds_csv() else ""
+        return f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.table_html()}{link}</div>'
+    return block.html()
+
+
+def body_widgets(blocks: list[b.Block]) -> list[widgets.Widget]:
+    """As few widgets as possible for ``blocks``: runs of text, key figures and tables share one ``HTML``.
+
+    Every widget is several models the browser fetches from the kernel before
+    it can draw anything, so fewer widgets mean a faster first chart. Charts
+    get an ``Output`` each; a table too big to embed its CSV gets a button.
+    """
+    out: list[widgets.Widget] = []
+    pending: list[str] = []
+
+    def flush():
+        if pending:
+            out.append(widgets.HTML("".join(pending), layout=widgets.Layout(width="100%")))
+            pending.clear()
+
+    for block in blocks:
+        try:
+            if isinstance(block, b.Chart):
+                pending.append(block.html())
+                output = _chart_output(block.figure)
+                flush()
+                out.append(output)
+            elif isinstance(block, b.Table) and not block.frame.empty and not block.embeds_csv():
+                pending.append(f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.table_html()}</div>')
+                flush()
+                out.append(_download_widget(block))
+            else:
+                pending.append(_block_markup(block))
+        except Exception as exc:  # noqa: BLE001 - one bad block must not blank the dashboard
+            print(f"faibric dashboards: cannot draw {type(block).__name__}: {exc!r}", file=sys.stderr)
+            pending.append(b.Notice(
+                f"{getattr(block, 'title', 'a part')} could not be drawn ({type(exc).__name__})", kind="error"
+            ).html())
+    flush()
+    return out
+
+
+def warm_up(name: str) -> float:
+    """Build dashboard ``name`` once and throw it away; returns the seconds it took.
+
+    The first build in a process pays for plotly's lazily loaded validators,
+    DuckDB's first query and the store's migration check (seconds); a
+    pre-heated kernel does it before its viewer arrives. Nothing is displayed
+    and no widget is created.
+    """
+    started = time.perf_counter()
+    view = VIEWS.get(name)
+    if view is None:
+        return 0.0
+    try:
+        for block in build(name, context_from_query("", role=ANALYST, default_days=view.default_days)):
+            if isinstance(block, b.Chart):
+                figure_bundle(block.figure)
+            elif isinstance(block, b.Table):
+                block.table_html()
+    except Exception as exc:  # noqa: BLE001 - warming up must never stop the dashboard from showing
+        print(f"faibric dashboards: warm-up of {name} failed: {exc!r}", file=sys.__stderr__, flush=True)
+    return time.perf_counter() - started
 
 
 def _wait_for_voila_request(name: str) -> None:
     """In a Voila pre-heated kernel, block until a viewer's request arrives (it carries the role and query)."""
     if os.environ.get("VOILA_PREHEAT") == "True":
         from voila.utils import wait_for_request
+
+        warm_up(name)
 
         # to the server's log (the process's real stderr), which is how the server knows the pool is warm
         print(f"faibric dashboards: {name} kernel ready, waiting for a viewer", file=sys.__stderr__, flush=True)
@@ -154,8 +217,7 @@ class DashboardApp:
         self.status = widgets.HTML("")
         self.controls: dict[str, widgets.Widget] = {}
         self.refresh_count = 0
-        header = widgets.HTML(self._header_html())
-        parts: list[widgets.Widget] = [widgets.HTML(STYLE), header]
+        parts: list[widgets.Widget] = [widgets.HTML(STYLE + self._header_html())]
         self.denied = self.view.analyst_only and ctx.role != ANALYST
         if not self.denied:
             parts.append(self._filter_bar())
@@ -247,15 +309,7 @@ class DashboardApp:
         if not self.denied:
             self._read_filters()
         blocks = build(self.view.name, self.ctx)
-        children = []
-        for block in blocks:
-            try:
-                children.append(block_widget(block))
-            except Exception as exc:  # noqa: BLE001 - one bad block must not blank the dashboard
-                print(f"faibric dashboards: cannot draw {type(block).__name__}: {exc!r}", file=sys.stderr)
-                children.append(widgets.HTML(b.Notice(
-                    f"{getattr(block, 'title', 'a part')} could not be drawn ({type(exc).__name__})", kind="error"
-                ).html()))
+        children = body_widgets(blocks)
         self.body.children = children
         self.refresh_count += 1
         self.status.value = (
