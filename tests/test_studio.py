@@ -336,6 +336,15 @@ def test_provider_failure_is_shown_in_plain_words_and_the_session_is_not_stuck(r
     assert studio.retry_button.layout.display is None
 
 
+def test_choosing_anthropic_without_a_key_says_what_to_set():
+    studio = Studio()
+    assert ("anthropic (needs ANTHROPIC_API_KEY)", "anthropic") in studio.provider.options
+    studio.provider.value = "anthropic"
+    _build(studio)
+    assert "ANTHROPIC_API_KEY" in studio.last_error and "choose the offline provider" in studio.last_error
+    assert studio.retry_button.layout.display is None
+
+
 def test_choosing_a_provider_offers_its_models():
     studio = Studio()
     studio.provider.value = "offline"

@@ -419,6 +419,8 @@ class Studio:
 
     def _show_error(self, message: str) -> None:
         """Show an error in plain words: in the notice line and in the chat."""
+        # errors are written for the command line too; say the studio's words for the studio's controls
+        message = message.replace("use --provider offline", "choose the offline provider")
         self.last_error = message
         self.notice.value = (f'<div class="faibric-error" style="color:#991b1b;background:#fef2f2;padding:6px 10px;'
                              f'border:1px solid #fecaca;border-radius:6px">{html.escape(message)}</div>')
@@ -489,8 +491,11 @@ class Studio:
     def _on_stopped(self) -> None:
         self.progress.bar_style = "warning"
         self.stage_view.value = '<span style="color:#6b7280">Stopped.</span>'
-        self._say("system", "Stopped. Nothing more will be generated for this request. Press 'Build again' to "
-                  "retry it, or describe a different site.", kind="notice")
+        if self.project.files:
+            self._say("system", "Stopped. The site is unchanged; type the change again to retry it.", kind="notice")
+        else:
+            self._say("system", "Stopped. Nothing more will be generated for this request. Press 'Build again' to "
+                      "retry it, or describe a different site.", kind="notice")
         if not self.project.files:
             self._set_preview(_message_page("Build stopped", "Press 'Build again' to retry, or describe another site."))
 
