@@ -1,7 +1,9 @@
 """The widgets: the only part of Faibric that imports ipywidgets.
 
 * :class:`Studio` (:mod:`.studio`): the operator's builder studio, shown by
-  ``notebooks/builder.ipynb``.
+  ``notebooks/builder.ipynb``; :mod:`.backend` is its door into the rest of
+  Faibric and :mod:`.progressive` the placeholder shown while a site is built.
+* :mod:`.dashboards`: the widgets of the Voila dashboards.
 
 Names are loaded on first use, so importing :mod:`faibric_kernel.ui` stays cheap
 and one broken module does not hide the others.
