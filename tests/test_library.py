@@ -642,3 +642,22 @@ def test_code_similarity_ignores_copy_changes_but_not_structure():
 def test_parse_problems_point_at_the_line():
     problems = library.parse_problems("const a = 1;\nconst b = ;\n")
     assert problems and problems[0].line == 2
+
+
+@pytest.mark.parametrize("query", ["bakery warm", "photography studio elegant", "dental practice professional",
+                                   "shop playful", "blog calm"])
+def test_short_business_queries_reuse_a_component_for_every_kind(seeded, query):
+    generated = [kind for kind in library.KINDS if library.choose_for_section(kind, query).decision != "reuse"]
+    assert generated == []
+
+
+def test_a_word_hinting_at_another_kind_does_not_sink_the_score(seeded):
+    # "photography" points at galleries; for a pricing section that hint is beside the point
+    plain = library.choose_for_section("pricing", "studio elegant").score
+    hinted = library.choose_for_section("pricing", "photography studio elegant").score
+    assert hinted > plain - 0.1
+
+
+def test_reuse_decision_takes_the_documented_positional_fields():
+    decision = library.ReuseDecision(None, 0.0, "generate", ["nothing fits"])
+    assert decision.item is None and decision.decision == "generate" and decision.est_tokens_saved == 0

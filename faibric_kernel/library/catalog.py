@@ -28,7 +28,7 @@ from ..store import database_path, migrations, read_connection, write_connection
 from .embedders import Embedder, get_embedder
 from .jsx import code_shingles, code_similarity, component_info, require_parses
 from .models import KINDS, ItemList, LibraryItem, ResultList, SearchResult, normalise_kind
-from .search import LexicalIndex, analyse_query, tokenize
+from .search import LexicalIndex, QueryTerm, analyse_query, tokenize
 from .seed import seed_items
 
 __all__ = [
@@ -569,6 +569,12 @@ def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedd
     combined with it: ``fusion="linear"`` blends the two scores,
     ``fusion="rrf"`` ranks by reciprocal rank fusion.
     """
+    return _search(query, kind, k, embedder=embedder, fusion=fusion, semantic_weight=semantic_weight)
+
+
+def _search(query: str, kind: str | None, k: int, *, embedder: Embedder | str | None = None,
+            fusion: str = "linear", semantic_weight: float = 0.35, kind_weight: float = 0.0) -> ResultList:
+    """:func:`search`, optionally counting the requested kind itself as a query term of ``kind_weight``."""
     query = _check_query(query)
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
         raise InvalidInputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
@@ -577,6 +583,11 @@ def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedd
     index = _index()
     kind = normalise_kind(kind, index.kind_set)
     terms, _ = analyse_query(query)
+    if kind is not None:
+        # hints at other kinds cannot match any candidate; keeping them would only lower every score
+        terms = [t for t in terms if not t.term.startswith("kind:") or t.term == f"kind:{kind}"]
+        if kind_weight > 0:
+            terms = [t for t in terms if t.term != f"kind:{kind}"] + [QueryTerm(f"kind:{kind}", kind_weight, kind)]
     if not terms:
         raise InvalidInputError(
             f"the query {query!r} has no searchable words (only common words like 'the', 'and'); describe the section"

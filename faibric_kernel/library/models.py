@@ -168,12 +168,12 @@ class SearchResult:
 class ReuseDecision:
     """Whether generation should adapt a library item for a section or write new code."""
 
-    kind: str
-    query: str
     item: LibraryItem | None
     score: float
     decision: str  # "reuse" | "generate"
     reasons: list[str] = field(default_factory=list)
+    kind: str = ""
+    query: str = ""
     threshold: float = 0.0
 
     @property

@@ -12,12 +12,13 @@ from __future__ import annotations
 from .. import config
 from ..errors import ConfigError, InvalidInputError
 from ..store import record_event
-from .catalog import search
+from .catalog import _search
 from .models import ReuseDecision
 
 __all__ = ["DEFAULT_REUSE_THRESHOLD", "choose_for_section", "record_reuse", "reuse_threshold"]
 
 DEFAULT_REUSE_THRESHOLD = 0.55
+KIND_WEIGHT = 3.0
 
 
 def reuse_threshold() -> float:
@@ -47,8 +48,10 @@ def choose_for_section(kind: str, query: str = "", threshold: float | None = Non
         raise InvalidInputError(f"threshold must be between 0 and 1, not {threshold}")
     if query is not None and not isinstance(query, str):
         raise InvalidInputError(f"query must be text, not {type(query).__name__}")
-    wording = f"{(query or '').strip()} {kind.replace('-', ' ') if isinstance(kind, str) else ''}".strip()
-    results = search(wording or str(kind), kind=kind, k=3, **search_options)
+    wording = (query or "").strip() or (kind.replace("-", " ") if isinstance(kind, str) else str(kind))
+    # the section's kind is itself evidence: every candidate is of that kind, and the query's own words
+    # decide how well its specifics are covered
+    results = _search(wording, kind, 3, kind_weight=KIND_WEIGHT, **search_options)
     canonical = results[0].item.kind if results else kind
     if not results:
         return ReuseDecision(kind=canonical, query=query or "", item=None, score=0.0, decision="generate",

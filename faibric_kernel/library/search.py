@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     """a an and are as at be been but by can do does for from has have how i if in into is it its me my of on or
     our ours so some that the their them then there these they this those to too us was way we what when where
     which who why will with would you your yours all any each every also just like want wants need needs let lets
-    page site website section please show shows make makes put should could about very""".split()
+    page site website section please show shows make makes put should could very""".split()
 )
 
 # field -> (weight, length normalisation b)
