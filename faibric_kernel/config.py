@@ -87,6 +87,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("SMTP_STARTTLS", "use STARTTLS (1/0)", default="1"),
         Setting("SENDGRID_API_KEY", "SendGrid API key", secret=True),
         Setting("SENDGRID_API_URL", "SendGrid API URL", default="https://api.sendgrid.com"),
+        Setting("FAIBRIC_STUDIO_TOKEN", "token the builder studio (JupyterLab) requires", secret=True),
         Setting("FAIBRIC_DASHBOARD_TOKEN", "token required by the Voila dashboards", secret=True),
         Setting("FAIBRIC_ALERT_WEBHOOK_URL", "webhook (e.g. Slack) that receives alerts", secret=True),
         Setting("FAIBRIC_SPOOL_FSYNC", "fsync every spooled record (1/0)", default="0"),
