@@ -12,7 +12,8 @@ its latency is queueing, mean = clients / throughput) and *paced* (each client
 polls every ``--interval-ms``, default 100 ms, i.e. 10x faster than a
 browser polling once a second: the latency a polling customer sees).
 
-    python benchmarks/bench_api.py [--clients 50] [--seconds 10] [--interval-ms 100] [--no-cache] [--during-build]
+    python benchmarks/bench_api.py [--clients 50] [--seconds 10] [--interval-ms 100] [--sessions 1]
+                                   [--no-cache] [--during-build]
 
 ``--no-cache`` sets FAIBRIC_STATUS_CACHE_SECONDS=0 (every request reads the
 database); ``--during-build`` verifies the session and starts a real build
@@ -69,6 +70,12 @@ def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen:
         time.sleep(0.1)
 
 
+def prepare_sessions(base: str, count: int) -> list[str]:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        return [client.post("/api/initial-request", json={"prompt": f"site {i}"}).json()["session_id"]
+                for i in range(count)]
+
+
 def prepare_session(base: str, home: Path, build: bool) -> str:
     with httpx.Client(base_url=base, timeout=30) as client:
         session_id = client.post("/api/initial-request", json={"prompt": "a landing page for a bakery"}).json()[
@@ -102,7 +109,7 @@ async def client_loop(port: int, path: str, stop_at: float, latencies: list[floa
         writer.close()
 
 
-async def load(port: int, path: str, clients: int, seconds: float,
+async def load(port: int, paths: list[str], clients: int, seconds: float,
                interval: float = 0.0) -> tuple[list[float], list[str], float]:
     latencies: list[float] = []
     errors: list[str] = []
@@ -112,7 +119,7 @@ async def load(port: int, path: str, clients: int, seconds: float,
     async def staggered(index: int):
         if interval:
             await asyncio.sleep(interval * index / clients)  # spread the paced clients over one interval
-        await client_loop(port, path, stop_at, latencies, errors, interval)
+        await client_loop(port, paths[index % len(paths)], stop_at, latencies, errors, interval)
 
     await asyncio.gather(*(staggered(i) for i in range(clients)))
     return latencies, errors, time.perf_counter() - began
@@ -147,6 +154,7 @@ def main() -> None:
     parser.add_argument("--interval-ms", type=float, default=100.0, help="poll interval of the paced phase")
     parser.add_argument("--no-cache", action="store_true", help="read the database on every request")
     parser.add_argument("--during-build", action="store_true", help="measure while a real build runs")
+    parser.add_argument("--sessions", type=int, default=1, help="spread the clients over this many sessions")
     args = parser.parse_args()
 
     home = Path(os.environ.get("FAIBRIC_HOME") or tempfile.mkdtemp(prefix="faibric-bench-api-"))
@@ -155,11 +163,13 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     try:
         session_id = prepare_session(f"http://127.0.0.1:{port}", home, args.during_build)
+        others = prepare_sessions(f"http://127.0.0.1:{port}", max(0, args.sessions - 1))
         path = f"/api/session-status/{session_id}"
-        asyncio.run(load(port, path, min(args.clients, 10), 1.0))  # warm up
-        saturated = summarise("saturated", *asyncio.run(load(port, path, args.clients, args.seconds)))
+        paths = [path] + [f"/api/session-status/{sid}" for sid in others]
+        asyncio.run(load(port, paths, min(args.clients, 10), 1.0))  # warm up
+        saturated = summarise("saturated", *asyncio.run(load(port, paths, args.clients, args.seconds)))
         paced = summarise(f"paced, one poll per client every {args.interval_ms:g} ms",
-                          *asyncio.run(load(port, path, args.clients, args.seconds, args.interval_ms / 1000)))
+                          *asyncio.run(load(port, paths, args.clients, args.seconds, args.interval_ms / 1000)))
         final = httpx.get(f"http://127.0.0.1:{port}{path}").json()
     finally:
         server.terminate()
@@ -167,6 +177,7 @@ def main() -> None:
     figures = {
         "endpoint": "GET /api/session-status/{id}",
         "clients": args.clients,
+        "sessions": len(paths),
         "seconds_per_phase": args.seconds,
         "cache": not args.no_cache,
         "during_build": args.during_build,
@@ -176,7 +187,7 @@ def main() -> None:
         "phases": [saturated, paced],
         "session_status_at_end": final.get("status"),
     }
-    print(f"session-status, {args.clients} concurrent keep-alive clients on loopback"
+    print(f"session-status, {args.clients} concurrent keep-alive clients over {len(paths)} session(s) on loopback"
           f"{' (no cache)' if args.no_cache else ''}{' during a build' if args.during_build else ''}; "
           f"load average {load_before:.1f} on {os.cpu_count()} CPUs")
     for phase in (saturated, paced):

@@ -27,6 +27,7 @@ __all__ = [
     "Session",
     "create_session",
     "get_session",
+    "get_sessions",
     "list_sessions",
     "transition",
     "update_session",
@@ -191,6 +192,18 @@ def get_session(session_id: str, *, tenant_id: str | None = None) -> Session:
     if not rows:
         raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
     return _from_row(rows[0])
+
+
+def get_sessions(session_ids) -> dict[str, Session]:
+    """Many sessions by id in one read (ids that do not exist are left out)."""
+    ids = list(dict.fromkeys(session_ids))
+    if not ids:
+        return {}
+    with read_connection(include_spool=False) as con:
+        rows = con.execute(
+            f"SELECT {_COLUMNS} FROM sessions WHERE session_id IN ({', '.join('?' for _ in ids)})", ids
+        ).fetchall()
+    return {row[0]: _from_row(row) for row in rows}
 
 
 def list_sessions(*, tenant_id: str | None = None, status: str | None = None, limit: int = 50) -> list[Session]:

@@ -652,8 +652,8 @@ def test_kill_test_sigkilled_build_is_marked_interrupted_on_next_start(onboardin
 
 def test_status_cache_serves_a_stale_row_while_it_rereads_it(workspace, fake):
     journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0.05)
-    session = journey.submit_request("a bakery")
-    assert journey.status(session.session_id)["status"] == "request_submitted"
+    journey.cache.max_stale = 600
+    session = journey.submit_request("a bakery")  # cached as it was created
     transition(session.session_id, "stopped")  # changed behind the cache's back, as another process would
     time.sleep(0.06)
     assert journey.status(session.session_id)["status"] == "request_submitted"  # stale, answered at once
@@ -676,3 +676,14 @@ def test_trigger_rebuilds_a_session_whose_build_process_died(onboarding, workspa
     onboarding.worker.wait(session_id, 10)
     assert get_session(session_id).status == "deployed"
     assert "error" in types(session_id)
+
+
+def test_status_cache_rereads_many_stale_sessions(workspace, fake):
+    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0.05)
+    journey.cache.max_stale = 600  # this test's setup may take seconds on a busy machine
+    ids = [journey.submit_request(f"site {i}").session_id for i in range(20)]
+    for session_id in ids:  # submit_request cached each row; nothing polls while they change
+        transition(session_id, "stopped")
+    time.sleep(0.06)
+    assert {journey.status(sid)["status"] for sid in ids} == {"request_submitted"}
+    wait_for(lambda: {journey.status(sid)["status"] for sid in ids} == {"stopped"}, timeout=10)

@@ -30,7 +30,16 @@ from datetime import UTC, datetime
 from .. import config
 from ..email import send_email, validate_address
 from ..errors import AuthError, BuildError, IllegalTransitionError, InvalidInputError, NotFoundError
-from ..sessions import ALLOWED, Session, create_session, get_session, transition, update_session, validate_prompt
+from ..sessions import (
+    ALLOWED,
+    Session,
+    create_session,
+    get_session,
+    get_sessions,
+    transition,
+    update_session,
+    validate_prompt,
+)
 from ..store import record_event, write_connection
 from . import leases
 from .classify import NEW_PROJECT, classify_message
@@ -91,7 +100,9 @@ class _SessionCache:
 
     A row younger than ``ttl`` is served as is. An older one (up to
     ``max_stale``) is still served while one background thread re-reads it,
-    so a poll never waits for the database once the row is known; a missing
+    together with every other stale row in one query (opening the store costs
+    tens of milliseconds, so reads are batched, not made per poll), so a poll
+    never waits for the database once the row is known; a missing
     or very old row is read right away, by one caller per session. Changes
     made through this process replace the row at once (``put``) or drop it
     (``invalidate``); a background read that started before such a change
@@ -104,7 +115,8 @@ class _SessionCache:
         self.max_entries = max_entries
         self._rows: OrderedDict[str, tuple[Session, float]] = OrderedDict()
         self._generation: dict[str, int] = {}
-        self._refreshing: set[str] = set()
+        self._refreshing: dict[str, int] = {}  # id -> generation when its re-read was asked for
+        self._refresher: threading.Thread | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -159,21 +171,35 @@ class _SessionCache:
         with self._lock:
             if session_id in self._refreshing:
                 return
-            self._refreshing.add(session_id)
-            generation = self._generation.get(session_id, 0)
+            self._refreshing[session_id] = self._generation.get(session_id, 0)
+            if self._refresher is None or not self._refresher.is_alive():
+                self._refresher = threading.Thread(target=self._refresh_all, name="faibric-status-refresh",
+                                                   daemon=True)
+                self._refresher.start()
 
-        def refresh():
+    def _refresh_all(self) -> None:
+        """Re-read every stale row in one query per round, however many sessions are polled."""
+        while True:
+            with self._lock:
+                batch = dict(self._refreshing)
+                if not batch:
+                    self._refresher = None
+                    return
             try:
-                self._store(get_session(session_id), generation)
-            except NotFoundError:
-                self.invalidate(session_id)
-            except Exception:  # noqa: BLE001 - the next poll reads it again
-                pass
-            finally:
-                with self._lock:
-                    self._refreshing.discard(session_id)
-
-        threading.Thread(target=refresh, name=f"faibric-status-{session_id[:12]}", daemon=True).start()
+                rows = get_sessions(batch)
+            except Exception:  # noqa: BLE001 - keep serving the stale rows; the next poll asks again
+                rows = None
+            with self._lock:
+                for session_id, generation in batch.items():
+                    if rows is not None:
+                        if session_id in rows:
+                            if self._generation.get(session_id, 0) == generation:
+                                self._insert(rows[session_id])
+                        else:
+                            self._rows.pop(session_id, None)
+                    self._refreshing.pop(session_id, None)
+            if rows is None:
+                time.sleep(self.ttl)
 
     def put(self, session: Session) -> None:
         if self.ttl <= 0:
