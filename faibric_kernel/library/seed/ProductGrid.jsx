@@ -2,13 +2,22 @@ import React, { useState } from 'react';
 import './ProductGrid.css';
 
 const DEFAULT_PRODUCTS = [
-  { name: 'Stoneware mug', price: 24, category: 'Kitchen', description: 'Hand-thrown, dishwasher safe, 350 ml.', badge: 'New', tone: 0 },
-  { name: 'Linen tea towel', price: 16, category: 'Kitchen', description: 'Pre-washed Belgian linen, soft from day one.', tone: 1 },
-  { name: 'Beeswax candle', price: 18, category: 'Home', description: 'Pure beeswax, 40-hour burn time.', tone: 2 },
-  { name: 'Wool throw', price: 89, category: 'Home', description: 'Woven in a family mill, generous size.', badge: 'Bestseller', tone: 0 },
-  { name: 'Notebook set', price: 22, category: 'Stationery', description: 'Three dot-grid notebooks, recycled paper.', tone: 1 },
-  { name: 'Brass pen', price: 35, category: 'Stationery', description: 'Solid brass that ages beautifully.', tone: 2 },
+  { name: 'Stoneware mug', price: 24, category: 'Kitchen', description: 'Hand-thrown, dishwasher safe, 350 ml.', badge: 'New', tone: 0, shape: 'mug' },
+  { name: 'Linen tea towel', price: 16, category: 'Kitchen', description: 'Pre-washed Belgian linen, soft from day one.', tone: 1, shape: 'cloth' },
+  { name: 'Beeswax candle', price: 18, category: 'Home', description: 'Pure beeswax, 40-hour burn time.', tone: 2, shape: 'candle' },
+  { name: 'Wool throw', price: 89, category: 'Home', description: 'Woven in a family mill, generous size.', badge: 'Bestseller', tone: 0, shape: 'cloth' },
+  { name: 'Notebook set', price: 22, category: 'Stationery', description: 'Three dot-grid notebooks, recycled paper.', tone: 1, shape: 'book' },
+  { name: 'Brass pen', price: 35, category: 'Stationery', description: 'Solid brass that ages beautifully.', tone: 2, shape: 'pen' },
 ];
+
+const SHAPES = {
+  box: (<><rect className="product-grid__object" x="48" y="30" width="64" height="70" rx="14" /><rect className="product-grid__detail" x="58" y="44" width="44" height="8" rx="4" /></>),
+  mug: (<><path className="product-grid__line" d="M104 50h8a14 14 0 0 1 0 28h-8" /><rect className="product-grid__object" x="48" y="38" width="60" height="62" rx="10" /><rect className="product-grid__detail" x="58" y="52" width="40" height="6" rx="3" /></>),
+  cloth: (<><path className="product-grid__object" d="M40 40h80v52c-13 8-27-8-40 0s-27 8-40 0z" /><path className="product-grid__detail" d="M40 54h80v6H40zm0 14h80v6H40z" /></>),
+  candle: (<><rect className="product-grid__object" x="60" y="44" width="40" height="56" rx="6" /><path className="product-grid__flame" d="M80 18c8 10 9 17 0 22-9-5-8-12 0-22z" /><rect className="product-grid__detail" x="68" y="56" width="24" height="5" rx="2.5" /></>),
+  book: (<><rect className="product-grid__object product-grid__object--back" x="62" y="26" width="52" height="70" rx="5" /><rect className="product-grid__object" x="46" y="30" width="56" height="70" rx="5" /><rect className="product-grid__detail" x="52" y="30" width="6" height="70" /></>),
+  pen: (<><path className="product-grid__object" d="M46 96 100 30l10 8-54 66-14 6z" /><path className="product-grid__detail" d="m96 35 10 8-4 5-10-8z" /></>),
+};
 
 export default function ProductGrid({
   eyebrow = 'Shop',
@@ -53,8 +62,7 @@ export default function ProductGrid({
               <div className={`product-grid__media product-grid__media--${(product.tone || 0) % 3}`}>
                 <svg viewBox="0 0 160 120" role="img" aria-label={`Illustration of ${product.name}`}>
                   <ellipse className="product-grid__shadow" cx="80" cy="104" rx="46" ry="7" />
-                  <rect className="product-grid__object" x="48" y="30" width="64" height="70" rx="14" />
-                  <rect className="product-grid__detail" x="58" y="44" width="44" height="8" rx="4" />
+                  {SHAPES[product.shape] || SHAPES.box}
                 </svg>
                 {product.badge && <span className="product-grid__badge">{product.badge}</span>}
               </div>
