@@ -661,3 +661,29 @@ def test_a_word_hinting_at_another_kind_does_not_sink_the_score(seeded):
 def test_reuse_decision_takes_the_documented_positional_fields():
     decision = library.ReuseDecision(None, 0.0, "generate", ["nothing fits"])
     assert decision.item is None and decision.decision == "generate" and decision.est_tokens_saved == 0
+
+
+# ---------------------------------------------------------------- showcase (notebook previews)
+
+
+def test_showcase_files_make_a_runnable_project(seeded):
+    files = library.showcase_files(["hero-split", "contact-form"], theme="ocean",
+                                   props={"HeroSplit": {"title": "Hello"}})
+    assert {"src/main.jsx", "src/theme.css", "src/components/HeroSplit.jsx", "src/components/ContactForm.css"} <= set(files)
+    assert '<HeroSplit {...{"title": "Hello"}} />' in files["src/main.jsx"] and "<ContactForm />" in files["src/main.jsx"]
+    assert library.THEMES["ocean"]["bg"] in files["src/theme.css"]
+
+
+def test_showcase_of_nothing_is_refused(seeded):
+    with pytest.raises(InvalidInputError, match="at least one"):
+        library.showcase_files([])
+
+
+def test_showcase_html_is_self_contained(seeded):
+    preview = pytest.importorskip("faibric_kernel.preview")
+    try:
+        preview.ensure_node_modules()
+    except Exception as exc:  # noqa: BLE001 - no node toolchain here
+        pytest.skip(f"the preview toolchain is not available: {exc}")
+    html = library.showcase_html("cta-banner", theme="midnight")
+    assert "<script" in html and "cta-banner" in html and "http://" not in html.split("<script")[0]

@@ -35,6 +35,7 @@ from .learning import OUTCOMES, LearnReport, learn_from_version, record_outcome
 from .models import KINDS, ItemList, LibraryItem, ResultList, ReuseDecision, SearchResult, normalise_kind
 from .reuse import DEFAULT_REUSE_THRESHOLD, choose_for_section, record_reuse, reuse_threshold
 from .seed import seed_items, theme_file
+from .showcase import showcase_files, showcase_html
 from .themes import DEFAULT_THEME, THEMES, theme_css
 
 __all__ = [
@@ -76,6 +77,8 @@ __all__ = [
     "reuse_threshold",
     "search",
     "seed_items",
+    "showcase_files",
+    "showcase_html",
     "theme_css",
     "theme_file",
 ]
