@@ -687,3 +687,20 @@ def test_showcase_html_is_self_contained(seeded):
         pytest.skip(f"the preview toolchain is not available: {exc}")
     html = library.showcase_html("cta-banner", theme="midnight")
     assert "<script" in html and "cta-banner" in html and "http://" not in html.split("<script")[0]
+
+
+def test_rolling_back_a_version_unlearns_what_it_taught():
+    files = {"src/components/MembershipCard.jsx": NEW_COMPONENT}
+    library.learn_from_version("sess-r", 4, files, "deployed")
+    report = library.learn_from_version("sess-r", 4, files, "rolled_back")
+    assert report.entries[0]["action"] == "removed"
+    with pytest.raises(NotFoundError):
+        library.get_item("membership-card-sess-r-v4")
+
+
+def test_rolling_back_keeps_a_learned_item_others_have_used():
+    files = {"src/components/MembershipCard.jsx": NEW_COMPONENT}
+    library.learn_from_version("sess-r", 4, files, "deployed")
+    library.learn_from_version("sess-other", 1, files, "deployed")
+    library.learn_from_version("sess-r", 4, files, "rolled_back")
+    assert library.get_item("membership-card-sess-r-v4").usage_count == 2

@@ -5,10 +5,12 @@
   ``rolled_back`` (the version using it was rolled back) and ``feedback``
   (a 1-5 rating).
 * :func:`learn_from_version` looks at a built version's components. When the
-  build was deployed (and not rolled back), a component that matches an item
-  counts as a use of that item; a new one is added as a ``learned`` item
-  with provenance (session, version, path). Near-duplicates are merged, not
-  piled up.
+  build was deployed, a component that matches an item counts as a use of
+  that item; a new one is added as a ``learned`` item with provenance
+  (session, version, path). Near-duplicates are merged, not piled up. When
+  that version is later rolled back, the same call with ``rolled_back``
+  removes what was learned from it (unless others have used it since) and
+  counts against the items it reused.
 
 Quality is a Bayesian average: a prior of 0.5 worth four observations, then
 each outcome adds evidence (deployed 1.0, changed soon 0.2, rolled back 0.0
@@ -126,6 +128,12 @@ class LearnReport:
                 f"</caption><tr><th>file</th><th>action</th><th>item</th><th>why</th></tr>{rows}</table>")
 
 
+def _learned_only_from(item: LibraryItem, session_id: str, version) -> bool:
+    provenance = item.provenance or {}
+    return (item.source == "learned" and item.usage_count <= 1 and not provenance.get("merged")
+            and provenance.get("session_id") == session_id and str(provenance.get("version")) == str(version))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "x"
 
@@ -171,6 +179,12 @@ def learn_from_version(session_id: str, version: int | str, files: dict[str, str
                     if outcome == "deployed":
                         _update_outcome(con, twin.id, "deployed", None)
                         entry.update(action="merged", reason=f"same component as {twin.id} ({similarity:.0%} alike)")
+                    elif outcome == "rolled_back" and _learned_only_from(twin, session_id, version):
+                        # it was learned from this very version, which turned out not to be a success
+                        con.execute("UPDATE library_items SET removed_at = ?, updated_at = ? WHERE id = ?",
+                                    [_now(), _now(), twin.id])
+                        entry.update(action="removed", reason=f"{twin.id} was learned from this version, "
+                                                               "which was rolled back")
                     elif outcome in ("changed_soon", "rolled_back"):
                         _update_outcome(con, twin.id, outcome, None)
                         entry.update(action="outcome", reason=f"{outcome} counted against {twin.id}")
