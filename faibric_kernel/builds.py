@@ -42,12 +42,16 @@ from .errors import (
     ValidationFailedError,
 )
 from .generation.brief import SiteBrief, brief_from_classification
+from .generation.components import own_component_name
+from .generation.copydeck import section_content
 from .generation.edits import Edit, EditFailure, apply_edits, parse_edits
 from .generation.parsing import parse_files
 from .generation.pipeline import Ledger, call_model, check_project, fix_once, generate_files
 from .generation.prompts import (
     classify_change_messages,
     classify_messages,
+    components_messages,
+    compose_messages,
     generate_messages,
     modify_messages,
     rewrite_messages,
@@ -255,6 +259,9 @@ def _reuse_plan(run: _Run, brief: SiteBrief) -> tuple[list[dict], dict]:
     if library is None:
         run.notes.append("no reuse: the component library (faibric_kernel.library) is not available")
         return [], {}
+    if not config.get_bool("FAIBRIC_REUSE", True):
+        run.notes.append("no reuse: FAIBRIC_REUSE=0")
+        return [], {}
     plan, decisions = [], {}
     # a short query: long prompts dilute the match scores below the reuse threshold
     query = f"{brief.noun} {brief.tone}"
@@ -288,17 +295,14 @@ def _generate_project(run: _Run, prompt: str, kind: str = "generate") -> tuple[d
     provided = sorted(scaffold_files(brief.business_name)) + ["src/theme.css"] + sorted(
         p for r in reuse for p in r["files"])
     write_sections = [s for s in brief.sections if s not in {r["section"] for r in reuse}]
-    purpose = "generate" if write_sections else "adapt"
-    model = run.model or run.provider.model_for(purpose)
+    specs = [{"section": s, "component": own_component_name(s), "props": section_content(s, brief)}
+             for s in write_sections]
     form_action = config.get("FAIBRIC_FORM_ENDPOINT") or ""
-    context = {"brief": brief.to_dict(), "reuse": reuse, "prompt": prompt, "form_action": form_action}
-    request = CompletionRequest(
-        purpose=purpose, system=system_prompt(), model=model,
-        messages=generate_messages(brief, reuse, provided, write_sections),
-        session_id=run.session_id, tenant_id=run.tenant_id, context=context,
-    )
-    run.progress("generate", 20, f"writing the site with {run.provider.name} ({model}); "
-                                 f"{len(reuse)} library component(s) reused")
+    context = {"brief": brief.to_dict(), "reuse": reuse, "prompt": prompt, "form_action": form_action,
+               "write_sections": write_sections}
+    system = system_prompt()
+    strong = run.model or run.provider.model_for("generate")
+    cheap = run.provider.model_for("adapt")
     streamed = {"chars": 0}
 
     def on_text(piece: str) -> None:
@@ -307,17 +311,46 @@ def _generate_project(run: _Run, prompt: str, kind: str = "generate") -> tuple[d
             run.on_text(piece)
         run.progress("generate", min(68, 20 + streamed["chars"] * 48 // 30000), f"{streamed['chars']:,} characters")
 
-    parsed, gen_info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel)
-    run.check("after generation")
-    run.progress("parse", 70, f"{len(parsed.files)} files in the answer ({parsed.format})")
-    safe, rejections = screen_files(parsed.files, session_id=run.session_id, tenant_id=run.tenant_id)
+    answers: dict[str, str] = {}
+    incomplete: list[str] = []
+    gen_info = {"continuations": 0, "repaired": False, "format": None, "calls": []}
+    steps = []
+    if not config.get_bool("FAIBRIC_SPLIT_GENERATION", True):
+        # single-call mode: the strong model writes the new components, the copy and the page at once
+        steps.append(("generate", strong, generate_messages(brief, reuse, specs, provided), {"part": "site"}))
+    else:
+        if specs:
+            # new code: the strong model writes only the components the library could not supply
+            steps.append(("generate", strong, components_messages(brief, specs), {"part": "components"}))
+        # the copy and the page: the cheap model adapts the reused (and the new) components to this business
+        steps.append(("adapt", cheap, None, {"part": "compose"}))
+    run.progress("generate", 20, f"writing the site with {run.provider.name}: {len(reuse)} library component(s) "
+                                 f"reused, {len(specs)} to write ({strong if specs else cheap})")
+    for purpose, model, messages, extra in steps:
+        if messages is None:
+            messages = compose_messages(brief, reuse, specs, provided + sorted(answers))
+        request = CompletionRequest(
+            purpose=purpose, system=system, model=model, messages=messages, session_id=run.session_id,
+            tenant_id=run.tenant_id, context={**context, **extra, "provided": provided + sorted(answers)},
+        )
+        parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel)
+        answers.update(parsed.files)
+        incomplete += parsed.incomplete
+        gen_info["continuations"] += info["continuations"]
+        gen_info["repaired"] = gen_info["repaired"] or info["repaired"]
+        gen_info["format"] = info["format"]
+        gen_info["calls"].append({"purpose": purpose, "model": model, "files": sorted(parsed.files)})
+        run.check("after generation")
+    purpose, model = steps[0][0], steps[0][1]
+    run.progress("parse", 70, f"{len(answers)} files in the answers ({gen_info['format']})")
+    safe, rejections = screen_files(answers, session_id=run.session_id, tenant_id=run.tenant_id)
     library_paths = {p for r in reuse for p in r["files"]}
     files = {**scaffold_files(brief.business_name, _description(brief)), "src/theme.css": _theme_css(brief.theme)}
     for entry in reuse:
         files.update(entry["files"])
     files.update(safe)
     files = _prune_unused(files, library_paths - set(safe))
-    incomplete = [p for p in parsed.incomplete if p in safe]
+    incomplete = [p for p in incomplete if p in safe]
     run.event("generation_completed", {
         "provider": run.provider.name, "model": model, "purpose": purpose, "files": len(safe),
         "rejected": len(rejections), "incomplete": incomplete, "continuations": gen_info["continuations"],

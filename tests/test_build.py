@@ -62,7 +62,8 @@ def test_offline_build_ends_ready_with_a_version_and_the_events():
     kinds = events(sid)
     for expected in ("request_submitted", "build_started", "library_reused", "generation_completed", "preview_ready"):
         assert expected in kinds
-    assert [c[0] for c in calls(sid)] == ["classify", "generate"]
+    purposes = [c[0] for c in calls(sid)]
+    assert purposes[0] == "classify" and purposes[-1] == "adapt" and set(purposes) <= {"classify", "generate", "adapt"}
     assert stages[0][0] == "classify" and stages[-1] == ("done", 100)
     assert all(b[1] >= a[1] for a, b in zip(stages, stages[1:], strict=False))
 
@@ -105,7 +106,7 @@ def test_a_session_cannot_build_twice_at_once():
 
     class SlowOffline(OfflineProvider):
         def complete(self, request, on_text=None, cancel=None):
-            if request.purpose == "generate":
+            if request.purpose in ("generate", "adapt"):
                 started.set()
                 release.wait(10)
             return super().complete(request, on_text, cancel)
@@ -180,7 +181,7 @@ def test_second_build_reads_the_constraints_from_the_cache():
     written = [r for r in calls(first) if r[0] in ("generate", "adapt")][0]
     read = [r for r in calls(sid) if r[0] in ("generate", "adapt")][0]
     assert written[6] > 4000 and written[7] == 0
-    assert read[7] == written[6] and read[6] == 0 and read[3] < written[3]
+    assert read[7] == written[6] and read[6] == 0 and read[3] < written[3] + written[6]
 
 
 def test_continuation_after_max_tokens():
@@ -188,7 +189,7 @@ def test_continuation_after_max_tokens():
 
     def responder(body):
         user = body["messages"][-1]["content"]
-        if user.startswith("Build this website."):
+        if user.startswith("Compose this website"):
             full = default_answer(body)
             cut = len(full) // 2
             state["rest"] = full[cut:]
@@ -202,14 +203,14 @@ def test_continuation_after_max_tokens():
     result = build(sid, provider=anthropic(api))
     assert result.status == "ready"
     purposes = [c[0] for c in calls(sid)]
-    assert len([p for p in purposes if p in ("generate", "adapt")]) == 2
-    assert api.requests[2].body["messages"][-2]["role"] == "assistant"
+    assert purposes.count("adapt") == 2
+    assert api.requests[-1].body["messages"][-2]["role"] == "assistant"
 
 
 def test_continuation_is_bounded_to_two():
     def responder(body):
         user = body["messages"][-1]["content"]
-        if user.startswith("Build this website.") or user.startswith("Your answer was cut off"):
+        if user.startswith("Compose this website") or user.startswith("Your answer was cut off"):
             return '<file path="src/App.jsx">\nexport default function App() {', "max_tokens"
         return default_answer(body)
 
@@ -217,14 +218,13 @@ def test_continuation_is_bounded_to_two():
     sid = new_session()
     with pytest.raises(Exception):  # noqa: B017 - the truncated site cannot validate
         build(sid, provider=anthropic(api))
-    generation_calls = [c for c in calls(sid) if c[0] in ("generate", "adapt")]
-    assert len(generation_calls) == 3 and get_session(sid).status == "error"
+    assert [c[0] for c in calls(sid)].count("adapt") == 3 and get_session(sid).status == "error"
 
 
 def test_malformed_output_is_recovered_with_one_repair_request():
     api = FakeMessagesAPI()
     api.responder = lambda body: ("I would love to help! A bakery site should feel warm."
-                                  if body["messages"][-1]["content"].startswith("Build this website.")
+                                  if body["messages"][-1]["content"].startswith("Compose this website")
                                   else default_answer(body))
     sid = new_session()
     result = build(sid, provider=anthropic(api))
@@ -254,7 +254,7 @@ def test_repeated_529_ends_in_error_not_building():
 def test_hostile_paths_are_refused_and_nothing_is_written_outside(workspace):
     def responder(body):
         answer = default_answer(body)
-        if body["messages"][-1]["content"].startswith("Build this website."):
+        if body["messages"][-1]["content"].startswith("Compose this website"):
             answer += ('\n<file path="../../escape.js">\nalert(1)\n</file>\n<file path="/tmp/abs.js">\nx\n</file>\n'
                        '<file path="src\\\\win.js">\nx\n</file>\n')
         return answer
@@ -279,13 +279,14 @@ def test_anthropic_build_through_a_loopback_server(monkeypatch):
         result = build(sid)
     finally:
         stop()
-    assert result.status == "ready" and result.provider == "anthropic" and len(api.requests) == 2
+    assert result.status == "ready" and result.provider == "anthropic" and len(api.requests) in (2, 3)
+    assert api.requests[-1].body["messages"][0]["content"].startswith("Compose this website")
 
 
 def test_validation_failure_gets_one_fix_then_a_clear_error():
     def responder(body):
         user = body["messages"][-1]["content"]
-        if user.startswith("Build this website."):
+        if user.startswith("Compose this website"):
             return default_answer(body).replace("export default function App() {",
                                                 "export default function App() {\n  eval('1');", 1)
         return default_answer(body)
@@ -304,7 +305,7 @@ def test_the_one_fix_can_repair_the_site():
 
     def responder(body):
         user = body["messages"][-1]["content"]
-        if user.startswith("Build this website."):
+        if user.startswith("Compose this website"):
             good = default_answer(body)
             state["app"] = good.split('<file path="src/App.jsx">\n', 1)[1].split("</file>", 1)[0]
             return good.replace(state["app"], state["app"].replace("</main>", "</main"))
@@ -317,3 +318,15 @@ def test_the_one_fix_can_repair_the_site():
     result = build(sid, provider=anthropic(api))
     assert result.status == "ready" and "code_fixed" in events(sid)
     assert get_version(result.project_id).validation["ok"] is True
+
+
+def test_the_strong_model_writes_only_new_components_and_the_cheap_model_the_page():
+    api = FakeMessagesAPI()
+    sid = new_session("Website for my yoga studio in Brighton with class schedule and pricing")
+    result = build(sid, provider=anthropic(api))
+    rows = calls(sid)
+    assert [(r[0], r[1]) for r in rows] == [("classify", "claude-haiku-4-5"), ("generate", "claude-sonnet-4-6"),
+                                            ("adapt", "claude-haiku-4-5")]
+    written = get_version(result.project_id).properties["generation"]["calls"]
+    assert all(p.startswith("src/components/") for p in written[0]["files"]) and "ScheduleList" in str(written[0])
+    assert {"src/content.js", "src/App.jsx"} <= set(written[1]["files"])

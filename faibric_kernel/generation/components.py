@@ -4,84 +4,15 @@ Each is a React function component taking its copy as props (the same
 canonical shape :mod:`.copydeck` produces), styled only through the theme's
 CSS variables, importing its own stylesheet, accessible by construction
 (labelled fields, one ``h1``, ``h2`` per section, visible focus). Shared
-layout primitives live in ``src/App.css``.
+layout primitives live in ``src/App.css`` (part of the frame, see :mod:`.scaffold`).
 """
 
 from __future__ import annotations
 
-__all__ = ["APP_CSS", "OWN_COMPONENTS", "component_files"]
+from .scaffold import APP_CSS
 
-APP_CSS = """/* Layout primitives shared by every section (colours come from theme.css). */
-.skip-link {
-  position: absolute;
-  left: 1rem;
-  top: -3rem;
-  z-index: 100;
-  padding: 0.6rem 1rem;
-  border-radius: var(--radius);
-  background: var(--color-primary);
-  color: var(--color-primary-contrast);
-  font-weight: 600;
-  text-decoration: none;
-}
-.skip-link:focus { top: 1rem; }
-main { display: block; }
-.section { padding: clamp(3rem, 8vw, 6rem) 1.25rem; }
-.section--alt { background: var(--color-surface-alt); }
-.section__inner { max-width: var(--maxw); margin: 0 auto; }
-.section__header { max-width: 42rem; margin: 0 auto 2.5rem; text-align: center; }
-.section__eyebrow {
-  margin: 0 0 0.5rem;
-  color: var(--color-primary);
-  font-size: 0.8rem;
-  font-weight: 700;
-  letter-spacing: 0.12em;
-  text-transform: uppercase;
-}
-.section__title { font-size: clamp(1.75rem, 4vw, 2.6rem); letter-spacing: -0.02em; }
-.section__subtitle { margin: 0.9rem 0 0; color: var(--color-muted); font-size: 1.075rem; }
-.button {
-  display: inline-flex;
-  align-items: center;
-  justify-content: center;
-  min-height: 2.75rem;
-  padding: 0.7rem 1.35rem;
-  border: 2px solid var(--color-primary);
-  border-radius: var(--radius);
-  background: var(--color-primary);
-  color: var(--color-primary-contrast);
-  font: inherit;
-  font-weight: 600;
-  text-decoration: none;
-  cursor: pointer;
-  transition: transform 0.15s ease, box-shadow 0.15s ease;
-}
-.button:hover { transform: translateY(-1px); box-shadow: var(--shadow); }
-.button--ghost { background: transparent; color: var(--color-primary); }
-.field { display: flex; flex-direction: column; gap: 0.35rem; }
-.field label { font-weight: 600; font-size: 0.95rem; }
-.field input, .field select, .field textarea {
-  width: 100%;
-  min-height: 2.75rem;
-  padding: 0.65rem 0.8rem;
-  border: 1px solid var(--color-border);
-  border-radius: var(--radius);
-  background: var(--color-surface);
-  color: var(--color-text);
-  font: inherit;
-}
-.field [aria-invalid='true'] { border-color: var(--color-danger); }
-.field__error { margin: 0; color: var(--color-danger); font-size: 0.9rem; }
-.form-status { margin: 1rem 0 0; padding: 0.9rem 1rem; border-radius: var(--radius); background: var(--color-surface-alt); }
-.visually-hidden {
-  position: absolute;
-  width: 1px;
-  height: 1px;
-  overflow: hidden;
-  clip: rect(0 0 0 0);
-  white-space: nowrap;
-}
-"""
+__all__ = ["APP_CSS", "OWN_COMPONENTS", "component_files", "own_component_name"]
+
 
 # One shared submit helper, written into each form component (components stay self-contained).
 _SUBMIT = """
@@ -1021,6 +952,13 @@ export default function SiteFooter({ brand, tagline, links = [], email, phone, a
 .site-footer__contact { display: flex; flex-direction: column; gap: 0.4rem; font-style: normal; color: var(--color-muted); }
 .site-footer__legal { max-width: var(--maxw); margin: 2rem auto 0; padding-top: 1rem; border-top: 1px solid var(--color-border); color: var(--color-muted); font-size: 0.85rem; }
 """)
+
+
+def own_component_name(section: str) -> str:
+    """The name of the offline provider's own component for a section kind (the name asked of a model too)."""
+    if section in OWN_COMPONENTS:
+        return OWN_COMPONENTS[section][0]
+    return "".join(part.capitalize() for part in section.split("-")) + "Section"
 
 
 def component_files(section: str) -> tuple[str, dict[str, str]]:

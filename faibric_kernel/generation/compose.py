@@ -8,7 +8,7 @@ component's own source); when the props cannot carry the copy, or nothing was
 reused, the section gets one of the provider's own components.
 
 The composed files are ``src/content.js`` (every word on the page, so text
-changes touch one file), ``src/App.jsx``, ``src/App.css`` and the own
+changes touch one file), ``src/App.jsx`` and the own
 components. Reused library files are not part of the output: the build adds
 them from the library, as it does for a real model.
 """
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .brief import SiteBrief
-from .components import APP_CSS, component_files
+from .components import component_files
 from .copydeck import section_content, site_meta
 
 __all__ = ["ComposedSite", "adapt_props", "component_shape", "compose_site", "render_files"]
@@ -390,7 +390,7 @@ def _js_value(value) -> str:
 
 def render_files(brief: SiteBrief, parts: list[tuple[str, str, str, dict]], anchors: dict[str, str],
                  extra_files: dict[str, str]) -> dict[str, str]:
-    """content.js, App.jsx, App.css for ``parts`` = [(section, component, import path, props)]."""
+    """content.js and App.jsx for ``parts`` = [(section, component, import path, props)] (App.css is in the frame)."""
     content = {section: props for section, _, _, props in parts}
     content_js = (
         f"// Every word on the {brief.business_name} site. Edit the text here; the components only lay it out.\n"
@@ -419,8 +419,7 @@ def render_files(brief: SiteBrief, parts: list[tuple[str, str, str, dict]], anch
         '      <a className="skip-link" href="#main">Skip to content</a>\n' + "\n".join(header) + \
         ("\n" if header else "") + '      <main id="main">\n' + "\n".join(body) + "\n      </main>\n" + \
         "\n".join(footer) + ("\n" if footer else "") + "    </div>\n  );\n}\n"
-    css = APP_CSS + "[id] { scroll-margin-top: 5rem; }\n"
-    return {"src/content.js": content_js, "src/App.jsx": app, "src/App.css": css, **extra_files}
+    return {"src/content.js": content_js, "src/App.jsx": app, **extra_files}
 
 
 def _rewrite_hrefs(value, mapping: dict[str, str]):

@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import config
 from ..errors import ConfigError
 from .brief import SECTION_KINDS, SiteBrief
+from .scaffold import APP_CSS_CLASSES
 
 __all__ = [
     "CONSTRAINT_FILES",
@@ -24,6 +25,8 @@ __all__ = [
     "constraints_dir",
     "constraints_text",
     "continue_messages",
+    "components_messages",
+    "compose_messages",
     "fix_messages",
     "generate_messages",
     "modify_messages",
@@ -155,35 +158,97 @@ def _component_api(entry: dict) -> str:
     return "\n".join(lines)
 
 
-def generate_messages(brief: SiteBrief, reuse: list[dict], provided: list[str], write_sections: list[str]) -> list[dict]:
-    """The user message asking for a new site (reused components are used, not rewritten)."""
-    reused = "\n".join(_component_api(r) for r in reuse) or "(none)"
+def _brief_block(brief: SiteBrief) -> str:
     theme = brief.theme if isinstance(brief.theme, str) else json.dumps(brief.theme)
-    own = ", ".join(write_sections) or "(none: every section uses a library component)"
-    text = f"""Build this website.
-
-Request from the customer:
+    data = {k: v for k, v in brief.to_dict().items() if k not in ("prompt", "seed")}
+    return f"""Request from the customer:
 {brief.prompt}
 
 Brief (worked out from the request):
-{json.dumps({k: v for k, v in brief.to_dict().items() if k not in ('prompt', 'seed')}, ensure_ascii=False, indent=1)}
+{json.dumps(data, ensure_ascii=False, indent=1)}
 
 Sections, in page order: {', '.join(brief.sections)}
-Theme: {theme} (already written to src/theme.css)
+Theme: {theme} (already written to src/theme.css)"""
+
+
+def _new_component_api(spec: dict) -> str:
+    example = json.dumps(spec["props"], ensure_ascii=False)
+    if len(example) > 700:
+        example = example[:700] + " ..."
+    return (f"- {spec['component']} (section: {spec['section']}), import from './components/{spec['component']}.jsx'; "
+            f"props like: {example}")
+
+
+def components_messages(brief: SiteBrief, specs: list[dict]) -> list[dict]:
+    """The strong model's task: the new components the library could not supply (code, not copy)."""
+    wanted = "\n".join(
+        f"- src/components/{s['component']}.jsx and src/components/{s['component']}.css for the {s['section']} "
+        f"section; props (with example values): {json.dumps(s['props'], ensure_ascii=False)[:900]}"
+        for s in specs)
+    text = f"""Write new section components for this website.
+
+{_brief_block(brief)}
+
+src/App.css defines the shared layout classes {APP_CSS_CLASSES}.
+
+Write exactly these files. Each component renders every prop it is given, takes all its text through props (no
+hard-coded copy), has sensible empty defaults, and imports its own stylesheet:
+{wanted}
+"""
+    return [{"role": "user", "content": text}]
+
+
+def generate_messages(brief: SiteBrief, reuse: list[dict], new_specs: list[dict], provided: list[str]) -> list[dict]:
+    """One request for the whole site (new components, copy and page): the single-call mode."""
+    reused = "\n".join(_component_api(r) for r in reuse) or "(none)"
+    wanted = "\n".join(
+        f"- src/components/{s['component']}.jsx and .css for the {s['section']} section; props (with example values): "
+        f"{json.dumps(s['props'], ensure_ascii=False)[:900]}" for s in new_specs) or "(none)"
+    text = f"""Build this website.
+
+{_brief_block(brief)}
 
 These files already exist; do not write them:
 {chr(10).join('- ' + p for p in provided)}
+src/App.css defines the shared layout classes {APP_CSS_CLASSES}; App.jsx imports it.
 
-Library components already in the project. Use them for their sections by passing props (their defaults are
-sample copy: replace every visible text with copy for this business):
+Library components in the project (their defaults are sample copy: pass props that replace every visible text with
+copy for this business):
 {reused}
 
 Write:
-- src/content.js: a default-exported object with one key per section holding all its copy,
-- src/App.jsx: imports the components and renders every section in order with props from content.js,
-  inside a skip link, <main id="main"> and the anchors the navigation links to,
-- src/App.css: shared layout styles,
-- one component (with its own .css) for each of these sections: {own}.
+- these components, each taking all its text through props and importing its own stylesheet:
+{wanted}
+- src/content.js: a default-exported object with one key per section holding all of that section's props,
+- src/App.jsx: imports the components and renders every section in page order with its props from content.js,
+  after a skip link, inside <main id="main">, wrapping sections in the anchors the navigation links to.
+"""
+    return [{"role": "user", "content": text}]
+
+
+def compose_messages(brief: SiteBrief, reuse: list[dict], new_specs: list[dict], provided: list[str]) -> list[dict]:
+    """The cheap model's task: the copy and the page, from components that already exist."""
+    reused = "\n".join(_component_api(r) for r in reuse) or "(none)"
+    new = "\n".join(_new_component_api(s) for s in new_specs) or "(none)"
+    text = f"""Compose this website from existing components.
+
+{_brief_block(brief)}
+
+These files already exist; do not write them:
+{chr(10).join('- ' + p for p in provided)}
+src/App.css defines the shared layout classes {APP_CSS_CLASSES}; App.jsx imports it.
+
+Library components in the project (their defaults are sample copy: pass props that replace every visible text with
+copy for this business):
+{reused}
+
+Components written for this site:
+{new}
+
+Write only:
+- src/content.js: a default-exported object with one key per section holding all of that section's props,
+- src/App.jsx: imports the components and renders every section in page order with its props from content.js,
+  after a skip link, inside <main id="main">, wrapping sections in the anchors the navigation links to.
 """
     return [{"role": "user", "content": text}]
 

@@ -7,7 +7,8 @@
   the SDK's own retries are off so that every request sent is one recorded
   ``api_calls`` row.
 * Sends the long constant part of the prompt (``request.system``, the
-  constraints) as a system block marked ``cache_control: ephemeral``.
+  constraints) as a system block marked ``cache_control: ephemeral``
+  (``FAIBRIC_PROMPT_CACHE=0`` turns this off, to measure or debug).
 * Honours ``ANTHROPIC_BASE_URL`` (gateways, proxies, the test fake).
 * Translates SDK errors into :mod:`faibric_kernel.errors` classes whose
   messages say what to do; the key never appears in a message or a log.
@@ -109,7 +110,7 @@ class AnthropicProvider(Provider):
         }
         if request.system:
             block = {"type": "text", "text": request.system}
-            if request.cache:
+            if request.cache and config.get_bool("FAIBRIC_PROMPT_CACHE", True):
                 block["cache_control"] = {"type": "ephemeral"}
             params["system"] = [block]
         client = self.client()

@@ -100,13 +100,24 @@ class OfflineProvider(Provider):
                                if k in ("kind", "business_name", "location", "noun", "sections", "tone")},
                               ensure_ascii=False)
         if purpose in ("generate", "adapt", "repair"):
+            from ..generation.components import component_files
             from ..generation.compose import compose_site
 
             brief = SiteBrief.from_dict(ctx["brief"]) if ctx.get("brief") else analyse_prompt(ctx.get("prompt", ""))
-            site = compose_site(brief, ctx.get("reuse") or [], form_action=ctx.get("form_action", ""))
-            intro = (f"Here is the {brief.noun} site for {brief.business_name}: "
-                     f"{len(site.used_library)} library component(s) reused, {len(site.own)} written.\n\n")
-            return intro + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in site.files.items()) + "\n"
+            part = ctx.get("part")
+            if part == "components":
+                # the strong step: only the components the library could not supply
+                files: dict[str, str] = {}
+                for section in ctx.get("write_sections") or []:
+                    files.update(component_files(section)[1])
+                intro = f"Here are {len(files) // 2} new component(s) for {brief.business_name}.\n\n"
+            else:
+                site = compose_site(brief, ctx.get("reuse") or [], form_action=ctx.get("form_action", ""))
+                provided = set(ctx.get("provided") or []) if part == "compose" else set()
+                files = {p: c for p, c in site.files.items() if p not in provided}
+                intro = (f"Here is the {brief.noun} site for {brief.business_name}: "
+                         f"{len(site.used_library)} library component(s) reused, {len(site.own)} of its own.\n\n")
+            return intro + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in files.items()) + "\n"
         if purpose in ("modify", "rewrite"):
             from ..generation.edits import Edit, apply_edits
             from ..generation.offline_changes import classify_change, edits_for_change, render_edits

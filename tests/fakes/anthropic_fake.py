@@ -208,38 +208,55 @@ def default_answer(body: dict) -> str:
         files = {p: "" for p in re.findall(r"^- (\S+) \(\d+ lines\)$", user, re.M)}
         plan = classify_change(user.split("Request:\n", 1)[-1], files)
         return json.dumps({"kind": plan.kind, "files": plan.files, "summary": plan.summary})
-    if user.startswith("Build this website."):
-        return _site_answer(user)
+    if user.startswith("Write new section components"):
+        return _components_answer(user)
+    if user.startswith("Compose this website") or user.startswith("Build this website"):
+        return _compose_answer(user)
     if user.startswith("Change the website as requested"):
         return _change_answer(user)
     if "contained no files in the required format" in user:
         original = next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
-        return _site_answer(original if isinstance(original, str) else "")
+        return default_answer({**body, "messages": [{"role": "user", "content": original}]})
     if "Validation found these problems" in user:
         return "I cannot see a problem to fix."
     return "I am a fake model and did not understand the request."
 
 
-def _site_answer(user: str) -> str:
-    from faibric_kernel import library
+def _brief_from(user: str):
     from faibric_kernel.generation.brief import SiteBrief
-    from faibric_kernel.generation.compose import compose_site
 
     brief_json = user.split("Brief (worked out from the request):\n", 1)[1].split("\n\nSections, in page order", 1)[0]
-    data = json.loads(brief_json)
     prompt = user.split("Request from the customer:\n", 1)[1].split("\n\nBrief", 1)[0]
-    brief = SiteBrief.from_dict({**data, "prompt": prompt, "seed": int(hashlib.sha256(prompt.encode()).hexdigest()[:8],
-                                                                       16)})
-    offered = re.findall(r"^- (\w+) \(section: ([\w-]+)\)", user, re.M)
-    reuse = []
-    if offered:
-        items = {i.name: i for i in library.list_items()}
-        for name, section in offered:
-            item = items.get(name)
-            if item is not None:
-                reuse.append({"section": section, "component": name, "files": item.files, "props": item.props})
+    seed = int(hashlib.sha256(prompt.encode()).hexdigest()[:8], 16)
+    return SiteBrief.from_dict({**json.loads(brief_json), "prompt": prompt, "seed": seed})
+
+
+def _tags(files: dict[str, str]) -> str:
+    return "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in files.items()) + "\n"
+
+
+def _components_answer(user: str) -> str:
+    from faibric_kernel.generation.components import component_files
+
+    files: dict[str, str] = {}
+    for section in re.findall(r"^- src/components/\w+\.jsx and .*? for the ([\w-]+) section;", user, re.M):
+        files.update(component_files(section)[1])
+    return "Here are the new components.\n\n" + _tags(files)
+
+
+def _compose_answer(user: str) -> str:
+    from faibric_kernel import library
+    from faibric_kernel.generation.compose import compose_site
+
+    brief = _brief_from(user)
+    provided = set(re.findall(r"^- (\S+)$", user.split("These files already exist", 1)[1].split("\n\n", 1)[0], re.M))
+    block = user.split("Library components in the project", 1)[1].split("Components written for this site:", 1)[0]
+    block = block.split("\nWrite:", 1)[0]
+    items = {i.name: i for i in library.list_items()}
+    reuse = [{"section": section, "component": name, "files": items[name].files, "props": items[name].props}
+             for name, section in re.findall(r"^- (\w+) \(section: ([\w-]+)\)", block, re.M) if name in items]
     site = compose_site(brief, reuse)
-    return "Here is the site.\n\n" + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in site.files.items()) + "\n"
+    return "Here is the site.\n\n" + _tags({p: c for p, c in site.files.items() if p not in provided})
 
 
 def _change_answer(user: str) -> str:
