@@ -495,3 +495,88 @@ def test_newsletter_signup_posts_the_email(form_page):
         browser.close()
         pw.stop()
     assert posts == [("/api/subscribe", {"email": "reader@example.com"})]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_interactive_components_respond_to_clicks_and_keys(form_page):
+    url, _ = form_page("PricingTiers", "")
+    pw, browser, page = _browser_page(url)
+    try:
+        assert page.get_by_text("$29", exact=True).is_visible()
+        page.get_by_role("button", name="Yearly").click()
+        assert page.get_by_text("$290", exact=True).is_visible()
+        assert page.get_by_role("button", name="Yearly").get_attribute("aria-pressed") == "true"
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_navbar_menu_opens_on_phones(form_page):
+    url, _ = form_page("NavbarSimple", "")
+    pw, browser, page = _browser_page(url)
+    try:
+        toggle = page.get_by_role("button", name="Open menu")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.get_by_role("link", name="Pricing").is_visible()
+        toggle.click()
+        assert page.get_by_role("button", name="Close menu").get_attribute("aria-expanded") == "true"
+        assert page.get_by_role("link", name="Pricing").is_visible()
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_gallery_lightbox_opens_and_closes_with_escape(form_page):
+    url, _ = form_page("GalleryGrid", "")
+    pw, browser, page = _browser_page(url)
+    try:
+        page.get_by_role("button", name="Handmade").click()
+        dialog = page.get_by_role("dialog", name="Handmade")
+        assert dialog.is_visible()
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=3000)
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_menu_tabs_switch_with_arrow_keys(form_page):
+    url, _ = form_page("MenuTabs", "")
+    pw, browser, page = _browser_page(url)
+    try:
+        page.get_by_role("tab", name="Breads").focus()
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_role("tab", name="Pastries").get_attribute("aria-selected") == "true"
+        assert page.get_by_text("Butter croissant").is_visible()
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_booking_form_refuses_a_missing_date_then_confirms(form_page):
+    url, posts = form_page("BookingForm", 'action="/api/bookings"')
+    pw, browser, page = _browser_page(url)
+    try:
+        page.get_by_role("button", name="Request booking").click()
+        assert page.get_by_text("Please choose a date.").is_visible()
+        page.get_by_label("Date").fill("2099-05-01")
+        page.get_by_label("Time").select_option("19:00")
+        page.get_by_label("Guests").select_option("4")
+        page.get_by_role("textbox", name="Name", exact=True).fill("Grace Hopper")
+        page.get_by_role("textbox", name="Email", exact=True).fill("grace@example.com")
+        page.get_by_role("button", name="Request booking").click()
+        page.get_by_role("status").wait_for(timeout=5000)
+        assert "4 guests on 2099-05-01 at 19:00" in page.get_by_role("status").inner_text()
+    finally:
+        browser.close()
+        pw.stop()
+    assert posts and posts[0][1]["guests"] == "4" and posts[0][1]["date"] == "2099-05-01"
