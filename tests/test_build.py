@@ -330,3 +330,29 @@ def test_the_strong_model_writes_only_new_components_and_the_cheap_model_the_pag
     written = get_version(result.project_id).properties["generation"]["calls"]
     assert all(p.startswith("src/components/") for p in written[0]["files"]) and "ScheduleList" in str(written[0])
     assert {"src/content.js", "src/App.jsx"} <= set(written[1]["files"])
+
+
+def test_a_bundle_error_is_a_validation_failure_that_gets_the_one_fix():
+    pytest.importorskip("faibric_kernel.preview")
+    state = {}
+
+    def responder(body):
+        user = body["messages"][-1]["content"]
+        if user.startswith("Compose this website"):
+            good = default_answer(body)
+            state["app"] = good.split('<file path="src/App.jsx">\n', 1)[1].split("</file>", 1)[0]
+            # parses and resolves, but esbuild refuses it: content.js has no named export "missing"
+            broken = state["app"].replace("import content from './content.js';",
+                                          "import content, { missing } from './content.js';\nconsole.log(missing);")
+            return good.replace(state["app"], broken)
+        if user.startswith("Validation found these problems"):
+            state["fix_request"] = user
+            return f'<file path="src/App.jsx">\n{state["app"]}</file>'
+        return default_answer(body)
+
+    api = FakeMessagesAPI(responder=responder)
+    sid = new_session()
+    result = run_build(sid, provider=anthropic(api), deploy_target="none", preview=True)
+    assert result.status == "ready" and result.preview_path and Path(result.preview_path).exists()
+    assert "[bundle]" in state["fix_request"] and "src/App.jsx" in state["fix_request"]
+    assert events(sid).count("validation_failed") == 1 and "code_fixed" in events(sid)

@@ -299,3 +299,25 @@ def test_loopback_server_429_then_success(monkeypatch):
     finally:
         stop()
     assert completion.text == "ok now" and completion.attempts == 2
+
+
+def test_a_timeout_then_success_is_retried():
+    import httpx2
+
+    api = FakeMessagesAPI().then(Reply(text="after the timeout"))
+    attempts = {"n": 0}
+    inner = api.transport()
+
+    def handler(request):
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            raise httpx2.ReadTimeout("the fake timed out", request=request)
+        return inner.handle_request(request)
+
+    import anthropic
+
+    client = anthropic.Anthropic(api_key="test", max_retries=0,
+                                 http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    completion = AnthropicProvider(client=client, sleep=lambda s: None).complete(_request(session_id="s-timeout"))
+    assert completion.text == "after the timeout" and completion.attempts == 2
+    assert [(r[9], r[10]) for r in _calls(session_id="s-timeout")] == [("error", "timeout"), ("ok", None)]
