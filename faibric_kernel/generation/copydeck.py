@@ -1084,6 +1084,17 @@ def _phone(brief: SiteBrief) -> str:
     return "+1 (555) 010-0000"
 
 
+def _nav_label(section: str, brief: SiteBrief) -> str:
+    if section == "features":
+        return {"saas": "Features", "landing": "Features", "hotel": "Amenities", "portfolio": "Services",
+                "fitness": "Classes", "education": "Courses"}.get(brief.kind, "Services")
+    if section == "team" and brief.kind == "event":
+        return "People" if "wedding" in brief.noun else "Speakers"
+    if section == "booking-form" and brief.kind == "event":
+        return "RSVP" if "wedding" in brief.noun else "Tickets"
+    return SECTION_LABELS[section]
+
+
 def site_meta(brief: SiteBrief) -> dict:
     """Name, tagline, description, contact details and navigation for the whole site."""
     hero = _get(brief, "hero")
@@ -1097,7 +1108,7 @@ def site_meta(brief: SiteBrief) -> dict:
         "email": email,
         "phone": _phone(brief),
         "address": _address(brief) if brief.location or "map" in brief.sections else None,
-        "nav": [{"label": SECTION_LABELS[s], "href": _nav_target(s)} for s in nav][:6],
+        "nav": [{"label": _nav_label(s, brief), "href": _nav_target(s)} for s in nav][:6],
         "anchors": {s: _nav_target(s)[1:] for s in brief.sections},
     }
 
