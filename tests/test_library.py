@@ -361,7 +361,8 @@ def test_record_reuse_emits_a_library_reused_event(seeded):
     library.record_reuse(decision, session_id="sess-1", tenant_id="acme", section="contact")
     with read_connection() as con:
         rows = con.execute(
-            "SELECT tenant_id, session_id, CAST(properties AS VARCHAR) FROM events WHERE event_type = 'library_reused'"
+            "SELECT tenant_id, session_id, CAST(properties AS VARCHAR) FROM events "
+            "WHERE event_type = 'library_reused' AND session_id = 'sess-1'"
         ).fetchall()
     assert len(rows) == 1 and rows[0][:2] == ("acme", "sess-1")
     props = json.loads(rows[0][2])
