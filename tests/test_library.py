@@ -713,3 +713,8 @@ def test_hybrid_search_with_minilm_when_installed(seeded):
     embedder = library.get_embedder("minilm")
     hits = sum(kind in [r.item.kind for r in library.search(q, k=3, embedder=embedder)] for q, kind in SEARCH_QUALITY)
     assert hits == len(SEARCH_QUALITY)
+
+
+def test_about_as_a_preposition_does_not_pull_in_about_sections(seeded):
+    assert library.search("impressive numbers about our business", k=1)[0].item.kind == "stats"
+    assert library.search("an about us page", k=1)[0].item.kind == "about"

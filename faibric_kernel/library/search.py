@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     """a an and are as at be been but by can do does for from has have how i if in into is it its me my of on or
     our ours so some that the their them then there these they this those to too us was way we what when where
     which who why will with would you your yours all any each every also just like want wants need needs let lets
-    page site website section please show shows make makes put should could very""".split()
+    page site website section please show shows make makes put should could about very""".split()
 )
 
 # field -> (weight, length normalisation b)
@@ -125,7 +125,8 @@ CONCEPTS: dict[str, dict[str, float]] = {
             "located": 1},
     "newsletter": {"newsletter": 1.5, "subscribe": 1.2, "mailing list": 1.5, "email list": 1.5, "update": 0.8,
                    "signup": 0.8, "sign up": 0.8, "email address": 0.8, "collect email": 1.5, "inbox": 1},
-    "about": {"about": 1, "story": 1, "history": 1.2, "mission": 1, "value": 0.8, "who we are": 1.5,
+    "about": {"about us": 1.5, "about me": 1.5, "about section": 1.5, "about page": 1.5, "about the company": 1.5,
+              "about the business": 1.5, "story": 1, "history": 1.2, "mission": 1, "value": 0.8, "who we are": 1.5,
               "our company": 1, "founder": 1, "began": 1, "founded": 1.2, "background": 0.8, "principle": 1},
     "logo-cloud": {"logo": 1.2, "client": 0.8, "partner": 1, "brand": 0.6, "trusted by": 1.5, "as seen in": 1.5,
                    "worked with": 1, "companies": 0.8},
