@@ -165,3 +165,16 @@ def test_snapshot_health_stores_one_row_per_customer_per_day(workspace):
         ).fetchall()
     assert [(r[0], r[1]) for r in rows] == [(NOW.date(), "a@x.io"), (NOW.date(), "b@x.io")]
     assert '"recency"' in rows[0][3]
+
+
+def test_the_trend_computed_in_one_pass_equals_a_computation_as_of_then(fresh_db):
+    from faibric_kernel.demo import build_history
+    from faibric_kernel.store.schema import select_sql
+
+    build_history(fresh_db, sessions=600, days=60, seed=4, end=NOW)
+    fresh_db.execute(f"INSERT INTO events {select_sql('events', 'demo_events')}")
+    now_df = health_scores(fresh_db, now=NOW)
+    then_df = health_scores(fresh_db, now=NOW - timedelta(days=14), trend=False)
+    merged = now_df.merge(then_df[["tenant_id", "customer", "score"]], on=["tenant_id", "customer"], how="outer")
+    assert len(then_df) > 100
+    assert merged["prev_score"].fillna(-1).tolist() == merged["score_y"].fillna(-1).tolist()

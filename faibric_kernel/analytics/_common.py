@@ -122,6 +122,21 @@ def keyed_events_sql(columns: str, where: str, extra: str = "TRUE") -> str:
     """
 
 
+def email_candidates_sql(where: str) -> str:
+    """SQL of ``(skey, ts, em)``: every event matching ``where`` that carries an email, with that email.
+
+    The actor when it is an email, else an ``email_provided`` event's
+    ``email`` property (which may still not be an email: filter on ``@``).
+    """
+    with_actor = keyed_events_sql("ts, actor AS em", where, "contains(actor, '@')")
+    from_property = keyed_events_sql(
+        "ts, json_extract_string(properties, '$.email') AS em",
+        where,
+        "event_type = 'email_provided' AND NOT coalesce(contains(actor, '@'), false)",
+    )
+    return f"{with_actor} UNION ALL {from_property}"
+
+
 def session_emails_sql(where: str) -> str:
     """SQL of ``(skey, email)``: the email each session belongs to, for sessions with events matching ``where``.
 
@@ -131,15 +146,9 @@ def session_emails_sql(where: str) -> str:
     its own (no row here). Events without a session count for their actor's
     email. See :func:`keyed_events_sql` for the keys.
     """
-    with_actor = keyed_events_sql("ts, actor AS em", where, "contains(actor, '@')")
-    from_property = keyed_events_sql(
-        "ts, json_extract_string(properties, '$.email') AS em",
-        where,
-        "event_type = 'email_provided' AND NOT coalesce(contains(actor, '@'), false)",
-    )
     return f"""
         SELECT skey, lower(trim(arg_min(em, ts))) AS email
-        FROM ({with_actor} UNION ALL {from_property})
+        FROM ({email_candidates_sql(where)})
         WHERE contains(em, '@')
         GROUP BY skey
     """

@@ -36,7 +36,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import ConfigError
-from ._common import filters, keyed_events_sql, resolve_now, session_emails_sql
+from ._common import email_candidates_sql, filters, keyed_events_sql, resolve_now
 
 __all__ = ["COMPONENTS", "DEFAULT_THRESHOLDS", "DEFAULT_WEIGHTS", "band_of", "health_scores", "snapshot_health"]
 
@@ -103,46 +103,67 @@ def band_of(score: float | None, red: float = 50.0, yellow: float = 75.0) -> str
     return "green"
 
 
-def _raw_sql(where: str, t: dict) -> str:
+def _raw_sql(where: str, t: dict, moments: tuple[str, ...]) -> str:
+    """Per (tenant, customer) inputs of the components as of each moment (``$now``, ``$then``), in one pass.
+
+    Every aggregate is filtered to events at or before its moment, and the
+    session-to-email stitching is redone per moment, so the result as of
+    ``$then`` is exactly what a computation at that time would give.
+    """
     friction = ", ".join(f"'{e}'" for e in FRICTION_EVENTS)
     columns = (
         "tenant_id, ts, event_type, CASE WHEN event_type = 'feedback_submitted' "
         "THEN TRY_CAST(json_extract_string(properties, '$.rating') AS DOUBLE) END AS rating"
     )
-    return f"""
-        WITH ev AS ({keyed_events_sql(columns, where)}), ident AS ({session_emails_sql(where)}),
-        sess AS (
-            SELECT skey, tenant_id, max(ts) AS last_ts,
-                   bool_or(event_type = 'build_started'
-                           AND ts > $now - to_days({int(t['build_window_days'])})) AS built,
-                   bool_or(event_type = 'deployed') AS deployed,
-                   count(*) FILTER (WHERE event_type IN ({friction})
-                                    AND ts > $now - to_days({int(t['friction_days'])})) AS friction,
-                   bool_or(ts > $now - to_days({int(t['friction_days'])})) AS active_recent,
-                   sum(rating) FILTER (WHERE rating BETWEEN 1 AND 5
-                                       AND ts > $now - to_days({int(t['feedback_days'])})) AS rating_sum,
-                   count(rating) FILTER (WHERE rating BETWEEN 1 AND 5
-                                         AND ts > $now - to_days({int(t['feedback_days'])})) AS ratings
-            FROM ev GROUP BY skey, tenant_id
-        ),
-        days AS (
-            SELECT DISTINCT skey, tenant_id, CAST(ts AS DATE) AS d
-            FROM ev WHERE ts > $now - to_days({int(t['engagement_days'])})
-        ),
-        active_days AS (
-            SELECT i.email, d.tenant_id, count(DISTINCT d.d) AS active_days
-            FROM days AS d JOIN ident AS i USING (skey) GROUP BY ALL
-        )
-        SELECT s.tenant_id, i.email AS customer, max(s.last_ts) AS last_seen,
-               count(*) FILTER (WHERE s.built) AS builds,
-               count(*) FILTER (WHERE s.built AND s.deployed) AS deploys,
-               sum(s.friction) AS friction_events,
-               count(*) FILTER (WHERE s.active_recent) AS active_sessions,
-               sum(s.rating_sum) AS rating_sum, sum(s.ratings) AS ratings,
+    bw, fd, rd, ed = (int(t[k]) for k in ("build_window_days", "friction_days", "feedback_days", "engagement_days"))
+    emails, aggs, day_flags, finals = [], [], [], []
+    for m in moments:
+        upto = f"ts <= ${m}"
+        emails.append(f"lower(trim(arg_min(em, ts) FILTER (WHERE {upto}))) AS email_{m}")
+        aggs.append(f"""
+                   max(ts) FILTER (WHERE {upto}) AS last_ts_{m},
+                   bool_or(event_type = 'build_started' AND ts > ${m} - to_days({bw}) AND {upto}) AS built_{m},
+                   bool_or(event_type = 'deployed' AND {upto}) AS deployed_{m},
+                   count(*) FILTER (WHERE event_type IN ({friction}) AND ts > ${m} - to_days({fd}) AND {upto})
+                       AS friction_{m},
+                   bool_or(ts > ${m} - to_days({fd}) AND {upto}) AS active_recent_{m},
+                   sum(rating) FILTER (WHERE rating BETWEEN 1 AND 5 AND ts > ${m} - to_days({rd}) AND {upto})
+                       AS rating_sum_{m},
+                   count(rating) FILTER (WHERE rating BETWEEN 1 AND 5 AND ts > ${m} - to_days({rd}) AND {upto})
+                       AS ratings_{m}""")
+        day_flags.append(f"bool_or(ts > ${m} - to_days({ed}) AND {upto}) AS in_{m}")
+        finals.append(f"""
+        SELECT '{m}' AS moment, s.tenant_id, i.email_{m} AS customer, max(s.last_ts_{m}) AS last_seen,
+               count(*) FILTER (WHERE s.built_{m}) AS builds,
+               count(*) FILTER (WHERE s.built_{m} AND s.deployed_{m}) AS deploys,
+               sum(s.friction_{m}) AS friction_events,
+               count(*) FILTER (WHERE s.active_recent_{m}) AS active_sessions,
+               sum(s.rating_sum_{m}) AS rating_sum, sum(s.ratings_{m}) AS ratings,
                any_value(coalesce(a.active_days, 0)) AS active_days
         FROM sess AS s JOIN ident AS i USING (skey)
-        LEFT JOIN active_days AS a ON a.email = i.email AND a.tenant_id = s.tenant_id
-        GROUP BY s.tenant_id, i.email
+        LEFT JOIN (
+            SELECT i.email_{m} AS email, d.tenant_id, count(DISTINCT d.d) AS active_days
+            FROM days AS d JOIN ident AS i USING (skey)
+            WHERE d.in_{m} AND i.email_{m} IS NOT NULL GROUP BY ALL
+        ) AS a ON a.email = i.email_{m} AND a.tenant_id = s.tenant_id
+        WHERE i.email_{m} IS NOT NULL AND s.last_ts_{m} IS NOT NULL
+        GROUP BY s.tenant_id, i.email_{m}""")
+    # only the last days matter for engagement: a separate scan that the time filter prunes
+    recent = " OR ".join(f"ts > ${m} - to_days({ed})" for m in moments)
+    return f"""
+        WITH ident AS (
+            SELECT skey, {', '.join(emails)}
+            FROM ({email_candidates_sql(where)}) WHERE contains(em, '@') GROUP BY skey
+        ),
+        sess AS (
+            SELECT skey, tenant_id, {','.join(aggs)}
+            FROM ({keyed_events_sql(columns, where)}) GROUP BY skey, tenant_id
+        ),
+        days AS (
+            SELECT skey, tenant_id, CAST(ts AS DATE) AS d, {', '.join(day_flags)}
+            FROM ({keyed_events_sql("tenant_id, ts", where, f"({recent})")}) GROUP BY ALL
+        )
+        {' UNION ALL '.join(finals)}
     """
 
 
@@ -174,27 +195,31 @@ def _score(raw: pd.DataFrame, now: datetime, w: dict, t: dict) -> pd.DataFrame:
     return df
 
 
-def _compute(con, now: datetime, tenant: str | None, w: dict, t: dict) -> pd.DataFrame:
+def _compute(con, now: datetime, tenant: str | None, w: dict, t: dict,
+             then: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Scores as of ``now`` and, when ``then`` is given, as of ``then`` too (same pass over the events)."""
     where, params = filters(now=now, tenant=tenant)
-    params["now"] = now
-    raw = con.execute(_raw_sql(where, t), params).df()
-    return _score(raw, now, w, t)
+    moments = ("now", "then") if then is not None else ("now",)
+    if then is not None:
+        params["then"] = then
+    raw = con.execute(_raw_sql(where, t, moments), params).df()
+    current = _score(raw[raw["moment"] == "now"].drop(columns=["moment"]).reset_index(drop=True), now, w, t)
+    if then is None:
+        return current, None
+    earlier = _score(raw[raw["moment"] == "then"].drop(columns=["moment"]).reset_index(drop=True), then, w, t)
+    return current, earlier
 
 
-def _previous_scores(con, now: datetime, tenant: str | None, w: dict, t: dict) -> pd.DataFrame:
-    then = now - timedelta(days=int(t["trend_days"]))
+def _snapshot_scores(con, day, tenant: str | None) -> pd.DataFrame:
+    """The stored scores of ``day`` (empty when there is no snapshot of that day)."""
     try:
-        snap = con.execute(
+        return con.execute(
             "SELECT tenant_id, customer, score FROM health_snapshots WHERE day = $day"
             + (" AND tenant_id = $tenant" if tenant is not None else ""),
-            {"day": then.date(), **({"tenant": tenant} if tenant is not None else {})},
+            {"day": day, **({"tenant": tenant} if tenant is not None else {})},
         ).df()
     except Exception:  # noqa: BLE001 - a store without the table: compute instead
-        snap = pd.DataFrame()
-    if len(snap):
-        return snap.rename(columns={"score": "prev_score"})
-    prev = _compute(con, then, tenant, w, t)
-    return prev[["tenant_id", "customer", "score"]].rename(columns={"score": "prev_score"})
+        return pd.DataFrame()
 
 
 def health_scores(
@@ -208,10 +233,14 @@ def health_scores(
     """One row per (tenant, customer): components, score, band, trend and churn risk, worst first."""
     now = resolve_now(now)
     w, t = _settings(weights, thresholds)
-    df = _compute(con, now, tenant, w, t)
-    if trend and len(df):
-        prev = _previous_scores(con, now, tenant, w, t)
-        df = df.merge(prev, on=["tenant_id", "customer"], how="left")
+    then = now - timedelta(days=int(t["trend_days"]))
+    snapshot = _snapshot_scores(con, then.date(), tenant) if trend else pd.DataFrame()
+    # the trend compares with the day's stored snapshot, or with the score computed as of then
+    df, earlier = _compute(con, now, tenant, w, t, then if trend and snapshot.empty else None)
+    previous = snapshot if len(snapshot) else earlier
+    if previous is not None and len(df):
+        previous = previous[["tenant_id", "customer", "score"]].rename(columns={"score": "prev_score"})
+        df = df.merge(previous, on=["tenant_id", "customer"], how="left")
     else:
         df["prev_score"] = np.nan
     df["trend"] = df["score"] - df["prev_score"]
@@ -219,18 +248,19 @@ def health_scores(
     red = df["band"] == "red"
     falling = df["trend"] <= -float(t["falling_points"])
     df["churn_risk"] = dormant | red | falling
-    reasons = []
-    for is_dormant, is_red, is_falling, days, score, change in zip(
-        dormant, red, falling, df["days_since_last"], df["score"], df["trend"], strict=True
-    ):
-        why = []
-        if is_dormant:
-            why.append(f"no activity for {int(days)} days")
-        if is_red:
-            why.append(f"health is red ({score:g})")
-        if is_falling:
-            why.append(f"score fell {abs(change):g} points in {int(t['trend_days'])} days")
-        reasons.append(why)
+    reasons = [[] for _ in range(len(df))]
+    trend_days = int(t["trend_days"])
+    is_dormant, is_red, is_falling = dormant.to_numpy(), red.to_numpy(), falling.to_numpy()
+    days, scores, changes = df["days_since_last"].to_numpy(), df["score"].to_numpy(), df["trend"].to_numpy()
+    # reasons are built only for the customers at risk, from plain arrays (pandas indexing is slow per row)
+    for i in np.flatnonzero(df["churn_risk"].to_numpy()):
+        why = reasons[i]
+        if is_dormant[i]:
+            why.append(f"no activity for {int(days[i])} days")
+        if is_red[i]:
+            why.append(f"health is red ({scores[i]:g})")
+        if is_falling[i]:
+            why.append(f"score fell {abs(changes[i]):g} points in {trend_days} days")
     df["reasons"] = reasons
     columns = [
         "tenant_id", "customer", "score", "band", *COMPONENTS, "prev_score", "trend", "churn_risk", "reasons",
