@@ -155,7 +155,7 @@ def voila_config(settings: ServerSettings) -> dict:
         "VoilaConfiguration": voila_configuration,
         # refilling a pool renders the notebook in the server's event loop; waiting a little keeps that work
         # from competing with the page of the viewer who just took the pooled kernel
-        "VoilaKernelManager": {"fill_delay": 8.0},
+        "VoilaKernelManager": {"fill_delay": 4.0},
         # Voila's shutdown-on-close beacon is refused by the XSRF check when the viewer came in by cookie,
         # so kernels of closed tabs are culled instead: idle and without a browser connected for 5 minutes
         # (pooled kernels are exempt, open tabs stay connected)
