@@ -103,7 +103,7 @@ def filters(
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def keyed_events_sql(columns: str, where: str, extra: str = "TRUE") -> str:
+def keyed_events_sql(columns: str, where: str, extra: str = "TRUE", source: str = "events") -> str:
     """SQL of ``(skey, <columns>)`` for events matching ``where`` and ``extra`` that belong to a customer.
 
     ``skey`` is the 64-bit hash of the session id; events without a session
@@ -114,10 +114,10 @@ def keyed_events_sql(columns: str, where: str, extra: str = "TRUE") -> str:
     are separate scans: a per-row ``CASE`` on the key costs twice as much.
     """
     return f"""
-        SELECT hash(session_id) AS skey, {columns} FROM events
+        SELECT hash(session_id) AS skey, {columns} FROM {source}
         WHERE session_id IS NOT NULL AND {where} AND {extra}
         UNION ALL
-        SELECT hash('actor:' || lower(trim(actor))) AS skey, {columns} FROM events
+        SELECT hash('actor:' || lower(trim(actor))) AS skey, {columns} FROM {source}
         WHERE session_id IS NULL AND contains(actor, '@') AND {where} AND {extra}
     """
 

@@ -36,8 +36,6 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-import httpx
-
 from .. import config as settings
 from ..errors import ConfigError
 from ._common import resolve_now
@@ -276,6 +274,8 @@ def _digest(items: list[Alert]) -> tuple[str, str]:
 
 
 def _post(http, url: str, text: str) -> dict:
+    import httpx
+
     try:
         response = http.post(url, json={"text": text})
     except httpx.HTTPError as exc:
@@ -305,7 +305,7 @@ def deliver(
     alerts: list[Alert],
     config: AlertConfig | None = None,
     *,
-    client: httpx.Client | None = None,
+    client=None,
     email_sender=None,
 ) -> list[Alert]:
     """Send the alerts to the webhook and by email, one message per rule (a digest when several fire).
@@ -314,6 +314,8 @@ def deliver(
     the reason) or ``skipped`` (with the reason: no webhook URL, no recipient,
     or no email module).
     """
+    import httpx
+
     cfg = config or AlertConfig.from_config()
     url = cfg.webhook_url
     if url is None:
@@ -359,7 +361,7 @@ def run_alerts(
     now: datetime | str | None = None,
     config: AlertConfig | None = None,
     *,
-    client: httpx.Client | None = None,
+    client=None,
     email_sender=None,
     dry_run: bool = False,
 ) -> list[Alert]:

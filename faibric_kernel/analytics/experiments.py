@@ -20,7 +20,6 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._common import filters, records, resolve_now, utc_naive
 from .funnel import session_variants_sql
@@ -37,7 +36,7 @@ def two_proportion_z_test(successes_a: int, n_a: int, successes_b: int, n_b: int
     if se == 0:
         return None, None
     z = (successes_b / n_b - successes_a / n_a) / se
-    return z, float(2 * stats.norm.sf(abs(z)))
+    return z, math.erfc(abs(z) / math.sqrt(2))
 
 
 def _p(value) -> float | None:
@@ -78,6 +77,7 @@ def experiments(
     alpha: float = 0.05,
 ) -> ExperimentResult:
     """Compare prompt variants on deploy rate, cost, modifications and feedback (see the module docstring)."""
+    from scipy import stats  # imported here: importing analytics (e.g. from ingest) stays light
     now = resolve_now(now)
     since, until = utc_naive(since, "since"), utc_naive(until, "until")
     where, params = filters(now=now, tenant=tenant)
@@ -187,6 +187,8 @@ def experiments(
 
 
 def _welch(a: pd.Series, b: pd.Series) -> float | None:
+    from scipy import stats
+
     a, b = a.astype(float), b.astype(float)
     if len(a) < 2 or len(b) < 2:
         return None

@@ -40,6 +40,7 @@ from ._common import (
     session_emails_sql,
     utc_naive,
 )
+from .rollup import rollup_rows_sql
 
 __all__ = ["RetentionResult", "activity_by_period_sql", "lifecycle", "retention"]
 
@@ -51,6 +52,22 @@ def activity_by_period_sql(period: str, where: str) -> str:
         WITH sp AS (
             SELECT skey, p FROM ({keyed_events_sql(f"date_trunc('{trunc}', ts) AS p", where)}) GROUP BY ALL
         ), ident AS ({session_emails_sql(where)})
+        SELECT DISTINCT {customer_key_sql('i.email', 'a.skey')} AS cust, {period_index_sql(period, 'a.p')} AS pidx
+        FROM sp AS a LEFT JOIN ident AS i USING (skey)
+    """
+
+
+def _activity_sql(con, period: str, now: datetime, tenant: str | None, params: dict) -> str:
+    """:func:`activity_by_period_sql`, from the daily rollup when it can answer exactly, else from the events."""
+    rows = rollup_rows_sql(con, now, tenant, params)
+    if rows is None:
+        where, extra = filters(now=now, tenant=tenant)
+        params.update(extra)
+        return activity_by_period_sql(period, where)
+    return f"""
+        WITH r AS ({rows}),
+        sp AS (SELECT DISTINCT skey, date_trunc('{period}', day) AS p FROM r),
+        ident AS (SELECT skey, arg_min(email, email_ts) AS email FROM r WHERE email IS NOT NULL GROUP BY skey)
         SELECT DISTINCT {customer_key_sql('i.email', 'a.skey')} AS cust, {period_index_sql(period, 'a.p')} AS pidx
         FROM sp AS a LEFT JOIN ident AS i USING (skey)
     """
@@ -100,7 +117,8 @@ def retention(
     period = check_period(period)
     now = resolve_now(now)
     since, until = utc_naive(since, "since"), utc_naive(until, "until")
-    where, params = filters(now=now, tenant=tenant)
+    params: dict = {}
+    activity = _activity_sql(con, period, now, tenant, params)
     current = period_index(period, now)
     cohort_filter = []
     if since is not None:
@@ -114,7 +132,7 @@ def retention(
     value = "last_pidx - cohort" if cumulative else "pidx - cohort"
     source = "coh" if cumulative else "act JOIN coh USING (cust)"
     sql = f"""
-        WITH act AS ({activity_by_period_sql(period, where)}),
+        WITH act AS ({activity}),
         coh AS (
             SELECT cust, min(pidx) AS cohort, max(pidx) AS last_pidx FROM act GROUP BY cust
         )
@@ -173,10 +191,11 @@ def lifecycle(
     period = check_period(period)
     now = resolve_now(now)
     since, until = utc_naive(since, "since"), utc_naive(until, "until")
-    where, params = filters(now=now, tenant=tenant)
+    params: dict = {}
+    activity = _activity_sql(con, period, now, tenant, params)
     current = period_index(period, now)
     sql = f"""
-        WITH act AS ({activity_by_period_sql(period, where)}),
+        WITH act AS ({activity}),
         coh AS (SELECT cust, min(pidx) AS cohort FROM act GROUP BY cust),
         cur AS (
             SELECT a.pidx, count(*) FILTER (WHERE c.cohort = a.pidx) AS new,

@@ -27,7 +27,12 @@ from .db import write_connection
 from .schema import ID_COLUMN, KINDS, SPOOL_SCHEMAS, select_sql
 from .spool import SegmentRead, read_segment, segments
 
-__all__ = ["IngestReport", "ingest"]
+__all__ = ["POST_INGEST_HOOKS", "IngestReport", "ingest"]
+
+# Run after each ingest's loads commit, with the write connection and the report ("module:function",
+# imported when needed so that every process runs them). A failing hook is recorded in the report and
+# never stops records from being stored.
+POST_INGEST_HOOKS: list[str] = ["faibric_kernel.analytics.rollup:after_ingest"]
 
 
 @dataclass
@@ -40,6 +45,7 @@ class IngestReport:
     segments_archived: int = 0
     quarantined: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    hook_errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -49,6 +55,7 @@ class IngestReport:
             "segments_archived": self.segments_archived,
             "quarantined": self.quarantined,
             "seconds": round(self.seconds, 4),
+            **({"hook_errors": self.hook_errors} if self.hook_errors else {}),
         }
 
 
@@ -163,6 +170,7 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
             report.added[kind] = added
             report.duplicates[kind] = incoming.num_rows - added
             finished.extend(r for r in reads if r.sealed)
+        _run_hooks(con, report)
         archived = []
         for read in finished:
             day = datetime.now(UTC).strftime("%Y-%m-%d")
@@ -180,6 +188,17 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
         report.segments_archived = len(archived)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run_hooks(con, report: IngestReport) -> None:
+    import importlib
+
+    for path in POST_INGEST_HOOKS:
+        try:
+            module, _, name = path.partition(":")
+            getattr(importlib.import_module(module), name)(con, report)
+        except Exception as exc:  # noqa: BLE001 - a derived table must never block storing records
+            report.hook_errors.append(f"{path}: {type(exc).__name__}: {exc}")
 
 
 class PeriodicIngest:
