@@ -335,6 +335,7 @@ def show(name: str, *, query: str | None = None, role: str | None = None) -> Das
     from IPython.display import display
 
     _wait_for_voila_request(name)
+    started = time.perf_counter()
     role = role or current_role()
     if query is None:
         query = os.environ.get("QUERY_STRING", "") if running_under_voila() else ""
@@ -343,4 +344,7 @@ def show(name: str, *, query: str | None = None, role: str | None = None) -> Das
     app = DashboardApp(name, context_from_query(query, role=role, default_days=default_days))
     display(app.widget)
     app.refresh()
+    if running_under_voila():
+        print(f"faibric dashboards: {name} shown to a {role} in {time.perf_counter() - started:.2f} s",
+              file=sys.__stderr__, flush=True)
     return app
