@@ -89,6 +89,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("SENDGRID_API_URL", "SendGrid API URL", default="https://api.sendgrid.com"),
         Setting("FAIBRIC_STUDIO_TOKEN", "token the builder studio (JupyterLab) requires", secret=True),
         Setting("FAIBRIC_DASHBOARD_TOKEN", "token required by the Voila dashboards", secret=True),
+        Setting("FAIBRIC_ANALYST_TOKEN", "dashboards token that also shows individual customers", secret=True),
         Setting("FAIBRIC_ALERT_WEBHOOK_URL", "webhook (e.g. Slack) that receives alerts", secret=True),
         Setting("FAIBRIC_SPOOL_FSYNC", "fsync every spooled record (1/0)", default="0"),
         Setting("FAIBRIC_MONTHLY_BUDGET_USD", "monthly AI budget used by forecasts and alerts"),

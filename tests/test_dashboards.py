@@ -572,3 +572,36 @@ def test_server_urls_quote_the_query(tmp_path):
     from urllib.parse import parse_qs, urlsplit
 
     assert parse_qs(urlsplit(url).query) == {"customer": ["a+b@x.io"], "token": ["t"]}
+
+
+@pytest.mark.slow
+def test_faibric_dashboards_serves_behind_a_generated_token_and_stops_cleanly(workspace):
+    import signal
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("FAIBRIC_DASHBOARD_TOKEN",
+                                                                          "FAIBRIC_ANALYST_TOKEN")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from faibric_kernel.cli import main; main()", "dashboards", "--port", "0",
+         "--pool-size", "0", "--json"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        info = json.loads(process.stdout.readline())
+        assert info["host"] == "127.0.0.1" and info["url"].startswith("http://127.0.0.1:")
+        assert len(info["stakeholder_token"]) >= 24 and len(info["analyst_token"]) >= 24
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(info["url"] + "voila/api/contents/", timeout=10)
+        assert refused.value.code == 403
+        with urllib.request.urlopen(info["url"] + "voila/render/overview.ipynb", timeout=10) as response:
+            assert "/login" in response.url  # redirected to the login page
+        record = json.loads((workspace / "run" / "dashboards.json").read_text())
+        assert record["port"] == info["port"] and record["pid"] == process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    assert not (workspace / "run" / "dashboards.json").exists()
+    assert not list((workspace / "run").glob("dashboards-*"))  # the private config folder is gone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -38,9 +39,17 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop_on_term)
+    registered = False
     server.start()
     try:
         server.wait_ready()
+        from ..monitor import register_service, unregister_service
+
+        # `faibric health` checks it and `faibric monitor` restarts it with this same command line
+        register_service("dashboards", os.getpid(), settings.port,
+                         host="127.0.0.1" if settings.host in ("", "0.0.0.0") else settings.host,
+                         health_path="/login")
+        registered = True
         data = settings.to_dict()
         data["log"] = str(server.log_path)
 
@@ -50,6 +59,9 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
             an = d["analyst_token"] or "<the analyst token you set>"
             click.echo(f"  stakeholders (aggregates only):      {d['url']}?token={st}")
             click.echo(f"  analysts (individual customers too): {d['url']}?token={an}")
+            if d["stakeholder_token"] or d["analyst_token"]:
+                click.echo("These tokens were generated for this run; set FAIBRIC_DASHBOARD_TOKEN and "
+                           "FAIBRIC_ANALYST_TOKEN (e.g. in $FAIBRIC_HOME/.env) to keep them across restarts.")
             click.echo("Press Ctrl-C to stop.")
 
         emit(data, as_json, human)
@@ -61,5 +73,7 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
     except KeyboardInterrupt:
         progress("stopping the dashboards")
     finally:
+        if registered:
+            unregister_service("dashboards", os.getpid())
         server.stop()
         signal.signal(signal.SIGTERM, previous)
