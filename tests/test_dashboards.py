@@ -383,6 +383,28 @@ def test_costs_flag_a_budget_crossing(demo):
     assert any("budget" in n.text.lower() and n.kind in ("error", "denied") for n in notices)
 
 
+def test_costs_list_sites_only_for_analysts(demo):
+    def titles(role):
+        return [b.title for b in views.build("costs", ctx(role)) if isinstance(b, blocks.Table)]
+
+    assert any(t.startswith("Deployed sites") for t in titles(ANALYST))
+    assert not any(t.startswith("Deployed sites") for t in titles(STAKEHOLDER))
+
+
+def test_funnel_compares_the_prompt_variants(demo):
+    out = views.build("funnel", ctx(STAKEHOLDER))
+    variants = next(b.frame for b in out if isinstance(b, blocks.Table) and b.title.startswith("Prompt variants"))
+    assert set(variants["variant"]) == {"A", "B"}
+
+
+def test_dashboards_as_of_now_offer_no_date_range(demo):
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("health", views.context_from_query("", role=ANALYST, now=NOW))
+    shown = list(walk(app.widget))
+    assert app.tenant in shown and app.since not in shown
+
+
 def test_a_failing_section_becomes_a_notice(monkeypatch, demo):
     def broken(*_a, **_k):
         raise RuntimeError("boom")

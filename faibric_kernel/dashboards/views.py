@@ -136,6 +136,7 @@ class View:
     description: str = ""
     analyst_only: bool = False
     default_days: int = 30
+    uses_dates: bool = True  # False: the view is "as of now" or "all time", so no date range is offered
     controls: tuple[Control, ...] = ()
 
     def build(self, ctx: ViewContext) -> list[Block]:  # pragma: no cover - each view defines it
@@ -334,8 +335,9 @@ def _customer_options(con, ctx: ViewContext) -> list[str]:
 class UserDetail(View):
     name = "user_detail"
     title = "User detail"
-    description = "One customer's timeline across sessions, their sites and versions, costs and feedback."
+    description = "One customer's whole history: timeline across sessions, sites and versions, costs, feedback."
     analyst_only = True
+    uses_dates = False
     controls = (Control("customer", "customer", "choice", None, _customer_options),)
 
     def build(self, ctx: ViewContext) -> list[Block]:
@@ -397,7 +399,8 @@ BREAKDOWNS = {"none": None, "tenant": "tenant", "source": "source", "prompt vari
 class Funnel(View):
     name = "funnel"
     title = "Funnel"
-    description = "Onboarding conversion from request to deployed site, by step, with time to convert."
+    description = ("Onboarding conversion from request to deployed site, by step, with time to convert; "
+                   "prompt experiments compared.")
     controls = (
         Control("window_days", "window (days)", "number", 14, minimum=1, maximum=90),
         Control("breakdown", "breakdown", "choice", "none", list(BREAKDOWNS)),
@@ -411,13 +414,19 @@ class Funnel(View):
         strict = bool(ctx.option("strict", False))
         f = ctx.filters
 
-        def load(con):
-            return funnel(con, window_days=window, strict=strict, since=f.start, until=f.end, tenant=f.tenant,
-                          breakdown=breakdown, now=ctx.at())
+        experiments = data.analytics_function("experiments")
 
-        result = _read(load)
-        if result is None:
+        def load(con):
+            return (
+                funnel(con, window_days=window, strict=strict, since=f.start, until=f.end, tenant=f.tenant,
+                       breakdown=breakdown, now=ctx.at()),
+                experiments(con, since=f.start, until=f.end, tenant=f.tenant, now=ctx.at()),
+            )
+
+        loaded = _read(load)
+        if loaded is None:
             return [Notice(EMPTY_TEXT, kind="empty")]
+        result, experiment = loaded
         steps = result.steps
         if steps.empty or int(steps["count"].iloc[0]) == 0:
             return [Notice("no session started in this date range", kind="empty"),
@@ -440,6 +449,21 @@ class Funnel(View):
         blocks.append(Table("Steps", table, "funnel.csv"))
         if breakdown and groups is not None and not groups.empty:
             blocks.append(Table(f"By {ctx.option('breakdown')}", groups, f"funnel-by-{breakdown}.csv"))
+        if experiment is not None and not experiment.variants.empty:
+            variants = experiment.variants
+            blocks.append(Chart("Prompt experiments: deploy rate by variant", figures.bar_figure(
+                variants, "variant", "deploy_rate", y_title="share of sessions deployed")))
+            p_value = experiment.chi_square_p_value
+            verdict = "" if p_value is None else (
+                f" Deploy rates differ significantly (chi-square p = {p_value:.3g})." if p_value < experiment.alpha
+                else f" No significant difference in deploy rate (chi-square p = {p_value:.3g}).")
+            blocks.append(Table("Prompt variants" + (f", control {experiment.control}" if experiment.control else ""),
+                                variants, "prompt-variants.csv"))
+            if not experiment.comparisons.empty:
+                blocks.append(Table("Each variant against the control", experiment.comparisons,
+                                    "prompt-variant-tests.csv"))
+            if verdict:
+                blocks.append(Notice(verdict.strip()))
         return blocks
 
 
@@ -512,6 +536,7 @@ class Health(View):
     name = "health"
     title = "Customer health"
     description = "Health scores 0-100 as of now: the distribution, and the customers at risk with the reasons."
+    uses_dates = False
 
     def build(self, ctx: ViewContext) -> list[Block]:
         health_scores = data.analytics_function("health_scores")
@@ -677,8 +702,13 @@ class Costs(View):
         blocks.append(Table("By tenant", loaded["tenant"], "costs-by-tenant.csv"))
         blocks.append(Table("By day", by_day, "costs-by-day.csv"))
         blocks.append(Table("Savings", savings_frame, "savings.csv"))
-        blocks.append(Table(f"Deployed sites ({sites.deployed_sites:,})", sites.sites, "cost-per-site.csv"))
-        blocks.append(Table("Calls with no price (their cost is unknown, not zero)", loaded["unpriced"],
+        unpriced_rows = loaded["unpriced"]
+        if ctx.analyst:
+            blocks.append(Table(f"Deployed sites ({sites.deployed_sites:,})", sites.sites, "cost-per-site.csv"))
+        else:
+            # one row per site is one row per customer: stakeholders get the aggregate (above) only
+            unpriced_rows = unpriced_rows.drop(columns=[c for c in ("session_id",) if c in unpriced_rows.columns])
+        blocks.append(Table("Calls with no price (their cost is unknown, not zero)", unpriced_rows,
                             "unpriced-calls.csv", empty_text="every call has a price"))
         return blocks
 

@@ -269,6 +269,8 @@ class DashboardApp:
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh",
                                              layout=widgets.Layout(width="auto"))
         row1 = [self.since, self.until, self.tenant, self.refresh_button]
+        if not self.view.uses_dates:
+            row1 = [self.tenant, self.refresh_button]
         row2 = []
         for control in self.view.controls:
             if callable(control.options):
