@@ -552,6 +552,30 @@ def test_kernels_do_not_inherit_the_tokens(monkeypatch):
     assert env[roles.SERVER_ENV] == "1"
 
 
+def test_kernels_get_no_request_info_from_the_server_environment(monkeypatch):
+    monkeypatch.setenv(roles.ROLE_ENV, "analyst")
+    monkeypatch.setenv("QUERY_STRING", "customer=x")
+    env = server._kernel_env(server.resolve_settings(port=9999))
+    assert roles.ROLE_ENV not in env and "QUERY_STRING" not in env
+
+
+def test_a_preheated_kernel_waits_again_when_the_request_never_came(monkeypatch):
+    from faibric_kernel.ui import dashboards as ui
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    calls = []
+
+    def flaky_wait():
+        calls.append(1)
+        if len(calls) == 2:  # the first wait broke off; the second brings the request
+            monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+            monkeypatch.setenv(roles.ROLE_ENV, "analyst")
+
+    ui._wait_for_voila_request("funnel", wait_for_request=flaky_wait)
+    assert len(calls) == 2 and roles.current_role() == ANALYST
+
+
 def test_the_config_file_is_private(tmp_path):
     settings = server.resolve_settings(port=server.free_port(), token="stakeholder-tok", analyst_token="analyst-tok",
                                        folder=tmp_path)

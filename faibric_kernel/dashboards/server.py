@@ -38,7 +38,7 @@ from urllib.parse import quote, urlencode
 from .. import config
 from ..errors import ConfigError, FaibricError, InvalidInputError
 from .notebooks import DASHBOARD_NAMES, dashboards_dir
-from .roles import ROLE_HEADER, SERVER_ENV
+from .roles import ROLE_ENV, ROLE_HEADER, SERVER_ENV
 
 __all__ = ["DashboardServer", "ServerSettings", "free_port", "is_loopback", "resolve_settings"]
 
@@ -192,7 +192,11 @@ def write_template(root: Path) -> Path:
 
 
 def _kernel_env(settings: ServerSettings, data_dir: Path | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in (TOKEN_ENV, ANALYST_TOKEN_ENV, "JUPYTER_TOKEN")}
+    # no token reaches a kernel, and nothing that looks like request info either: a kernel learns its
+    # viewer's role and query only from the request Voila hands it
+    request_vars = (ROLE_ENV, "QUERY_STRING", "SCRIPT_NAME", "SERVER_SOFTWARE", "FAIBRIC_DASHBOARD_ROLE")
+    env = {k: v for k, v in os.environ.items()
+           if k not in (TOKEN_ENV, ANALYST_TOKEN_ENV, "JUPYTER_TOKEN", *request_vars)}
     env["FAIBRIC_HOME"] = str(config.workspace())
     env[SERVER_ENV] = "1"
     env["FAIBRIC_PSEUDONYM_SALT"] = secrets.token_hex(16)

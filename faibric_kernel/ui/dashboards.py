@@ -166,16 +166,27 @@ def warm_up(name: str) -> float:
     return time.perf_counter() - started
 
 
-def _wait_for_voila_request(name: str) -> None:
+def _wait_for_voila_request(name: str, wait_for_request=None) -> None:
     """In a Voila pre-heated kernel, block until a viewer's request arrives (it carries the role and query)."""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
+        if wait_for_request is None:
+            from voila.utils import wait_for_request
 
         warm_up(name)
 
         # to the server's log (the process's real stderr), which is how the server knows the pool is warm
         print(f"faibric dashboards: {name} kernel ready, waiting for a viewer", file=sys.__stderr__, flush=True)
-        wait_for_request()
+        delay = 0.5
+        while True:
+            wait_for_request()
+            # Voila sets SERVER_SOFTWARE with the rest of the request; without it the wait broke (a dropped
+            # connection to the server), and rendering now would show a viewer-less page: wait again
+            if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+                return
+            print(f"faibric dashboards: {name} kernel lost its link to the server; waiting again",
+                  file=sys.__stderr__, flush=True)
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 def _control_widget(control: Control, value, choices: list | None) -> widgets.Widget:
