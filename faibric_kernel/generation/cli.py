@@ -57,14 +57,21 @@ class _Console:
             self.mid_line = False
 
 
-def _run_cancellable(func, *args, **kwargs):
-    """Run ``func`` with a cancel Event that Ctrl-C sets, so the session ends ``stopped``, not ``building``."""
+def _run_cancellable(func, session, kind, *args, **kwargs):
+    """Run ``func`` with a cancel Event that Ctrl-C or `faibric stop` sets, so the session ends ``stopped``.
+
+    The build lease lets the next start mark the session ``interrupted`` if
+    this process is killed, instead of leaving it ``building``.
+    """
+    from ..onboarding import leases
+
     cancel = threading.Event()
     outcome: dict = {}
 
     def target():
         try:
-            outcome["value"] = func(*args, cancel=cancel, **kwargs)
+            with leases.held(session.session_id, tenant_id=session.tenant_id, kind=kind, cancel=cancel):
+                outcome["value"] = func(session.session_id, *args, cancel=cancel, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             outcome["error"] = exc
 
@@ -126,7 +133,7 @@ def build(prompt, email, tenant, provider, model, deploy_target, no_preview, qui
     console = _Console(stream_text=not quiet)
     progress(f"session {session.session_id}")
     try:
-        result = _run_cancellable(run_build, session.session_id, provider=None if provider == "auto" else provider,
+        result = _run_cancellable(run_build, session, "build", provider=None if provider == "auto" else provider,
                                   model=model, deploy_target=deploy_target, on_progress=console.progress,
                                   on_text=console.text, preview=not no_preview)
     finally:
@@ -144,10 +151,11 @@ def build(prompt, email, tenant, provider, model, deploy_target, no_preview, qui
 def modify(session_id, request, provider, no_preview, quiet, as_json):
     """Change a built site: only the files the REQUEST needs change; a new version."""
     from ..builds import modify_site
+    from ..sessions import get_session
 
     console = _Console(stream_text=not quiet)
     try:
-        result = _run_cancellable(modify_site, session_id, request,
+        result = _run_cancellable(modify_site, get_session(session_id), "modify", request,
                                   provider=None if provider == "auto" else provider, on_progress=console.progress,
                                   on_text=console.text, preview=not no_preview)
     finally:
@@ -262,7 +270,7 @@ def deploy(session_id, target, version, as_json):
     current = get_session(session_id)
     if current.status == "building":
         raise InvalidInputError(f"session {session_id} is building; wait for it or `faibric stop {session_id}`")
-    result = _run_cancellable(deploy_version, session_id, version, target,
+    result = _run_cancellable(deploy_version, current, "deploy", version, target,
                               on_progress=lambda line: progress(line), actor=current.actor)
     url = result.url
     update_session(session_id, deploy_target=target, **({"url": url} if url else {}))

@@ -22,6 +22,9 @@ from __future__ import annotations
 import functools
 import os
 import socket
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +38,7 @@ __all__ = [
     "acquire",
     "get_lease",
     "heartbeat",
+    "held",
     "owner_alive",
     "process_identity",
     "recover_interrupted",
@@ -277,3 +281,42 @@ def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None 
     for sid, _, _ in moved:
         clear_stop_request(sid)
     return sorted(sid for sid, _, _ in moved)
+
+
+STOP_POLL_SECONDS = 0.25
+
+
+@contextmanager
+def held(session_id: str, *, tenant_id: str, kind: str, cancel: threading.Event,
+         heartbeat_seconds: float = 15.0):
+    """Own a session's build lease while a build or change runs in this process.
+
+    With the lease, a process that dies mid-build leaves a session that the
+    next start marks ``interrupted`` (not ``building`` for ever), and a stop
+    asked for elsewhere (``faibric stop SESSION``) reaches this build: the
+    stop file it writes sets ``cancel``.
+    """
+    clear_stop_request(session_id)
+    acquire(session_id, tenant_id=tenant_id, kind=kind)
+    finished = threading.Event()
+
+    def watch():
+        last_beat = time.monotonic()
+        while not finished.wait(STOP_POLL_SECONDS):
+            try:
+                if stop_requested(session_id):
+                    cancel.set()
+                if time.monotonic() - last_beat >= heartbeat_seconds:
+                    last_beat = time.monotonic()
+                    heartbeat([session_id])
+            except Exception:  # noqa: BLE001 - a missed poll is retried on the next tick
+                continue
+
+    watcher = threading.Thread(target=watch, name=f"faibric-lease-{session_id}", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join(5)
+        release(session_id)

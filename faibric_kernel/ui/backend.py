@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import FaibricError, InvalidInputError, NotFoundError
+from ..errors import InvalidInputError, NotFoundError
 
 __all__ = [
     "DEPLOY_TARGET_LABELS",
@@ -33,7 +31,6 @@ __all__ = [
 ProgressFn = Callable[[str, float, str], None]
 TextFn = Callable[[str], None]
 
-STOP_POLL_SECONDS = 0.25
 
 DEPLOY_TARGET_LABELS = {
     "none": "Preview only",
@@ -171,42 +168,13 @@ class StudioBackend:
                               deploy_target=deploy_target)
 
     # -- work -------------------------------------------------------------------------------------
-    @contextmanager
     def holding(self, session_id: str, kind: str, cancel: threading.Event, *, heartbeat_seconds: float = 15.0):
-        """Own the session's build lease while a build or change runs in this process.
-
-        With the lease, a kernel that dies mid-build leaves a session that the
-        next start marks ``interrupted`` (not ``building`` for ever), and a stop
-        asked for elsewhere (``faibric stop SESSION``) reaches this build: the
-        stop file it writes sets ``cancel``.
-        """
+        """Own the session's build lease while a build or change runs (see ``leases.held``)."""
         from ..onboarding import leases
 
         session = self.get_session(session_id)
-        leases.clear_stop_request(session_id)
-        leases.acquire(session_id, tenant_id=session.tenant_id, kind=kind)
-        finished = threading.Event()
-
-        def watch():
-            last_beat = time.monotonic()
-            while not finished.wait(STOP_POLL_SECONDS):
-                try:
-                    if leases.stop_requested(session_id):
-                        cancel.set()
-                    if time.monotonic() - last_beat >= heartbeat_seconds:
-                        last_beat = time.monotonic()
-                        leases.heartbeat([session_id])
-                except (OSError, FaibricError):
-                    continue  # a missed poll is retried on the next tick
-
-        watcher = threading.Thread(target=watch, name=f"faibric-studio-lease-{session_id}", daemon=True)
-        watcher.start()
-        try:
-            yield
-        finally:
-            finished.set()
-            watcher.join(5)
-            leases.release(session_id)
+        return leases.held(session_id, tenant_id=session.tenant_id, kind=kind, cancel=cancel,
+                           heartbeat_seconds=heartbeat_seconds)
 
     def build(self, session_id: str, *, provider: str | None, model: str | None, deploy_target: str,
               on_progress: ProgressFn, on_text: TextFn, cancel: threading.Event):
