@@ -54,15 +54,16 @@ def activity_figure(daily: pd.DataFrame) -> go.Figure:
 
 
 def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y_title: str = "",
-               horizontal: bool = False, stacked: bool = True) -> go.Figure:
-    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given."""
+               horizontal: bool = False, stacked: bool = True, colour_map: dict | None = None) -> go.Figure:
+    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given (``colour_map``: x value -> colour)."""
     fig = go.Figure()
     groups = [(None, df)] if colour is None else list(df.groupby(colour, sort=True, dropna=False))
     for i, (name, part) in enumerate(groups):
         xs = part[x] if pd.api.types.is_datetime64_any_dtype(part[x]) or pd.api.types.is_numeric_dtype(part[x]) \
             else plot_texts(part[x])
         kwargs = {"name": plot_text(name) if name is not None else plot_text(y),
-                  "marker_color": PALETTE[i % len(PALETTE)]}
+                  "marker_color": [colour_map.get(v, PALETTE[0]) for v in part[x]] if colour_map
+                  else PALETTE[i % len(PALETTE)]}
         if horizontal:
             fig.add_trace(go.Bar(y=xs, x=part[y], orientation="h", **kwargs))
         else:
@@ -175,4 +176,5 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
             name=plot_text(event_type), hovertext=hover, hoverinfo="text+x",
             marker={"size": 10, "color": PALETTE[i % len(PALETTE)]},
         ))
-    return _layout(fig, height=max(260, 50 * len(sessions) + 140), yaxis={"autorange": "reversed"})
+    return _layout(fig, height=max(260, 50 * len(sessions) + 140),
+                   yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": list(labels.values())})

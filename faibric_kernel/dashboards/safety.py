@@ -95,7 +95,8 @@ def format_value(value) -> str:
 def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibric-table") -> str:
     """An HTML table of ``df`` with every header and cell escaped; at most ``max_rows`` rows."""
     shown = df.head(max_rows)
-    head = "".join(f"<th>{esc(col)}</th>" for col in shown.columns)
+    # headers read as words; the CSV keeps the column names as they are
+    head = "".join(f"<th>{esc(str(col).replace('_', ' '))}</th>" for col in shown.columns)
     rows = []
     for record in shown.itertuples(index=False, name=None):
         cells = "".join(

@@ -151,7 +151,8 @@ def voila_config(settings: ServerSettings) -> dict:
             "token": settings.stakeholder_token,
             "identity_provider_class": "faibric_kernel.dashboards.auth.RoleIdentityProvider",
         },
-        "RoleIdentityProvider": {"analyst_token": settings.analyst_token},
+        # the tokens are the only credentials: the login page must not offer to set a password
+        "RoleIdentityProvider": {"analyst_token": settings.analyst_token, "allow_password_change": False},
         "VoilaConfiguration": voila_configuration,
         # refilling a pool renders the notebook in the server's event loop; waiting a little keeps that work
         # from competing with the page of the viewer who just took the pooled kernel

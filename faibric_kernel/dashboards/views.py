@@ -313,7 +313,7 @@ class Users(View):
         counts = table["health_band"].fillna("no score").value_counts().reindex(list(BANDS[1:]), fill_value=0)
         blocks.append(Chart("Customers by health band", figures.bar_figure(
             pd.DataFrame({"band": counts.index, "customers": counts.values}), "band", "customers",
-            y_title="customers")))
+            y_title="customers", colour_map={**figures.BAND_COLOURS, "no score": "#9e9e9e"})))
         shown = filter_users(table, search=ctx.option("search", ""), sort=ctx.option("sort", "last seen"),
                              band=ctx.option("band", "all"))
         columns = ["customer", "tenant", "health_band", "health_score", "churn_risk", "risk_reasons", "sessions",
