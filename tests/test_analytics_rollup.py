@@ -58,12 +58,30 @@ def test_an_incremental_refresh_equals_a_rebuild(fresh_db):
     assert rollup_rows(fresh_db) == incremental
 
 
-def test_the_rollup_is_not_used_as_of_a_time_before_the_newest_event(fresh_db):
-    load_demo(fresh_db, sessions=300)
+@pytest.mark.parametrize("hours_back", [0, 5, 12])
+def test_the_rollup_answers_exactly_as_of_a_time_in_the_middle_of_the_data(fresh_db, hours_back):
+    load_demo(fresh_db, sessions=600)
+    earlier = END - timedelta(days=20, hours=hours_back)  # in the middle of a day, and at midnight
+    before = (retention(fresh_db, "day", now=earlier).to_dict(), lifecycle(fresh_db, "week", now=earlier))
     refresh_activity(fresh_db)
-    earlier = END - timedelta(days=20, hours=5)
-    assert rollup_rows_sql(fresh_db, earlier, None, {}) is None
-    assert rollup_rows_sql(fresh_db, END, None, {}) is not None
+    assert rollup_rows_sql(fresh_db, earlier, None, {}) is not None
+    after = (retention(fresh_db, "day", now=earlier).to_dict(), lifecycle(fresh_db, "week", now=earlier))
+    assert after[0] == before[0]
+    assert after[1].equals(before[1])
+
+
+def test_emails_first_seen_after_now_are_not_used_by_the_rollup(fresh_db):
+    from faibric_kernel.analytics.testing import insert_events
+
+    insert_events(fresh_db, [
+        ("2026-03-02T09:00:00", "s1", "request_submitted"),
+        ("2026-03-02T15:00:00", "s1", "email_provided", "a@x.io"),
+        ("2026-03-02T10:00:00", "s2", "request_submitted", "a@x.io"),
+    ])
+    refresh_activity(fresh_db)
+    # at noon, s1 has no email yet: two customers; by night, one
+    assert retention(fresh_db, "week", now="2026-03-02T12:00").to_dict()["cohorts"][0]["size"] == 2
+    assert retention(fresh_db, "week", now="2026-03-02T23:00").to_dict()["cohorts"][0]["size"] == 1
 
 
 def test_a_lagging_rollup_is_not_used(fresh_db):

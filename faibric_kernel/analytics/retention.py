@@ -14,6 +14,9 @@ two tenants has a cohort in each. ``since``/``until`` select cohorts whose
 period starts in [period of ``since``, ``until``). Only events at or before
 ``now`` are seen.
 
+Both read the daily activity rollup (:mod:`.rollup`, kept by ingest) when it
+covers every stored event, and the events otherwise; the answers are the same.
+
 Lifecycle per period: *new* (first period), *returning* (active in this and
 the previous period), *resurrecting* (active now, not in the previous period,
 but at some time before) and *dormant* (active in the previous period, not in

@@ -13,10 +13,9 @@ append-only, so the rows not yet rolled up are those past
 ``activity_daily_state.covered_rows`` (DuckDB numbers appended rows in
 order), and each refresh folds them in with an upsert. A refresh that fails
 never stops ingest: readers then see the rollup lagging and compute from the
-events instead. :func:`rollup_rows_sql` decides, per query, whether the rollup
-can answer exactly: it must cover every stored event, and ``now`` must not be
-earlier than any event (a rollup by day cannot answer "as of 10:00"). Rows
-still in the spool are rolled up on the fly and added.
+events instead. :func:`rollup_rows_sql` uses the rollup when it covers every
+stored event; it answers exactly as of any ``now`` (see there). Rows still in
+the spool are rolled up on the fly and added.
 """
 
 from __future__ import annotations
@@ -145,35 +144,28 @@ def _pending_source(con) -> str | None:
 
 
 def rollup_rows_sql(con, now: datetime, tenant: str | None, params: dict) -> str | None:
-    """SQL of rollup rows ``(skey, day, tenant_id, email, email_ts)`` that answer exactly, or None.
+    """SQL of rollup rows ``(skey, day, tenant_id, email, email_ts)`` as of ``now``, or None.
 
-    None means: compute from the events (the rollup is missing, lags behind
-    the events table, or ``now`` is earlier than some event).
+    None means: compute from the events (the rollup is missing or lags behind
+    the events table). The rows answer exactly as of any ``now``: a row of
+    the day of ``now`` counts when its first event is at or before ``now``,
+    and its email only when that email was seen by ``now``.
     """
     if not _state_exists(con):
         return None
-    covered, newest = con.execute(
-        "SELECT (SELECT covered_rows FROM activity_daily_state WHERE id = 1), "
-        "(SELECT max(last_ts) FROM activity_daily)"
-    ).fetchall()[0]
+    covered = con.execute("SELECT covered_rows FROM activity_daily_state WHERE id = 1").fetchall()
     total = con.execute(f"SELECT count(*) FROM {_stored_events(con)}").fetchall()[0][0]
-    if covered is None or covered != total:
+    if not covered or covered[0][0] != total:
         return None
+    params["now"] = now
+    where = "day <= CAST($now AS DATE) AND first_ts <= $now"
+    if tenant is not None:
+        where += " AND tenant_id = $tenant"
+        params["tenant"] = tenant
+    columns = ("skey, day, tenant_id, CASE WHEN email_ts <= $now THEN email END AS email, "
+               "CASE WHEN email_ts <= $now THEN email_ts END AS email_ts")
+    sql = f"SELECT {columns} FROM activity_daily WHERE {where}"
     pending = _pending_source(con)
     if pending is not None:
-        newest_pending = con.execute(f"SELECT max(ts) FROM {pending}").fetchall()[0][0]
-        if newest_pending is not None and (newest is None or newest_pending > newest):
-            newest = newest_pending
-    if newest is not None and newest > now:
-        return None
-    tenant_where = "TRUE"
-    if tenant is not None:
-        tenant_where = "tenant_id = $tenant"
-        params["tenant"] = tenant
-    sql = f"SELECT skey, day, tenant_id, email, email_ts FROM activity_daily WHERE {tenant_where}"
-    if pending is not None:
-        sql += (
-            f" UNION ALL SELECT skey, day, tenant_id, email, email_ts "
-            f"FROM ({_aggregate_sql(pending)}) WHERE {tenant_where}"
-        )
+        sql += f" UNION ALL SELECT {columns} FROM ({_aggregate_sql(pending)}) WHERE {where}"
     return sql
