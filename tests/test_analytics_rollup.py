@@ -134,3 +134,17 @@ def test_a_failing_hook_never_stops_ingest(workspace, monkeypatch):
     assert report.hook_errors and "no_such_hook" in report.hook_errors[0]
     with read_connection() as con:
         assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 1
+
+
+def test_the_next_ingest_catches_up_with_events_stored_another_way(workspace):
+    from faibric_kernel.analytics.testing import insert_events
+    from faibric_kernel.store import ingest, read_connection, write_connection
+
+    ingest()
+    with write_connection() as con:
+        insert_events(con, [("2026-03-02T09:00:00", "s1", "verified", "a@x.io")])
+    with read_connection() as con:
+        assert rollup_rows_sql(con, END, None, {}) is None  # lagging: computed from the events
+    ingest()  # nothing new in the spool, but the rollup is brought up to date
+    with read_connection() as con:
+        assert rollup_rows_sql(con, END, None, {}) is not None

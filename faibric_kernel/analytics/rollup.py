@@ -118,8 +118,13 @@ def refresh_activity(con, *, rebuild: bool = False) -> int:
 
 
 def after_ingest(con, report) -> None:
-    """The ingest hook: keep the rollup current when events were added."""
+    """The ingest hook: bring the rollup up to date (also after events were stored by other means)."""
     if report.added.get("events", 0) or not _state_exists(con):
+        refresh_activity(con)
+        return
+    covered = con.execute("SELECT covered_rows FROM activity_daily_state WHERE id = 1").fetchall()
+    total = con.execute(f"SELECT count(*) FROM {_stored_events(con)}").fetchall()[0][0]
+    if not covered or covered[0][0] != total:
         refresh_activity(con)
 
 
