@@ -442,6 +442,34 @@ def test_charts_are_plotly_mime_outputs(demo):
     json.dumps(outputs[0].outputs[0]["data"])  # plain JSON, ready for the comm
 
 
+def test_a_live_dashboard_refreshes_itself_for_a_while(demo):
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("funnel", views.context_from_query("", role=ANALYST, now=NOW, default_days=60))
+    app.refresh()
+    thread = app.start_auto_refresh(every_s=0.05, for_s=1.0)
+    thread.join(10)
+    assert not thread.is_alive() and app.refresh_count >= 3
+    assert "live updates paused" in app.status.value
+
+
+def test_a_refresh_closes_the_widgets_it_replaces(demo):
+    from ipywidgets.widgets.widget import _instances
+
+    from faibric_kernel.ui.dashboards import DashboardApp
+
+    app = DashboardApp("funnel", views.context_from_query("", role=ANALYST, now=NOW, default_days=60))
+    app.refresh()
+    before = len(_instances)
+    for _ in range(3):
+        app.refresh()
+    assert len(_instances) <= before
+
+
+def test_the_overview_is_live():
+    assert views.VIEWS["overview"].live_every_s > 0
+
+
 def test_stakeholder_app_for_users_has_no_filters(demo):
     from faibric_kernel.ui.dashboards import DashboardApp
 

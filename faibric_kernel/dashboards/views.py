@@ -137,6 +137,7 @@ class View:
     analyst_only: bool = False
     default_days: int = 30
     uses_dates: bool = True  # False: the view is "as of now" or "all time", so no date range is offered
+    live_every_s: float = 0  # > 0: the view refreshes itself this often while it is open (for a while)
     controls: tuple[Control, ...] = ()
 
     def build(self, ctx: ViewContext) -> list[Block]:  # pragma: no cover - each view defines it
@@ -160,6 +161,7 @@ class Overview(View):
     name = "overview"
     title = "Overview"
     description = "Key figures for today, 7 and 30 days, the live activity feed and open alerts."
+    live_every_s = 60
 
     def build(self, ctx: ViewContext) -> list[Block]:
         now = ctx.at()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from datetime import date
 
@@ -39,6 +40,7 @@ from ..dashboards.views import VIEWS, Control, ViewContext, build, context_from_
 __all__ = ["DashboardApp", "block_widget", "figure_bundle", "show"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+LIVE_FOR_S = 30 * 60  # how long a live dashboard keeps refreshing itself after it was opened
 
 STYLE = """
 <style>
@@ -143,6 +145,17 @@ def body_widgets(blocks: list[b.Block]) -> list[widgets.Widget]:
     return out
 
 
+def _close_tree(widget: widgets.Widget) -> None:
+    """Close a widget, its children and their layout and style models (a refresh must not leak models)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in ("layout", "style"):
+        model = getattr(widget, part, None)
+        if isinstance(model, widgets.Widget):
+            model.close()
+    widget.close()
+
+
 def warm_up(name: str) -> float:
     """Build dashboard ``name`` once and throw it away; returns the seconds it took.
 
@@ -228,6 +241,7 @@ class DashboardApp:
         self.status = widgets.HTML("")
         self.controls: dict[str, widgets.Widget] = {}
         self.refresh_count = 0
+        self._refresh_lock = threading.Lock()  # the live loop and the viewer's clicks may refresh at once
         parts: list[widgets.Widget] = [widgets.HTML(STYLE + self._header_html())]
         self.denied = self.view.analyst_only and ctx.role != ANALYST
         if not self.denied:
@@ -318,17 +332,52 @@ class DashboardApp:
 
     def refresh(self) -> None:
         """Read the store again and redraw the body."""
+        with self._refresh_lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         started = time.perf_counter()
         if not self.denied:
             self._read_filters()
         blocks = build(self.view.name, self.ctx)
         children = body_widgets(blocks)
+        previous = self.body.children
         self.body.children = children
+        for widget in previous:
+            _close_tree(widget)
         self.refresh_count += 1
         self.status.value = (
             f'<div class="faibric-status">read {esc(data.utc_now().strftime("%Y-%m-%d %H:%M:%S"))} UTC '
             f"in {time.perf_counter() - started:.2f} s</div>"
         )
+
+    def start_auto_refresh(self, every_s: float, for_s: float) -> threading.Thread:
+        """Refresh every ``every_s`` seconds for ``for_s`` seconds, then stop and say so.
+
+        Bounded on purpose: a kernel that keeps sending updates never looks
+        idle, so the kernel of a tab closed long ago would never be culled.
+        """
+        self._stop_auto = threading.Event()
+
+        def loop():
+            deadline = time.monotonic() + for_s
+            while time.monotonic() < deadline and not self._stop_auto.wait(every_s):
+                try:
+                    self.refresh()
+                except Exception as exc:  # noqa: BLE001 - a failed refresh must not kill the loop silently
+                    print(f"faibric dashboards: auto-refresh failed: {exc!r}", file=sys.__stderr__, flush=True)
+            if not self._stop_auto.is_set():
+                self.status.value += ('<div class="faibric-status">live updates paused after '
+                                      f"{for_s / 60:.0f} minutes; press Refresh for the latest</div>")
+
+        thread = threading.Thread(target=loop, name=f"faibric-{self.view.name}-live", daemon=True)
+        thread.start()
+        return thread
+
+    def stop_auto_refresh(self) -> None:
+        stop = getattr(self, "_stop_auto", None)
+        if stop is not None:
+            stop.set()
 
     def blocks_text(self) -> str:
         """Everything the body shows as HTML text (for tests and logs)."""
@@ -357,6 +406,8 @@ def show(name: str, *, query: str | None = None, role: str | None = None) -> Das
     app = DashboardApp(name, context_from_query(query, role=role, default_days=default_days))
     display(app.widget)
     app.refresh()
+    if view is not None and view.live_every_s and not app.denied:
+        app.start_auto_refresh(view.live_every_s, LIVE_FOR_S)
     if running_under_voila():
         print(f"faibric dashboards: {name} shown to a {role} in {time.perf_counter() - started:.2f} s",
               file=sys.__stderr__, flush=True)
