@@ -270,3 +270,16 @@ def test_periodic_ingest_keeps_the_table_current():
     runner.stop()
     assert _count(include_spool=False) == 1
     assert runner.last_error is None
+
+
+def test_a_fresh_process_creates_every_table_without_importing_their_modules(workspace):
+    script = (
+        "from faibric_kernel.store import ensure_database, read_connection\n"
+        "ensure_database()\n"
+        "with read_connection(include_spool=False) as con:\n"
+        "    print(sorted(r[0] for r in con.execute("
+        "\"SELECT table_name FROM information_schema.tables WHERE table_schema='main'\").fetchall()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=_env(workspace), capture_output=True, text=True, check=True)
+    for table in ("activity_daily", "magic_links", "build_leases", "email_queue", "events", "library_items"):
+        assert f"'{table}'" in out.stdout

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..store import migrations
 from ._common import keyed_events_sql
 
 __all__ = ["DDL", "after_ingest", "refresh_activity", "rollup_rows_sql"]
@@ -46,8 +45,6 @@ DDL = """
     );
 """
 
-if not any(version == 100 for version, _, _ in migrations.MIGRATIONS):
-    migrations.register(100, "analytics: per-session daily activity rollup", DDL)
 
 _COLUMNS = (
     "ts, tenant_id, CASE WHEN contains(actor, '@') THEN actor WHEN event_type = 'email_provided' "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..store import migrations, read_connection, write_connection
+from ..store import read_connection, write_connection
 
 __all__ = [
     "STATUSES",
@@ -26,16 +26,11 @@ __all__ = [
 
 STATUSES = ("deploying", "live", "failed", "canceled")
 
-MIGRATION_VERSION = 400
-if not any(v == MIGRATION_VERSION for v, _, _ in migrations.MIGRATIONS):
-    migrations.register(
-        MIGRATION_VERSION,
-        "deploys: site id and properties",
-        """
+# applied by faibric_kernel.store.migrations (version 400)
+MIGRATION_SQL = """
         ALTER TABLE deploys ADD COLUMN IF NOT EXISTS site_id VARCHAR;
         ALTER TABLE deploys ADD COLUMN IF NOT EXISTS properties JSON;
-        """,
-    )
+        """
 
 
 def insert_deploy(*, deploy_id: str, site_id: str, session_id: str | None, project_id: str | None,

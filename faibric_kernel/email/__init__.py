@@ -32,7 +32,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from .. import config
 from ..errors import ConfigError, EmailError, FaibricError, InvalidInputError
-from ..store import migrations, read_connection, record_event, write_connection
+from ..store import read_connection, record_event, write_connection
 from .backends import EmailBackend, OutboxBackend, SendgridBackend, SmtpBackend
 
 __all__ = [
@@ -77,10 +77,8 @@ def get_backend(name: str | None = None, **options) -> EmailBackend:
     return cls(**options)
 
 
-migrations.register(
-    501,
-    "email retry queue",
-    """
+# applied by faibric_kernel.store.migrations (version 501)
+MIGRATION_SQL = """
     CREATE TABLE IF NOT EXISTS email_queue (
         queue_id VARCHAR PRIMARY KEY,
         created_at TIMESTAMP NOT NULL,
@@ -98,8 +96,7 @@ migrations.register(
         last_attempt_at TIMESTAMP,
         sent_at TIMESTAMP
     );
-    """,
-)
+    """
 
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")

@@ -45,15 +45,12 @@ __all__ = [
     "search",
 ]
 
-migrations.register(
-    200,
-    "library: embedding model, outcomes, soft delete",
-    """
+# applied by faibric_kernel.store.migrations (version 200)
+MIGRATION_SQL = """
     ALTER TABLE library_items ADD COLUMN IF NOT EXISTS embedding_model VARCHAR;
     ALTER TABLE library_items ADD COLUMN IF NOT EXISTS outcomes JSON;
     ALTER TABLE library_items ADD COLUMN IF NOT EXISTS removed_at TIMESTAMP;
-    """,
-)
+    """
 
 MERGE_SIMILARITY = 0.85  # structure similarity at or above which two components are the same component
 MAX_K = 1000

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import BuildError
-from ..store import migrations, read_connection, record_events, write_connection
+from ..store import read_connection, record_events, write_connection
 
 __all__ = [
     "Lease",
@@ -47,10 +47,8 @@ __all__ = [
     "stop_requested",
 ]
 
-migrations.register(
-    502,
-    "build leases",
-    """
+# applied by faibric_kernel.store.migrations (version 502)
+MIGRATION_SQL = """
     CREATE TABLE IF NOT EXISTS build_leases (
         session_id VARCHAR PRIMARY KEY,
         tenant_id VARCHAR NOT NULL DEFAULT 'default',
@@ -62,8 +60,7 @@ migrations.register(
         started_at TIMESTAMP NOT NULL,
         heartbeat_at TIMESTAMP NOT NULL
     );
-    """,
-)
+    """
 
 
 def _now() -> datetime:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from .. import config
 from ..errors import AuthError, ConfigError
-from ..store import migrations, write_connection
+from ..store import write_connection
 
 __all__ = ["MagicLink", "consume_token", "hash_token", "issue_link", "link_url", "public_url", "set_api_url"]
 
@@ -30,10 +30,8 @@ TOKEN_BYTES = 32
 DEFAULT_API_PORT = 8321
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
 
-migrations.register(
-    500,
-    "magic links",
-    """
+# applied by faibric_kernel.store.migrations (version 500)
+MIGRATION_SQL = """
     CREATE TABLE IF NOT EXISTS magic_links (
         token_hash VARCHAR PRIMARY KEY,
         session_id VARCHAR NOT NULL,
@@ -44,8 +42,7 @@ migrations.register(
         used_at TIMESTAMP,
         replaced_at TIMESTAMP
     );
-    """,
-)
+    """
 
 _api_url: str | None = None
 

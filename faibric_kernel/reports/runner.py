@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ConfigError, FaibricError, ReportError
-from ..store import migrations, read_connection, write_connection
+from ..store import read_connection, write_connection
 from .data import parse_report_date
 from .notebook import REPORT_JSON
 
@@ -46,17 +46,14 @@ HTML_NAME = "daily_report.html"
 FAILED_NAME = "daily_report.failed.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-migrations.register(
-    600,
-    "report runs: report.json, summary, trigger and details",
-    """
+# applied by faibric_kernel.store.migrations (version 600)
+MIGRATION_SQL = """
     ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS json_path VARCHAR;
     ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS summary VARCHAR;
     ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS summary_source VARCHAR;
     ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS trigger VARCHAR;
     ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS details JSON;
-    """,
-)
+    """
 
 
 @dataclass

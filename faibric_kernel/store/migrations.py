@@ -1,13 +1,30 @@
 """Versioned schema migrations, applied in order when the store is opened read-write.
 
-Each migration is ``(version, name, sql)``. Applied versions are recorded in
-``schema_migrations``; any version not yet applied is run, in ascending order,
-so migrations added by different parts of the package only need distinct
-numbers. Ranges: 1-99 core, 100-199 analytics, 200-299 library,
-300-399 generation, 400-499 deploy, 500-599 onboarding, 600-699 reports.
+Every migration of every part of the package is listed here, so any process
+that opens the store creates every table, whichever modules it imported.
+Each is ``(version, name, sql)``, where ``sql`` is the text or a
+:class:`SqlRef` to a constant in the module that owns the table (imported
+only when that migration has yet to run). Applied versions are recorded in
+``schema_migrations``; any version not yet applied runs, in ascending order.
+Ranges: 1-99 core, 100-199 analytics, 200-299 library, 300-399 generation,
+400-499 deploy, 500-599 onboarding, 600-699 reports.
 """
 
 from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SqlRef:
+    """The SQL of a migration, kept beside the code that owns its tables."""
+
+    module: str
+    attribute: str
+
+    def resolve(self) -> str:
+        return getattr(importlib.import_module(self.module), self.attribute)
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -167,11 +184,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (100, 'analytics: per-session daily activity rollup', SqlRef('faibric_kernel.analytics.rollup', 'DDL')),
+    (200, 'library: embedding model, outcomes, soft delete', SqlRef('faibric_kernel.library.catalog', 'MIGRATION_SQL')),
+    (400, 'deploys: site id and properties', SqlRef('faibric_kernel.deploy.store', 'MIGRATION_SQL')),
+    (500, 'magic links', SqlRef('faibric_kernel.onboarding.magic_links', 'MIGRATION_SQL')),
+    (501, 'email retry queue', SqlRef('faibric_kernel.email', 'MIGRATION_SQL')),
+    (502, 'build leases', SqlRef('faibric_kernel.onboarding.leases', 'MIGRATION_SQL')),
+    (600, 'report runs: report.json, summary, trigger and details', SqlRef('faibric_kernel.reports.runner', 'MIGRATION_SQL')),
 ]
 
 
-def register(version: int, name: str, sql: str) -> None:
-    """Add a migration (used by sub-packages that own their tables)."""
+def register(version: int, name: str, sql: str | SqlRef) -> None:
+    """Add a migration at run time (plugins; the package lists its own above)."""
     if any(v == version for v, _, _ in MIGRATIONS):
         raise ValueError(f"migration {version} is already registered")
     MIGRATIONS.append((version, name, sql))
@@ -193,6 +217,8 @@ def apply(con) -> list[int]:
     for version, name, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
         if version in done:
             continue
+        if isinstance(sql, SqlRef):
+            sql = sql.resolve()
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
