@@ -13,9 +13,9 @@ layer and the tests use.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -37,8 +37,6 @@ __all__ = [
     "build",
     "context_from_query",
 ]
-
-log = logging.getLogger(__name__)
 
 EMPTY_TEXT = "No data yet - run `faibric seed-demo` or start building."
 DENIED_TEXT = (
@@ -123,8 +121,9 @@ def _section(blocks: list[Block], title: str, make: Callable[[], list[Block]]) -
     except FaibricError as exc:
         blocks.append(Notice(f"{title}: {exc.message}", kind="error"))
     except Exception as exc:  # noqa: BLE001 - one broken chart must not take the dashboard down
-        print(f"faibric dashboards: {title} failed", file=sys.stderr)
-        log.exception("dashboard section %s failed", title)
+        # to the process's real stderr (the server log), never into the viewer's page
+        print(f"faibric dashboards: {title} failed", file=sys.__stderr__)
+        traceback.print_exc(file=sys.__stderr__)
         blocks.append(Notice(f"{title} could not be shown ({type(exc).__name__}); see the server log", kind="error"))
 
 

@@ -137,7 +137,7 @@ def body_widgets(blocks: list[b.Block]) -> list[widgets.Widget]:
             else:
                 pending.append(_block_markup(block))
         except Exception as exc:  # noqa: BLE001 - one bad block must not blank the dashboard
-            print(f"faibric dashboards: cannot draw {type(block).__name__}: {exc!r}", file=sys.stderr)
+            print(f"faibric dashboards: cannot draw {type(block).__name__}: {exc!r}", file=sys.__stderr__)
             pending.append(b.Notice(
                 f"{getattr(block, 'title', 'a part')} could not be drawn ({type(exc).__name__})", kind="error"
             ).html())
@@ -277,7 +277,7 @@ class DashboardApp:
                     if callable(control.options):
                         out[control.name] = control.options(con, self.ctx)
         except Exception as exc:  # noqa: BLE001 - the body will show the real problem; filters stay usable
-            print(f"faibric dashboards: could not load filter options: {exc}", file=sys.stderr)
+            print(f"faibric dashboards: could not load filter options: {exc}", file=sys.__stderr__)
         return out
 
     def _filter_bar(self) -> widgets.Widget:
