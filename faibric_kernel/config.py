@@ -93,6 +93,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_ALERT_WEBHOOK_URL", "webhook (e.g. Slack) that receives alerts", secret=True),
         Setting("FAIBRIC_SPOOL_FSYNC", "fsync every spooled record (1/0)", default="0"),
         Setting("FAIBRIC_MONTHLY_BUDGET_USD", "monthly AI budget used by forecasts and alerts"),
+        Setting("FAIBRIC_HEALTH_WEIGHTS", "health component weights, e.g. engagement=0.3,recency=0.3,..."),
+        Setting("FAIBRIC_HEALTH_THRESHOLDS", "health thresholds, e.g. red=50,yellow=75"),
         Setting("FAIBRIC_REPORT_EMAIL_TO", "who receives `faibric report daily --email`"),
         Setting("FAIBRIC_ALERT_EMAIL_TO", "who receives alert emails"),
         Setting("FAIBRIC_CRONTAB_FILE", "write the schedule to this file instead of the user's crontab"),

@@ -211,6 +211,17 @@ def test_run_is_recorded_with_date_status_duration_and_paths(seeded, monkeypatch
     assert recorded.summary == run.summary
 
 
+def test_the_daily_run_keeps_that_day_s_health_snapshot(seeded, monkeypatch):
+    home, run = seeded
+    _use(home, monkeypatch)
+    from faibric_kernel.store import read_connection
+
+    with read_connection(include_spool=False) as con:
+        days = [r[0] for r in con.execute("SELECT DISTINCT day FROM health_snapshots").fetchall()]
+    assert run.details["upkeep"]["health_snapshots"] > 0
+    assert len(days) == 1
+
+
 def test_rerun_for_the_same_date_replaces_the_record_and_emails_it(seeded, monkeypatch):
     home, first = seeded
     _use(home, monkeypatch)

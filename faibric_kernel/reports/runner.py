@@ -298,6 +298,34 @@ def _email(run: ReportRun, report: dict, recipients: list[str]) -> dict:
             "error": result.error, "queued_id": result.queued_id}
 
 
+def _daily_upkeep(day, say) -> dict:
+    """The once-a-day jobs the report reads: today's health snapshot, and the alert rules.
+
+    Both are idempotent (snapshots are keyed by day, an alert fires once per
+    period), so reruns and catch-up runs are safe. A failure is noted in the
+    run's details; it never stops the report.
+    """
+    from datetime import timedelta
+
+    from ..analytics import snapshot_health
+    from ..analytics.alerts import run_alerts
+
+    as_of = min(datetime.combine(day + timedelta(days=1), datetime.min.time()), _now())
+    done: dict = {"as_of": as_of.isoformat()}
+    try:
+        done["health_snapshots"] = snapshot_health(as_of)
+    except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
+        done["health_error"] = f"{type(exc).__name__}: {exc}"
+    try:
+        fired = run_alerts(_now())
+        done["alerts_fired"] = len(fired)
+        if fired:
+            say(f"{len(fired)} new alert(s): " + "; ".join(a.message for a in fired[:3]))
+    except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
+        done["alerts_error"] = f"{type(exc).__name__}: {exc}"
+    return done
+
+
 def run_daily_report(
     report_date=None,
     tenant: str | None = None,
@@ -330,6 +358,7 @@ def run_daily_report(
         partial = folder / f".daily_report.partial-{os.getpid()}.ipynb"
         params = {"report_date": day.isoformat(), "tenant": None if key == ALL_TENANTS else key,
                   "output_dir": str(folder), **(parameters or {})}
+        upkeep = _daily_upkeep(day, say)
         say(f"running {source.name} for {day} ({'all tenants' if key == ALL_TENANTS else 'tenant ' + key})")
         try:
             _execute(source, partial, params, kernel_name, cell_timeout)
@@ -352,7 +381,7 @@ def run_daily_report(
         run.notebook_path, run.html_path, run.json_path = str(notebook), str(html), str(folder / REPORT_JSON)
         run.summary, run.summary_source = report.get("summary"), report.get("summary_source")
         run.details = {"kernel": kernel_name, "notes": report.get("notes", {}),
-                       "python": sys.executable}
+                       "python": sys.executable, "upkeep": upkeep}
         if recipients:
             say(f"emailing {', '.join(recipients)}")
             run.details["email"] = _email(run, report, recipients)
