@@ -7,6 +7,8 @@ start by recovering builds whose process died (see :mod:`.leases`).
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import sys
 
 import click
@@ -51,8 +53,18 @@ def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     progress(f"Faibric onboarding API on {base} (docs: {base}/docs); Ctrl-C stops it")
-    uvicorn.run(create_app(public_url=base), host=host, port=port, log_level=log_level, access_log=access_log,
-                server_header=False)
+    # recorded so `faibric health` checks it and `faibric monitor` restarts it if it dies
+    from ..monitor import register_service, unregister_service
+
+    register_service("api", os.getpid(), port, host=shown, health_path="/api/health")
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit lets the
+    # finally below unregister, so a deliberate stop is not mistaken for a crash and restarted
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        uvicorn.run(create_app(public_url=base), host=host, port=port, log_level=log_level, access_log=access_log,
+                    server_header=False)
+    finally:
+        unregister_service("api", os.getpid())
 
 
 def _recover_first(callback):
