@@ -97,6 +97,32 @@ def init(as_json: bool) -> None:
     emit(data, as_json, lambda d: click.echo(f"workspace ready at {d['workspace']}\ndatabase: {d['database']}"))
 
 
+@main.command("config")
+@json_option
+def show_config(as_json: bool) -> None:
+    """Every setting, whether it is set and where from; secret values are never shown."""
+    import os
+
+    dotenv = config._read_dotenv(config.workspace() / ".env")
+    rows = []
+    for setting in config.SETTINGS.values():
+        if os.environ.get(setting.name):
+            source, value = "environment", os.environ[setting.name]
+        elif dotenv.get(setting.name):
+            source, value = ".env", dotenv[setting.name]
+        else:
+            source, value = "default", setting.default
+        shown = ("***" if value else None) if setting.secret else value
+        rows.append({"name": setting.name, "value": shown, "source": source if value else None,
+                     "secret": setting.secret, "description": setting.description})
+
+    def human(items):
+        for r in items:
+            click.echo(f"{r['name']:<34} {str(r['value'] if r['value'] is not None else '-'):<28} {r['description']}")
+
+    emit(rows, as_json, human)
+
+
 @main.command()
 @json_option
 def setup(as_json: bool) -> None:

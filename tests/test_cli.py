@@ -115,3 +115,22 @@ def test_a_missing_required_key_names_the_variable():
 
     with pytest.raises(MissingKeyError, match="GITHUB_TOKEN"):
         config.get_secret("GITHUB_TOKEN", required=True, purpose="deploy to GitHub")
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from faibric_kernel.config import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [name for name in SETTINGS if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_config_lists_settings_without_revealing_secrets(monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_very_secret")
+    result = run("config", "--json")
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert rows["GITHUB_TOKEN"] == {**rows["GITHUB_TOKEN"], "value": "***", "source": "environment"}
+    assert rows["FAIBRIC_EMAIL_BACKEND"]["value"] == "outbox"
+    assert "ghp_very_secret" not in result.output
