@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -28,6 +29,7 @@ from ..errors import FaibricError, InvalidInputError
 __all__ = [
     "Filters",
     "analytics_function",
+    "dashboard_connection",
     "customer_detail",
     "customer_list",
     "customers_table",
@@ -54,6 +56,20 @@ SESSION_EMAILS_SQL = """
     WHERE contains(em, '@')
     GROUP BY session_id
 """
+
+
+@contextmanager
+def dashboard_connection():
+    """The store's short-lived read-only connection, without DuckDB's progress bar.
+
+    In a kernel the progress bar of a slow query would land in the viewer's
+    page (as text or as a widget).
+    """
+    from ..store import read_connection
+
+    with read_connection() as con:
+        con.execute("SET enable_progress_bar = false")
+        yield con
 
 
 def utc_now() -> datetime:
@@ -339,7 +355,7 @@ def customers_table(con, filters: Filters) -> pd.DataFrame:
     cwhere, _ = filters.where(ts="a.ts", tenant_col="a.tenant_id")
     return con.execute(
         f"""
-        WITH sc AS ({SESSION_EMAILS_SQL}),
+        WITH sc AS MATERIALIZED ({SESSION_EMAILS_SQL}),
         per AS (
             SELECT sc.email AS customer,
                    mode(e.tenant_id) AS tenant,
@@ -370,17 +386,24 @@ def customers_table(con, filters: Filters) -> pd.DataFrame:
 
 
 def customer_list(con, *, tenant: str | None = None, limit: int = 5000) -> list[str]:
-    """Customer emails, most recently active first."""
+    """Customer emails, most recently active first (one pass over the events)."""
     params: dict = {"limit": limit}
     tenant_sql = ""
     if tenant:
-        tenant_sql = "WHERE e.tenant_id = $tenant"
+        tenant_sql = "AND tenant_id = $tenant"
         params["tenant"] = tenant
     rows = con.execute(
         f"""
-        WITH sc AS ({SESSION_EMAILS_SQL})
-        SELECT sc.email FROM events AS e JOIN sc USING (session_id) {tenant_sql}
-        GROUP BY 1 ORDER BY max(e.ts) DESC LIMIT $limit
+        WITH per_session AS (
+            SELECT session_id, max(ts) AS last_ts,
+                   arg_min(lower(trim(CASE WHEN contains(actor, '@') THEN actor
+                                           ELSE json_extract_string(properties, '$.email') END)), ts)
+                       FILTER (WHERE contains(actor, '@') OR event_type = 'email_provided') AS email
+            FROM events WHERE session_id IS NOT NULL {tenant_sql}
+            GROUP BY session_id
+        )
+        SELECT email FROM per_session WHERE contains(email, '@')
+        GROUP BY email ORDER BY max(last_ts) DESC, email LIMIT $limit
         """,
         params,
     ).fetchall()

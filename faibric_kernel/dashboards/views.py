@@ -145,9 +145,7 @@ class View:
 
 def _read(fn):
     """Run ``fn(con)`` on a short-lived read-only connection; ``None`` when the store has no events."""
-    from ..store import read_connection
-
-    with read_connection() as con:
+    with data.dashboard_connection() as con:
         if not data.has_events(con):
             return None
         return fn(con)
@@ -249,7 +247,8 @@ BANDS = ("all", "red", "yellow", "green", "no score")
 def health_by_customer(con, ctx: ViewContext) -> pd.DataFrame:
     """``tenant, customer, health_score, health_band, churn_risk, reasons`` from the analytics health scores."""
     health_scores = data.analytics_function("health_scores")
-    scores = health_scores(con, now=ctx.at(), tenant=ctx.filters.tenant)
+    # the table shows the score, not its 14-day trend, which would cost a second scoring pass
+    scores = health_scores(con, now=ctx.at(), tenant=ctx.filters.tenant, trend=False)
     return pd.DataFrame({
         "tenant": scores["tenant_id"],
         "customer": scores["customer"],

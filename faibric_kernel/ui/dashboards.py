@@ -267,11 +267,9 @@ class DashboardApp:
 
     def _lookups(self) -> dict:
         """Tenants and any control options that come from the store, in one short read."""
-        from ..store import read_connection
-
         out: dict = {"tenants": []}
         try:
-            with read_connection() as con:
+            with data.dashboard_connection() as con:
                 out["tenants"] = data.tenants(con)
                 for control in self.view.controls:
                     if callable(control.options):
