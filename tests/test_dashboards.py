@@ -466,6 +466,14 @@ def test_a_refresh_closes_the_widgets_it_replaces(demo):
     assert len(_instances) <= before
 
 
+def test_show_can_draw_the_body_after_the_cell_returns(demo):
+    from faibric_kernel.ui.dashboards import show
+
+    app = show("funnel", query="since=2026-10-01", role=ANALYST, background=True)
+    app.first_build.join(30)
+    assert app.refresh_count == 1 and "Funnel" in app.blocks_text()
+
+
 def test_the_overview_is_live():
     assert views.VIEWS["overview"].live_every_s > 0
 
@@ -618,6 +626,23 @@ def test_the_config_file_is_private(tmp_path):
     finally:
         srv.stop()
     assert not srv.run_dir
+
+
+def test_readiness_ignores_what_earlier_runs_logged(tmp_path):
+    log = tmp_path / "voila.log"
+    earlier = "".join(f"[Voila] Kernel pool of {n}.ipynb is filled with 1 kernel(s)\n"
+                      f"faibric dashboards: {n} kernel ready, waiting for a viewer\n"
+                      for n in notebooks.DASHBOARD_NAMES)
+    log.write_text(earlier)
+    settings = server.resolve_settings(port=server.free_port(), token="stakeholder-tok", analyst_token="analyst-tok",
+                                       folder=tmp_path)
+    srv = server.DashboardServer(settings, log_path=log)
+    srv.command = lambda: ["python3", "-c", "import time; time.sleep(30)"]
+    srv.start()
+    try:
+        assert not srv.pools_filled()
+    finally:
+        srv.stop()
 
 
 def test_the_template_drops_the_cdn():

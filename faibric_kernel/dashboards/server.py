@@ -222,6 +222,7 @@ class DashboardServer:
         self.process: subprocess.Popen | None = None
         self.run_dir: Path | None = None
         self._log_file = None
+        self._log_offset = 0
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "voila", str(self.settings.folder)]
@@ -236,6 +237,8 @@ class DashboardServer:
         data_dir = write_template(self.run_dir / "jupyter")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "ab")
+        # the log may hold earlier runs: readiness is judged on what this run writes
+        self._log_offset = self._log_file.tell()
         # Voila reads voila.json from its working directory; the tokens stay in that private file
         self.process = subprocess.Popen(
             self.command(), cwd=self.run_dir, env=_kernel_env(self.settings, data_dir), stdout=self._log_file,
@@ -252,8 +255,11 @@ class DashboardServer:
         return self.settings.base_url + path + (("?" + urlencode(params)) if params else "")
 
     def log_text(self) -> str:
+        """What this run of the server has logged so far."""
         try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
+            with open(self.log_path, "rb") as fh:
+                fh.seek(self._log_offset)
+                return fh.read().decode("utf-8", errors="replace")
         except FileNotFoundError:
             return ""
 

@@ -241,6 +241,7 @@ class DashboardApp:
         self.status = widgets.HTML("")
         self.controls: dict[str, widgets.Widget] = {}
         self.refresh_count = 0
+        self.first_build: threading.Thread | None = None
         self._refresh_lock = threading.Lock()  # the live loop and the viewer's clicks may refresh at once
         parts: list[widgets.Widget] = [widgets.HTML(STYLE + self._header_html())]
         self.denied = self.view.analyst_only and ctx.role != ANALYST
@@ -390,23 +391,43 @@ class DashboardApp:
         return "\n".join(parts)
 
 
-def show(name: str, *, query: str | None = None, role: str | None = None) -> DashboardApp:
-    """Display dashboard ``name`` (overview, users, user_detail, funnel, cohorts, health, costs)."""
+def show(name: str, *, query: str | None = None, role: str | None = None,
+         background: bool | None = None) -> DashboardApp:
+    """Display dashboard ``name`` (overview, users, user_detail, funnel, cohorts, health, costs).
+
+    Under Voila (``background`` None means "when under Voila") the body is
+    read and drawn in a thread after the cell has returned: Voila sends the
+    page as soon as the cell ends, so the browser loads its scripts while the
+    kernel reads the store, instead of one after the other.
+    """
     from IPython.display import display
 
     _wait_for_voila_request(name)
     started = time.perf_counter()
     role = role or current_role()
+    under_voila = running_under_voila()
     if query is None:
-        query = os.environ.get("QUERY_STRING", "") if running_under_voila() else ""
+        query = os.environ.get("QUERY_STRING", "") if under_voila else ""
     view = VIEWS.get(name)
     default_days = view.default_days if view is not None else 30
     app = DashboardApp(name, context_from_query(query, role=role, default_days=default_days))
-    display(app.widget)
-    app.refresh()
-    if view is not None and view.live_every_s and not app.denied:
-        app.start_auto_refresh(view.live_every_s, LIVE_FOR_S)
-    if running_under_voila():
-        print(f"faibric dashboards: {name} shown to a {role} in {time.perf_counter() - started:.2f} s",
-              file=sys.__stderr__, flush=True)
+
+    def first_build():
+        app.refresh()
+        if view is not None and view.live_every_s and not app.denied:
+            app.start_auto_refresh(view.live_every_s, LIVE_FOR_S)
+        if under_voila:
+            print(f"faibric dashboards: {name} shown to a {role} in {time.perf_counter() - started:.2f} s",
+                  file=sys.__stderr__, flush=True)
+
+    if background is None:
+        background = under_voila
+    if background:
+        app.status.value = '<div class="faibric-status">reading the store...</div>'
+        display(app.widget)
+        app.first_build = threading.Thread(target=first_build, name=f"faibric-{name}-first", daemon=True)
+        app.first_build.start()
+    else:
+        display(app.widget)
+        first_build()
     return app
