@@ -211,6 +211,22 @@ def _kernel_env(settings: ServerSettings, data_dir: Path | None = None) -> dict:
     return env
 
 
+def _die_with_parent() -> None:
+    """In the Voila child: get SIGTERM when the launcher dies, even by SIGKILL (Linux only).
+
+    Otherwise a killed `faibric dashboards` leaves Voila holding the port, and
+    the monitor cannot restart the service on it.
+    """
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the monitor's restart may then find the port busy
+
+
 class DashboardServer:
     """A Voila server for the dashboards, as a child process; use as a context manager."""
 
@@ -243,6 +259,7 @@ class DashboardServer:
         self.process = subprocess.Popen(
             self.command(), cwd=self.run_dir, env=_kernel_env(self.settings, data_dir), stdout=self._log_file,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         return self
 
