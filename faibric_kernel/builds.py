@@ -534,6 +534,9 @@ def run_build(
     """
     if deploy_target not in DEPLOY_TARGETS and deploy_target is not None:
         raise InvalidInputError(f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")
+    from .deploy import preflight
+
+    preflight(deploy_target)  # before the build spends anything
     session = get_session(session_id)
     prov = _resolve_provider(provider, session)
     _claim(session_id)
@@ -778,3 +781,33 @@ def build_prompt(prompt: str, **kwargs) -> BuildResult:
                              deploy_target=kwargs.get("deploy_target"))
     return run_build(session.session_id, **kwargs)
 
+
+
+def deploy_session(
+    session_id: str,
+    target: str = "local",
+    version: int | None = None,
+    *,
+    on_progress=None,
+    cancel: threading.Event | None = None,
+):
+    """Deploy a stored version of a session's site (the current one by default; an older one rolls back).
+
+    On success the session becomes ``deployed`` with the URL (also from
+    ``error``: its site is live again). A failed deploy leaves the session's
+    status as it was, since its site and versions are unchanged.
+    """
+    from .deploy import deploy_version, preflight
+
+    preflight(target)
+    current = get_session(session_id)
+    if current.status == "building":
+        raise InvalidInputError(f"session {session_id} is building; wait for it or `faibric stop {session_id}`")
+    result = deploy_version(session_id, version, target, on_progress=on_progress, cancel=cancel,
+                            actor=current.actor)
+    url = result.url
+    update_session(session_id, deploy_target=target, **({"url": url} if url else {}))
+    if url and current.status in ("ready", "deployed", "error"):
+        transition(session_id, "deployed", expected={"ready", "deployed", "error"},
+                   properties={"url": url, "target": target, "version": result.to_dict().get("version")})
+    return result

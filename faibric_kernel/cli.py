@@ -71,6 +71,12 @@ class FaibricGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader closed early (`faibric sessions | head`): not an error; silence the flush at exit
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if ctx.find_root().params.get("debug"):
                 raise
@@ -117,8 +123,10 @@ def show_config(as_json: bool) -> None:
                      "secret": setting.secret, "description": setting.description})
 
     def human(items):
+        click.echo(f"{'SETTING':<34} {'VALUE':<28} {'FROM':<12} WHAT IT DOES")
         for r in items:
-            click.echo(f"{r['name']:<34} {str(r['value'] if r['value'] is not None else '-'):<28} {r['description']}")
+            value = str(r["value"] if r["value"] is not None else "-")
+            click.echo(f"{r['name']:<34} {value[:28]:<28} {r['source'] or 'unset':<12} {r['description']}")
 
     emit(rows, as_json, human)
 
@@ -180,11 +188,16 @@ def events_count(tenant: str | None, as_json: bool) -> None:
             f"SELECT event_type, count(*) FROM events {where} GROUP BY 1 ORDER BY 2 DESC", params
         ).fetchall()
     data = {"total": sum(n for _, n in rows), "by_type": {t: n for t, n in rows}}
-    emit(data, as_json, lambda d: click.echo(f"{d['total']} events"))
+    def human(d):
+        click.echo(f"{d['total']} events")
+        for event_type, n in d["by_type"].items():
+            click.echo(f"  {event_type:<28} {n:>10,}")
+
+    emit(data, as_json, human)
 
 
 @events.command("tail")
-@click.option("-n", "limit", default=20, show_default=True, help="how many")
+@click.option("-n", "limit", type=click.IntRange(min=1), default=20, show_default=True, help="how many")
 @click.option("--tenant", default=None)
 @json_option
 def events_tail(limit: int, tenant: str | None, as_json: bool) -> None:

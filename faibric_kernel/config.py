@@ -232,6 +232,8 @@ def workspace(create: bool = True) -> Path:
     home = _home_from_env()
     if not create or (home in _ready_workspaces and home.is_dir()):
         return home
+    if home.exists() and not home.is_dir():
+        raise WorkspaceError(f"the workspace {home} is a file, not a folder; set FAIBRIC_HOME to a folder you can write")
     try:
         home.mkdir(parents=True, exist_ok=True)
         for sub in WORKSPACE_DIRS:

@@ -128,6 +128,9 @@ def project_for_session(session_id: str) -> Project:
             f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE session_id = ? ORDER BY created_at LIMIT 1", [session_id]
         ).fetchall()
     if not rows:
+        from .sessions import get_session
+
+        get_session(session_id)  # an unknown session says so, rather than "no project yet"
         raise NotFoundError(f"session {session_id} has no project yet; build it first (faibric build)")
     return _project_from_row(rows[0])
 

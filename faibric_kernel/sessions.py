@@ -51,7 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     "building": {"ready", "deployed", "error", "stopped"},
     "ready": {"building", "deployed", "error", "stopped"},
     "deployed": {"building", "deployed", "error", "stopped"},
-    "error": {"building", "stopped"},
+    "error": {"building", "deployed", "stopped"},  # deployed: a stored version deployed again
     "stopped": {"building"},
 }
 

@@ -75,3 +75,26 @@ def test_deploy_a_built_session_locally():
     assert data["status"] == "live" and data["url"]
     session = json.loads(run("session", sid, "--json").stdout)
     assert session["status"] == "deployed" and session["url"] == data["url"]
+
+
+def test_a_deploy_target_without_its_settings_is_refused_before_anything_is_built():
+    from faibric_kernel.sessions import list_sessions
+
+    result = CliRunner().invoke(main, ["build", "A bakery in Lisbon", "--deploy", "github+render", "--json"])
+    assert result.exit_code != 0
+    line = result.stderr.strip()
+    assert "\n" not in line
+    for name in ("GITHUB_TOKEN", "GITHUB_APPS_REPO", "RENDER_API_KEY", "RENDER_OWNER_ID"):
+        assert name in line
+    assert list_sessions() == []
+
+
+def test_a_good_deploy_mends_a_session_left_in_error():
+    from faibric_kernel.sessions import get_session, transition
+
+    built = json.loads(run("build", "A bakery in Lisbon", "--deploy", "none", "--quiet", "--json").stdout)
+    transition(built["session_id"], "error", reason="an earlier deploy failed")
+    deployed = json.loads(run("deploy", built["session_id"], "--json").stdout)
+    assert deployed["url"].startswith("http://127.0.0.1")
+    session = get_session(built["session_id"])
+    assert (session.status, session.url) == ("deployed", deployed["url"])

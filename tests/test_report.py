@@ -283,7 +283,9 @@ def test_cli_failure_is_one_line_on_stderr(monkeypatch):
 
     result = CliRunner().invoke(main, ["report", "daily", "--date", "2026-13-45"])
     assert result.exit_code != 0
-    assert result.stderr.strip().splitlines() == ["error: report_date must be a date like 2026-11-25, not '2026-13-45'"]
+    assert result.stderr.strip().splitlines() == [
+        "error: --date must be a day like 2026-11-25 (or today, yesterday), not '2026-13-45'"
+    ]
 
 
 def test_email_without_recipients_says_what_to_set():
@@ -342,3 +344,13 @@ def test_anthropic_cheap_model_writes_the_summary_and_the_call_is_recorded():
     with read_connection() as con:
         rows = con.execute("SELECT purpose, model, tenant_id, status FROM api_calls").fetchall()
     assert rows == [("report", "claude-haiku-4-5", "acme", "ok")]
+
+
+def test_a_future_date_is_refused_with_one_line():
+    from faibric_kernel.cli import main
+
+    result = CliRunner().invoke(main, ["report", "daily", "--date", "2099-01-01"])
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines() == [
+        "error: --date 2099-01-01 is in the future; a report covers a day that has begun (UTC)"
+    ]

@@ -124,7 +124,7 @@ def lifecycle_cmd(period, now, since, until, tenant, as_json):
 @analytics.command("health")
 @click.option("--snapshot", is_flag=True, help="also store today's scores in health_snapshots")
 @click.option("--at-risk", is_flag=True, help="only customers at risk of churning")
-@click.option("--limit", type=int, default=None, help="at most this many customers (worst first)")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="at most this many customers (worst first)")
 @click.option("--at", "now", default=None, help="compute as of this time instead of now (UTC)")
 @click.option("--tenant", default=None, help="only this tenant")
 @json_option
@@ -280,7 +280,7 @@ def experiments_cmd(control, now, since, until, tenant, as_json):
 
 
 @analytics.command("activity")
-@click.option("-n", "limit", type=int, default=20, show_default=True, help="how many events")
+@click.option("-n", "limit", type=click.IntRange(min=1), default=20, show_default=True, help="how many events")
 @click.option("--at", "now", default=None, help="as of this time instead of now (UTC)")
 @click.option("--tenant", default=None, help="only this tenant")
 @json_option

@@ -19,6 +19,8 @@ from .base import (
     DeployResult,
     SiteToDeploy,
     get_deployer,
+    missing_settings,
+    preflight,
     register_deployer,
 )
 from .chain import GitHubRenderDeployer
@@ -29,6 +31,8 @@ from .run import deploy_site, deploy_version, load_version_files, prepare_site
 from .store import deploy_history, list_sites
 
 __all__ = [
+    "missing_settings",
+    "preflight",
     "DEPLOYERS",
     "DeployCancelledError",
     "DeployResult",

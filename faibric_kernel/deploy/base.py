@@ -128,6 +128,8 @@ class Deployer:
     name: ClassVar[str] = ""
     needs_key: ClassVar[bool] = False
     key_env_var: ClassVar[str | None] = None
+    # every setting the target cannot work without, checked before a build spends anything
+    required_settings: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
 
     def deploy(
@@ -178,3 +180,23 @@ def get_deployer(name: str, **options) -> Deployer:
         known = ", ".join(sorted(DEPLOYERS))
         raise InvalidInputError(f"unknown deploy target {name!r}; choose one of: {known}") from None
     return cls(**options)
+
+
+def missing_settings(target: str) -> list[str]:
+    """The settings deploy target ``target`` needs that are not set."""
+    cls = DEPLOYERS.get(target)
+    if cls is None:
+        return []
+    return [name for name in cls.required_settings if not config.is_set(name)]
+
+
+def preflight(target: str | None) -> None:
+    """Refuse a deploy target whose settings are missing, naming all of them at once."""
+    if target in (None, "none"):
+        return
+    missing = missing_settings(target)
+    if missing:
+        raise MissingKeyError(
+            f"the {target} deploy target needs {', '.join(missing)}; set them in the environment or in "
+            f"{config.workspace(create=False) / '.env'}, or build with --deploy local"
+        )

@@ -17,6 +17,7 @@ class GitHubRenderDeployer(Deployer):
     name = "github+render"
     needs_key = True
     key_env_var = "GITHUB_TOKEN"
+    required_settings = ("GITHUB_TOKEN", "GITHUB_APPS_REPO", "RENDER_API_KEY", "RENDER_OWNER_ID")
     key_env_vars = ("GITHUB_TOKEN", "RENDER_API_KEY")
     description = "GitHub push, then a Render static site built from it"
 

@@ -130,6 +130,7 @@ class GitHubDeployer(Deployer):
     name = "github"
     needs_key = True
     key_env_var = "GITHUB_TOKEN"
+    required_settings = ("GITHUB_TOKEN", "GITHUB_APPS_REPO")
     description = "one commit per deploy on branch site/<id> of GITHUB_APPS_REPO"
 
     def __init__(self, client=None, repo: str | None = None, api_url: str | None = None):

@@ -82,6 +82,7 @@ class RenderDeployer(Deployer):
     name = "render"
     needs_key = True
     key_env_var = "RENDER_API_KEY"
+    required_settings = ("RENDER_API_KEY", "RENDER_OWNER_ID", "GITHUB_APPS_REPO")
     description = "a Render static site built from the site's GitHub branch"
 
     def __init__(

@@ -13,7 +13,6 @@ import threading
 import click
 
 from ..cli import emit, json_option, progress
-from ..errors import DeployError, FaibricError, InvalidInputError
 
 __all__ = ["COMMANDS", "build", "deploy", "modify", "register", "restore", "session", "sessions", "versions"]
 
@@ -126,8 +125,10 @@ def _build_json(result) -> dict:
 def build(prompt, email, tenant, provider, model, deploy_target, no_preview, quiet, as_json):
     """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy."""
     from ..builds import run_build
+    from ..deploy import preflight
     from ..sessions import create_session
 
+    preflight(deploy_target)  # refuse a target with missing settings before a session or a build exists
     session = create_session(prompt, tenant_id=tenant, email=email, provider=None if provider == "auto" else provider,
                              deploy_target=deploy_target)
     console = _Console(stream_text=not quiet)
@@ -211,7 +212,7 @@ def restore(session_id, version, as_json):
 @click.command()
 @click.option("--tenant", default=None)
 @click.option("--status", default=None)
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @json_option
 def sessions(tenant, status, limit, as_json):
     """Recent sessions, newest first."""
@@ -261,25 +262,11 @@ def session(session_id, as_json):
 @json_option
 def deploy(session_id, target, version, as_json):
     """Deploy a session's project version (a rollback when VERSION is older)."""
-    try:
-        from ..deploy import deploy_version
-    except ImportError:
-        raise DeployError("deployment is not installed in this checkout (faibric_kernel.deploy is missing)") from None
-    from ..sessions import get_session, transition, update_session
+    from ..builds import deploy_session
+    from ..sessions import get_session
 
-    current = get_session(session_id)
-    if current.status == "building":
-        raise InvalidInputError(f"session {session_id} is building; wait for it or `faibric stop {session_id}`")
-    result = _run_cancellable(deploy_version, current, "deploy", version, target,
-                              on_progress=lambda line: progress(line), actor=current.actor)
-    url = result.url
-    update_session(session_id, deploy_target=target, **({"url": url} if url else {}))
-    if url and current.status in ("ready", "deployed"):
-        try:
-            transition(session_id, "deployed", expected={"ready", "deployed"},
-                       properties={"url": url, "target": target, "version": version})
-        except FaibricError as exc:
-            progress(f"note: the session status was not changed: {exc.message}")
+    result = _run_cancellable(deploy_session, get_session(session_id), "deploy", target, version,
+                              on_progress=lambda line: progress(line))
     emit(result.to_dict(), as_json, lambda d: click.echo(f"{d['status']}: {d['url'] or '(no url)'} via {d['target']}"))
 
 

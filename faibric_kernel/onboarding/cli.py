@@ -14,7 +14,7 @@ import sys
 import click
 
 from ..cli import emit, json_option, progress
-from ..errors import FaibricError
+from ..errors import FaibricError, WorkspaceError
 
 __all__ = ["register", "serve", "stop"]
 
@@ -76,6 +76,8 @@ def _recover_first(callback):
             recovered = recover_interrupted()
             if recovered:
                 progress(f"marked {len(recovered)} interrupted build(s) as error: {', '.join(recovered)}")
+        except WorkspaceError:
+            pass  # the command itself reports an unusable workspace, once
         except FaibricError as exc:
             progress(f"warning: could not check for interrupted builds: {exc.message}")
         return callback(*args, **kwargs)

@@ -43,8 +43,18 @@ def report() -> None:
 @json_option
 def daily(report_date: str | None, tenant: str | None, email: bool, to: tuple[str, ...], as_json: bool) -> None:
     """Run the report for one day; rerunning a day replaces its report and its record."""
+    from datetime import UTC, datetime
+
+    from ..errors import InvalidInputError
+    from .data import parse_report_date
     from .runner import run_daily_report
 
+    try:
+        day = parse_report_date(report_date)
+    except InvalidInputError:
+        raise InvalidInputError(f"--date must be a day like 2026-11-25 (or today, yesterday), not {report_date!r}") from None
+    if day > datetime.now(UTC).date():
+        raise InvalidInputError(f"--date {day} is in the future; a report covers a day that has begun (UTC)")
     run = run_daily_report(report_date, tenant, email=email or bool(to), to=list(to) or None,
                            progress=timed_progress)
 

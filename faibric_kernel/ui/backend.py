@@ -195,21 +195,14 @@ class StudioBackend:
         """Deploy the session's current version to ``target`` and mark the session live; returns the URL.
 
         The deploy itself (bundle, deployer, ``deploys`` row, events) is
-        :func:`faibric_kernel.deploy.deploy_version`; a failure leaves the
+        :func:`faibric_kernel.builds.deploy_session`; a failure leaves the
         session as it was (its site is still there) and raises the deployer's
         error, whose message says what to set.
         """
-        from ..deploy import deploy_version
-        from ..sessions import get_session, transition, update_session
+        from ..builds import deploy_session
 
-        session = get_session(session_id)
-        result = deploy_version(session_id, target=target, on_progress=on_progress, cancel=cancel,
-                                actor=session.actor)
+        result = deploy_session(session_id, target, on_progress=on_progress, cancel=cancel)
         url = getattr(result, "url", None)
-        update_session(session_id, deploy_target=target, **({"url": url} if url else {}))
-        if session.status in ("ready", "deployed"):
-            transition(session_id, "deployed", expected={"ready", "deployed"},
-                       properties={"url": url, "target": target, "version": result.to_dict().get("version")})
         return url
 
     def restore(self, session_id: str, version: int):
