@@ -20,8 +20,8 @@ Layout inside ``$FAIBRIC_HOME/spool``::
 from __future__ import annotations
 
 import fcntl
-import io
 import json
+import mmap
 import os
 import socket
 import threading
@@ -231,11 +231,24 @@ def _parse_lines_slowly(data: bytes, kind: str, base: int) -> tuple[pa.Table, li
 def read_segment(path: Path, kind: str, start: int = 0) -> SegmentRead:
     """Read the complete lines of a segment from ``start`` on."""
     sealed = is_sealed(path)
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        data = fh.read()
-    cut = data.rfind(b"\n") + 1
-    complete, trailing = data[:cut], len(data) - cut
+    size = path.stat().st_size
+    if size <= start:
+        data = b""
+    else:
+        # memory maps find the last complete line and hand the bytes to Arrow without copies
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            end = mapped.rfind(b"\n", start) + 1
+        if end <= start:
+            return _parse_segment(path, kind, start, b"", sealed, size - start)
+        with pa.memory_map(str(path), "r") as mapped_file:
+            mapped_file.seek(start)
+            data = mapped_file.read_buffer(end - start)
+            return _parse_segment(path, kind, start, data, sealed, size - end)
+    return _parse_segment(path, kind, start, data, sealed, 0)
+
+
+def _parse_segment(path: Path, kind: str, start: int, complete, sealed: bool, trailing: int) -> SegmentRead:
+    cut = len(complete)
     schema = SPOOL_SCHEMAS[kind]
     bad: list[tuple[int, str]] = []
     if not complete:
@@ -243,7 +256,7 @@ def read_segment(path: Path, kind: str, start: int = 0) -> SegmentRead:
     else:
         try:
             table = pa_json.read_json(
-                io.BytesIO(complete),
+                pa.BufferReader(complete),
                 # small blocks parse in parallel: measured ~2x faster than 16 MiB blocks here
                 read_options=pa_json.ReadOptions(block_size=1 << 20),
                 parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
@@ -253,7 +266,7 @@ def read_segment(path: Path, kind: str, start: int = 0) -> SegmentRead:
             if ids.null_count or table.column("ts").null_count:
                 raise ValueError("records without id or ts")
         except (pa.ArrowInvalid, ValueError):
-            table, bad = _parse_lines_slowly(complete, kind, start)
+            table, bad = _parse_lines_slowly(bytes(complete), kind, start)
     return SegmentRead(path, kind, start, start + cut, table, bad, sealed, trailing)
 
 
