@@ -234,12 +234,11 @@ def events_export(fmt: str, out: Path, tenant: str | None, as_json: bool) -> Non
     out = out.expanduser().resolve()
     if not out.parent.exists():
         raise InvalidInputError(f"the folder {out.parent} does not exist; create it or choose another --out")
-    where, params = ("WHERE tenant_id = ?", [tenant]) if tenant else ("", [])
     option = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+    # COPY cannot take prepared parameters, so the tenant is inlined as a quoted literal
+    literal_where = f"WHERE tenant_id = '{tenant.replace(chr(39), chr(39) * 2)}'" if tenant else ""
     with read_connection() as con:
-        n = con.execute(f"SELECT count(*) FROM events {where}", params).fetchall()[0][0]
-        # COPY cannot take prepared parameters, so the tenant is inlined as a quoted literal
-        literal_where = f"WHERE tenant_id = '{tenant.replace(chr(39), chr(39) * 2)}'" if tenant else ""
+        n = con.execute(f"SELECT count(*) FROM events {literal_where}").fetchall()[0][0]
         con.execute(
             f"COPY (SELECT CAST(event_id AS VARCHAR) AS event_id, ts, tenant_id, session_id, actor, event_type, "
             f"CAST(properties AS VARCHAR) AS properties FROM events {literal_where} ORDER BY ts) "

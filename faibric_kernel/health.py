@@ -50,13 +50,10 @@ def _providers() -> dict:
 
 
 def _deploy_targets() -> dict:
-    targets = ["local"]
-    if config.is_set("GITHUB_TOKEN") and config.is_set("GITHUB_APPS_REPO"):
-        targets.append("github")
-    if config.is_set("RENDER_API_KEY") and config.is_set("RENDER_OWNER_ID"):
-        targets.append("render")
-    if "github" in targets and "render" in targets:
-        targets.append("github+render")
+    from .deploy import DEPLOYERS, missing_settings
+
+    # the default target first, then the others in registry order
+    targets = sorted((name for name in DEPLOYERS if not missing_settings(name)), key=lambda name: name != "local")
     return {"ok": True, "detail": ", ".join(targets), "available": targets}
 
 

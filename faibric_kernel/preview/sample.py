@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from ..generation.scaffold import ENTRY, MAIN_JSX, VITE_CONFIG, index_html, package_json
+
 __all__ = ["sample_project"]
 
 _SECTIONS = [
@@ -113,45 +115,11 @@ def sample_project(components: int = 15, *, title: str = "Mill Street Bakery") -
     """A Vite + React project with ``components`` components (a header plus content sections)."""
     sections = _SECTIONS[: max(0, components - 1)]
     files: dict[str, str] = {
-        "package.json": json.dumps(
-            {
-                "name": "mill-street-bakery",
-                "private": True,
-                "version": "0.1.0",
-                "type": "module",
-                "scripts": {"dev": "vite", "build": "vite build", "preview": "vite preview"},
-                "dependencies": {"react": "^19.0.0", "react-dom": "^19.0.0"},
-                "devDependencies": {"@vitejs/plugin-react": "^5.0.0", "vite": "^7.0.0"},
-            },
-            indent=2,
-        )
-        + "\n",
-        "vite.config.js": "import { defineConfig } from 'vite';\nimport react from '@vitejs/plugin-react';\n\n"
-        "export default defineConfig({ plugins: [react()] });\n",
-        "index.html": f"""<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1.0" />
-    <title>{title}</title>
-  </head>
-  <body>
-    <div id="root"></div>
-    <script type="module" src="/src/main.jsx"></script>
-  </body>
-</html>
-""",
-        "src/main.jsx": """import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import './theme.css';
-import App from './App.jsx';
-
-createRoot(document.getElementById('root')).render(
-  <StrictMode>
-    <App />
-  </StrictMode>
-);
-""",
+        # the same frame every generated site gets
+        "package.json": package_json(title),
+        "vite.config.js": VITE_CONFIG,
+        "index.html": index_html(title),
+        ENTRY: MAIN_JSX,
         "src/theme.css": """:root {
   --ink: #1c1917;
   --ink-soft: #44403c;

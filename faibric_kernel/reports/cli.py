@@ -55,7 +55,7 @@ def daily(report_date: str | None, tenant: str | None, email: bool, to: tuple[st
         raise InvalidInputError(f"--date must be a day like 2026-11-25 (or today, yesterday), not {report_date!r}") from None
     if day > datetime.now(UTC).date():
         raise InvalidInputError(f"--date {day} is in the future; a report covers a day that has begun (UTC)")
-    run = run_daily_report(report_date, tenant, email=email or bool(to), to=list(to) or None,
+    run = run_daily_report(day, tenant, email=email or bool(to), to=list(to) or None,
                            progress=timed_progress)
 
     def human(d):
