@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from faibric_kernel.demo import build_history, seed_demo
+from faibric_kernel.store.spool import SEGMENT_SUFFIX
 
 END = datetime(2026, 3, 20, 12, 0, 0)
 
@@ -114,7 +115,7 @@ def test_seed_demo_goes_through_the_spool_and_ingest_and_fills_sessions(workspac
         assert scalar(con, "SELECT count(*) FROM sessions") == 200
         statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM sessions").fetchall()}
     assert "deployed" in statuses and "request_submitted" in statuses
-    archived = list((workspace / "spool" / "archive" / "events").rglob("*.jsonl"))
+    archived = list((workspace / "spool" / "archive" / "events").rglob(f"*{SEGMENT_SUFFIX}"))
     assert archived, "the demo history went through spool segments"
 
 

@@ -25,7 +25,7 @@ from faibric_kernel.store import (
     record_events,
     write_connection,
 )
-from faibric_kernel.store.spool import segments, spool_dir
+from faibric_kernel.store.spool import _split_csv_line, encode_line, segments, spool_dir
 
 
 def _count(table: str = "events", include_spool: bool = True) -> int:
@@ -60,6 +60,61 @@ def test_ingested_rows_keep_their_columns():
     assert row == (when, "t9", "s1", "x@y.z", "deployed", "http://a")
 
 
+AWKWARD_TEXT = ['say "hi", then leave', "", "ünïcödé ✓", ",", '"', "trailing,"]
+
+
+@pytest.mark.parametrize("text", AWKWARD_TEXT)
+def test_awkward_text_survives_the_spool_both_before_and_after_ingest(text):
+    props = {"note": f"two\nlines, {text}", "n": 1.5}
+    record_event(text or "x", session_id=text, tenant_id="t", actor=text, properties=props)
+    for _ in range(2):  # first read from the spool, then from the table
+        with read_connection() as con:
+            row = con.execute("SELECT event_type, session_id, actor, properties FROM events").fetchall()[0]
+        assert row[:3] == (text or "x", text, text)
+        assert json.loads(row[3]) == props
+        ingest()
+
+
+def test_null_and_empty_text_stay_different():
+    record_event("x", session_id="", actor=None)
+    ingest()
+    with read_connection() as con:
+        assert con.execute("SELECT session_id, actor FROM events").fetchall() == [("", None)]
+
+
+def test_a_spool_line_is_csv_in_schema_order():
+    line = encode_line("events", {"event_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "ts": 5, "tenant_id": "t",
+                                  "session_id": "", "actor": None, "event_type": "a,b", "properties": '{"k":"v"}'})
+    assert line == b'7c9e6679-7425-40de-944b-e07fc1f90ae7,5,t,"",,"a,b","{""k"":""v""}"\n'
+    assert _split_csv_line(line.decode().rstrip("\n")) == [
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7", "5", "t", "", None, "a,b", '{"k":"v"}'
+    ]
+
+
+def test_a_line_break_in_a_text_field_is_refused_with_what_to_do():
+    with pytest.raises(InvalidInputError, match="without line breaks.*properties"):
+        record_event("x", session_id="s1", actor="two\nlines")
+    with pytest.raises(InvalidInputError, match="error_type"):
+        record_api_call(provider="anthropic", model="m", purpose="p", status="error", error_type="a\rb")
+    assert _count() == 0
+
+
+def test_a_text_field_that_is_not_a_string_is_refused():
+    with pytest.raises(InvalidInputError, match="actor must be a string"):
+        record_event("x", session_id="s1", actor=42)
+
+
+def test_api_call_numbers_survive_the_spool_exactly():
+    record_api_call(provider="anthropic", model="m", purpose="p", cost_usd=1e-7, latency_ms=0.1 + 0.2,
+                    input_tokens=2**40)
+    for _ in range(2):
+        with read_connection() as con:
+            assert con.execute("SELECT cost_usd, latency_ms, input_tokens FROM api_calls").fetchall() == [
+                (1e-7, 0.1 + 0.2, 2**40)
+            ]
+        ingest()
+
+
 def test_ingesting_twice_adds_nothing():
     record_event("verified", session_id="s1")
     ingest()
@@ -78,6 +133,15 @@ def test_the_same_segment_loaded_twice_adds_nothing():
     assert report.added["events"] == 1
     assert report.duplicates["events"] == 1
     assert _count() == 1
+
+
+def test_one_event_id_recorded_twice_is_stored_once():
+    for _ in range(2):
+        record_event("verified", session_id="s1", event_id="7c9e6679-7425-40de-944b-e07fc1f90ae7")
+    record_event("verified", session_id="s2")
+    report = ingest()
+    assert (report.added["events"], report.duplicates["events"]) == (2, 1)
+    assert _count() == 2
 
 
 def test_sealed_segments_are_archived_after_ingest():
@@ -149,20 +213,46 @@ def test_an_unwritable_spool_names_the_folder(monkeypatch):
         record_event("x", session_id=None)
 
 
+GOOD_EVENT = {"event_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "ts": 1_700_000_000_000_000,
+              "tenant_id": "default", "session_id": "s2", "actor": None, "event_type": "good2", "properties": None}
+
+
 def test_a_corrupt_segment_is_quarantined_and_the_rest_still_ingested():
     record_event("good", session_id="s1")
     close_writers()
     folder = spool_dir() / "events"
-    good_line = json.dumps({"event_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "ts": 1_700_000_000_000_000,
-                            "tenant_id": "default", "session_id": "s2", "actor": None, "event_type": "good2",
-                            "properties": None})
-    (folder / "0000-corrupt.jsonl").write_bytes(b"{not json at all\n" + good_line.encode() + b"\n")
+    bad = b'not,a "record\n' + b"0000,not-a-number,t,s,a,e,\n"
+    (folder / "0000-corrupt.csv").write_bytes(bad + encode_line("events", GOOD_EVENT))
     report = ingest()
     assert report.added["events"] == 2
     assert len(report.quarantined) == 1
-    assert "corrupt" in report.quarantined[0]["reason"]
+    assert "2 corrupt line(s)" in report.quarantined[0]["reason"]
     kept = Path(report.quarantined[0]["kept_at"])
-    assert kept.read_bytes().startswith(b"{not json")
+    assert kept.read_bytes() == bad
+
+
+@pytest.mark.parametrize("broken", [{"event_id": "x" * 36}, {"properties": "{not json"}])
+def test_a_line_that_would_not_cast_is_hidden_from_readers_and_quarantined_by_ingest(broken):
+    folder = spool_dir() / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = encode_line("events", {**GOOD_EVENT, "event_id": "0e4a9a4c-66a3-4bd6-9df4-5a0a3c1a0c11", **broken})
+    (folder / "0000-bad.csv").write_bytes(bad + encode_line("events", GOOD_EVENT))
+    assert _count() == 1
+    report = ingest()
+    assert report.added["events"] == 1
+    assert Path(report.quarantined[0]["kept_at"]).read_bytes() == bad
+    assert ingest().added["events"] == 0
+
+
+def test_a_json_lines_segment_from_the_first_format_is_still_read():
+    folder = spool_dir() / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = b"{not json at all\n" + json.dumps(GOOD_EVENT).encode() + b"\n"
+    (folder / "0000-legacy.jsonl").write_bytes(lines)
+    assert _count() == 1
+    report = ingest()
+    assert report.added["events"] == 1
+    assert Path(report.quarantined[0]["kept_at"]).read_bytes().startswith(b"{not json")
 
 
 def test_a_truncated_last_line_in_a_sealed_segment_is_quarantined():

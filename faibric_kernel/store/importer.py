@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .. import config
-from ..errors import InvalidInputError, NotFoundError
+from ..errors import InvalidInputError, NotFoundError, SpoolError
 
 __all__ = ["KNOWN_EVENT_TYPES", "ImportReport", "import_events", "spool_relation"]
 
@@ -70,15 +70,25 @@ def spool_relation(con, relation_sql: str, kind: str) -> int:
     """Append the rows of a spool-shaped query to this process's spool segment, in bulk.
 
     The query must yield the spool columns of ``kind`` (ids as text, ``ts`` as
-    UTC microseconds, ``properties`` as JSON text). DuckDB writes the JSON
-    lines; they are appended in whole-line chunks, as ``record_events`` would.
+    UTC microseconds, ``properties`` as JSON text) and no text with a line
+    break. DuckDB writes the lines in the spool's CSV format (its CSV writer
+    quotes exactly as :func:`.spool.encode_line` does); they are appended in
+    whole-line chunks, as ``record_events`` would.
     """
     from . import spool
+    from .schema import SPOOL_SCHEMAS
 
+    schema = SPOOL_SCHEMAS[kind]
+    columns = ", ".join(f'"{name}"' for name in schema.names)
+    texts = [f.name for f in schema if f.type == "string" and f.name != "properties"]
+    broken = " OR ".join(f"regexp_matches(\"{name}\", '[\\r\\n]')" for name in texts)
+    found = con.execute(f"SELECT count(*) FROM ({relation_sql}) WHERE {broken}").fetchall()[0][0]
+    if found:
+        raise SpoolError(f"{found} {kind} row(s) hold a line break in a text column; refuse them before spooling")
     writer = spool._writer(kind)
     with tempfile.TemporaryDirectory(dir=config.workspace_path("run")) as scratch:
-        path = os.path.join(scratch, f"{kind}.jsonl")
-        con.execute(f"COPY ({relation_sql}) TO {_sql_text(path)} (FORMAT json)")
+        path = os.path.join(scratch, f"{kind}{spool.SEGMENT_SUFFIX}")
+        con.execute(f"COPY (SELECT {columns} FROM ({relation_sql})) TO {_sql_text(path)} (FORMAT csv, HEADER false)")
         n = 0
         with open(path, "rb") as fh:
             rest = b""
@@ -246,6 +256,8 @@ def import_events(
                         WHEN ts_parsed > $future THEN 'ts in the future'
                         WHEN tenant_id IS NULL OR trim(tenant_id) = '' THEN 'missing tenant_id'
                         WHEN event_type IS NULL OR trim(event_type) = '' THEN 'missing event_type'
+                        WHEN regexp_matches(concat_ws('', tenant_id, session_id, actor, event_type), '[\\r\\n]')
+                            THEN 'a line break inside tenant_id, session_id, actor or event_type'
                         {unknown_check}
                         WHEN props_text IS NOT NULL AND NOT coalesce(json_valid(props_text), false)
                             THEN 'properties is not valid JSON'

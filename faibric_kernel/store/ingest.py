@@ -23,7 +23,7 @@ import pyarrow as pa
 from .. import config
 from ..errors import StoreLockedError
 from .db import write_connection
-from .schema import ID_COLUMN, KINDS, SPOOL_SCHEMAS, select_sql
+from .schema import ID_COLUMN, KINDS, select_sql, spool_table, unloadable_sql
 from .spool import SegmentRead, read_segment, segments
 
 __all__ = ["POST_INGEST_HOOKS", "IngestReport", "ingest"]
@@ -87,9 +87,9 @@ def _quarantine(directory: Path, read: SegmentRead, reason: str, data: bytes) ->
     folder = directory / "quarantine"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{read.kind}-{read.path.stem}-{read.start}"
-    (folder / f"{stem}.jsonl").write_bytes(data)
+    (folder / f"{stem}{read.path.suffix}").write_bytes(data)
     (folder / f"{stem}.reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return {"segment": read.path.name, "kind": read.kind, "reason": reason, "kept_at": str(folder / f"{stem}.jsonl")}
+    return {"segment": read.path.name, "kind": read.kind, "reason": reason, "kept_at": str(folder / f"{stem}{read.path.suffix}")}
 
 
 def _bad_line_bytes(read: SegmentRead) -> bytes:
@@ -101,64 +101,94 @@ def _bad_line_bytes(read: SegmentRead) -> bytes:
         return b"".join(out)
 
 
+def _quarantine_problems(directory: Path, read: SegmentRead) -> list[dict]:
+    kept = []
+    if read.bad_lines:
+        first = read.bad_lines[0]
+        reason = f"{len(read.bad_lines)} corrupt line(s); first at byte {first[0]}: {first[1]}"
+        kept.append(_quarantine(directory, read, reason, _bad_line_bytes(read)))
+    if read.sealed and read.trailing_bytes:
+        with open(read.path, "rb") as fh:
+            fh.seek(read.end)
+            tail = fh.read()
+        reason = f"truncated last record ({read.trailing_bytes} bytes) in a sealed segment"
+        kept.append(_quarantine(directory, read, reason, tail))
+    return kept
+
+
+def _insert_new_rows(con, kind: str, incoming: pa.Table) -> int:
+    """Insert the rows of ``incoming`` whose ids are not stored yet (one of each); return how many.
+
+    Runs inside the caller's transaction. The common batch holds each id once, so the
+    insert only skips ids already stored, then checks the batch's time range for an id
+    stored twice (about 0.04 s for a million rows); only then is the batch inserted
+    again keeping one row per id, which costs a window over the whole batch (0.15 s).
+    """
+    if not incoming.num_rows:
+        return 0
+    id_col = ID_COLUMN[kind]
+    # left registered: unregistering inside an aborted transaction fails; ingest drops it after the commit
+    con.register("_incoming", incoming)
+    lo, hi = con.execute("SELECT make_timestamp(min(ts)), make_timestamp(max(ts)) FROM _incoming").fetchall()[0]
+    before = con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0]
+    insert = (
+        f"INSERT INTO {kind} SELECT * FROM ({select_sql(kind, '_incoming')}) AS i "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {kind} AS e WHERE e.{id_col} = i.{id_col} AND e.ts BETWEEN $lo AND $hi)"
+    )
+    con.execute(insert, {"lo": lo, "hi": hi})
+    repeated = con.execute(
+        f"SELECT count(*) - count(DISTINCT {id_col}) FROM {kind} WHERE ts BETWEEN $lo AND $hi", {"lo": lo, "hi": hi}
+    ).fetchall()[0][0]
+    if repeated:  # the same id twice in the batch (a segment copied, a file imported twice)
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")
+        con.register("_incoming", incoming)  # a registration is rolled back with the transaction
+        con.execute(f"{insert} QUALIFY row_number() OVER (PARTITION BY i.{id_col}) = 1", {"lo": lo, "hi": hi})
+    return con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0] - before
+
+
+def _reread_unloadable(con, reads: list[SegmentRead]) -> list[SegmentRead]:
+    """Read again, line by line, the segments holding rows the insert could not cast."""
+    checked = []
+    for read in reads:
+        con.register("_suspect", read.table)
+        try:
+            found = con.execute(f"SELECT count(*) FROM _suspect WHERE {unloadable_sql(read.kind)}").fetchall()
+        finally:
+            con.unregister("_suspect")
+        checked.append(read_segment(read.path, read.kind, read.start, line_by_line=True) if found[0][0] else read)
+    return checked
+
+
 def ingest(*, timeout: float = 60.0) -> IngestReport:
     """Load all spooled records into the store; safe to run at any time, from any process."""
+    import duckdb
+
     started = time.perf_counter()
     directory = config.workspace() / "spool"
     report = IngestReport()
     with _ingest_lock(directory, timeout), write_connection(timeout=timeout) as con:
+        # stored order means nothing (ts orders records) and dropping it lets DuckDB insert on every
+        # core: measured 0.50 -> 0.40 s per million events
+        con.execute("SET preserve_insertion_order = false")
         offsets = dict(con.execute('SELECT segment, "offset" FROM spool_offsets').fetchall())
         finished: list[SegmentRead] = []
         for kind in KINDS:
-            reads = []
-            for path in segments(directory, kind):
-                read = read_segment(path, kind, offsets.get(path.name, 0))
-                reads.append(read)
-                if read.bad_lines:
-                    first = read.bad_lines[0]
-                    report.quarantined.append(
-                        _quarantine(
-                            directory,
-                            read,
-                            f"{len(read.bad_lines)} corrupt line(s); first at byte {first[0]}: {first[1]}",
-                            _bad_line_bytes(read),
-                        )
-                    )
-                if read.sealed and read.trailing_bytes:
-                    with open(path, "rb") as fh:
-                        fh.seek(read.end)
-                        tail = fh.read()
-                    report.quarantined.append(
-                        _quarantine(
-                            directory,
-                            read,
-                            f"truncated last record ({read.trailing_bytes} bytes) in a sealed segment",
-                            tail,
-                        )
-                    )
+            reads = [read_segment(path, kind, offsets.get(path.name, 0)) for path in segments(directory, kind)]
             report.segments_read += len(reads)
-            tables = [r.table for r in reads if r.table.num_rows]
-            incoming = pa.concat_tables(tables) if tables else SPOOL_SCHEMAS[kind].empty_table()
-            id_col = ID_COLUMN[kind]
             con.execute("BEGIN TRANSACTION")
             try:
-                added = 0
-                if incoming.num_rows:
-                    con.register("_incoming", incoming)
-                    bounds = con.execute("SELECT min(ts), max(ts) FROM _incoming").fetchall()[0]
-                    before = con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0]
-                    # the same id twice in one batch (a file imported twice): keep one. Measured cheaper
-                    # inside DuckDB's insert than a separate distinct count in Arrow
-                    qualify = f"QUALIFY row_number() OVER (PARTITION BY i.{id_col}) = 1"
-                    con.execute(
-                        f"INSERT INTO {kind} "
-                        f"SELECT * FROM ({select_sql(kind, '_incoming')}) AS i "
-                        f"WHERE NOT EXISTS (SELECT 1 FROM {kind} AS e WHERE e.{id_col} = i.{id_col} "
-                        f"AND e.ts BETWEEN make_timestamp(?) AND make_timestamp(?)) {qualify}",
-                        list(bounds),
-                    )
-                    added = con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0] - before
-                    con.unregister("_incoming")
+                try:
+                    added = _insert_new_rows(con, kind, spool_table(kind, [r.table for r in reads if r.table.num_rows]))
+                except duckdb.DataError:
+                    # a corrupt line the bulk reader let through (an id that is no UUID, properties that
+                    # are no JSON): find it, keep it aside, load the rest
+                    con.execute("ROLLBACK")
+                    con.execute("BEGIN TRANSACTION")
+                    reads = _reread_unloadable(con, reads)
+                    added = _insert_new_rows(con, kind, spool_table(kind, [r.table for r in reads if r.table.num_rows]))
+                for read in reads:
+                    report.quarantined.extend(_quarantine_problems(directory, read))
                 now = datetime.now(UTC).replace(tzinfo=None)
                 rows = [(r.path.name, kind, r.end, now) for r in reads if r.end != r.start or r.path.name not in offsets]
                 if rows:
@@ -170,8 +200,10 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
             except Exception:
                 con.execute("ROLLBACK")
                 raise
+            finally:
+                con.unregister("_incoming")
             report.added[kind] = added
-            report.duplicates[kind] = incoming.num_rows - added
+            report.duplicates[kind] = sum(r.table.num_rows for r in reads) - added
             finished.extend(r for r in reads if r.sealed)
         report.load_seconds = time.perf_counter() - started
         hooks_started = time.perf_counter()

@@ -54,16 +54,21 @@ def _properties_json(properties) -> str | None:
 def _require_text(name: str, value, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if optional and not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be a string or None, not {type(value).__name__}")
+    if not optional and (not isinstance(value, str) or not value.strip()):
         raise InvalidInputError(f"{name} must be a non-empty string, not {value!r}")
+    if "\n" in value or "\r" in value:
+        # a spool line is a whole record (see store.spool); free text belongs in properties
+        raise InvalidInputError(f"{name} must be one line, without line breaks: {value[:60]!r}; put free text in properties")
     return value
 
 
 def _event_record(event_type, session_id, tenant_id, actor, properties, ts, event_id) -> dict:
     _require_text("event_type", event_type)
     _require_text("tenant_id", tenant_id)
-    if session_id is not None and not isinstance(session_id, str):
-        raise InvalidInputError(f"session_id must be a string or None, not {type(session_id).__name__}")
+    _require_text("session_id", session_id, optional=True)
+    _require_text("actor", actor, optional=True)
     if event_id is None:
         event_id = str(uuid.uuid4())
     else:
@@ -136,6 +141,9 @@ def _api_call_record(
     _require_text("provider", provider)
     _require_text("tenant_id", tenant_id)
     _require_text("status", status)
+    for name, value in (("session_id", session_id), ("model", model), ("purpose", purpose),
+                        ("price_version", price_version), ("error_type", error_type)):
+        _require_text(name, value, optional=True)
     if cost_usd is not None and (not isinstance(cost_usd, (int, float)) or math.isnan(cost_usd) or cost_usd < 0):
         raise InvalidInputError(f"cost_usd must be a number >= 0 or None (unpriced), not {cost_usd!r}")
     return {

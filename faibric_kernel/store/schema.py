@@ -68,6 +68,14 @@ ID_COLUMN = {"events": "event_id", "api_calls": "call_id"}
 KINDS = tuple(SPOOL_SCHEMAS)
 
 
+def spool_table(kind: str, tables: list[pa.Table]) -> pa.Table:
+    """The spooled rows of ``kind`` as one table (no copy), empty when there are none."""
+    if tables:
+        return pa.concat_tables(tables)
+    # not Schema.empty_table(): it imports pandas, 0.25 s of a short ingest
+    return pa.Table.from_batches([], schema=SPOOL_SCHEMAS[kind])
+
+
 def select_sql(kind: str, source: str) -> str:
     """SQL that turns a spool-shaped relation ``source`` into table-shaped rows."""
     cols = []
@@ -82,3 +90,16 @@ def select_sql(kind: str, source: str) -> str:
         else:
             cols.append(f'"{name}"')
     return f"SELECT {', '.join(cols)} FROM {source}"
+
+
+def unloadable_sql(kind: str) -> str:
+    """SQL condition, true for a spooled row that :func:`select_sql` would fail to cast.
+
+    The fast spool readers check shapes and types, not that an id is a UUID or
+    that ``properties`` is JSON: a corrupt line that passes them is caught by
+    this condition (readers hide the row, ingest quarantines it).
+    """
+    return (
+        f"TRY_CAST({ID_COLUMN[kind]} AS UUID) IS NULL "
+        "OR (properties IS NOT NULL AND TRY_CAST(properties AS JSON) IS NULL)"
+    )
