@@ -126,6 +126,25 @@ def test_jsonl_with_object_or_text_properties_and_a_broken_line(tmp_path):
     assert json.loads(rows[1][6]) == {"email": "a@x.io"}
 
 
+def test_properties_written_over_several_lines_are_stored_whole(tmp_path):
+    ids = [str(uuid.uuid4()) for _ in range(3000)]
+    rows = [[i, "2025-06-01 10:00:00", "acme", "s1", "", "request_submitted", f'{{\n  "n": {k}\n}}']
+            for k, i in enumerate(ids)]
+    report = import_events(write_csv(tmp_path / "h.csv", rows))
+    assert (report.accepted, report.added) == (3000, 3000)
+    with read_connection(include_spool=False) as con:
+        assert con.execute("SELECT count(*), sum(CAST(properties->>'n' AS INT)) FROM events").fetchall() == [
+            (3000, sum(range(3000)))
+        ]
+
+
+def test_a_line_break_inside_a_text_column_is_refused_with_its_reason(tmp_path):
+    rows = [[IDS[0], "2025-06-01 10:00:00", "acme", "s1", "two\nlines", "request_submitted", ""]]
+    report = import_events(write_csv(tmp_path / "h.csv", rows))
+    assert (report.accepted, report.added) == (0, 0)
+    assert list(report.refused_by_reason) == ["a line break inside tenant_id, session_id, actor or event_type"]
+
+
 def test_rows_repeated_within_the_file_are_stored_once(tmp_path):
     rows = good_rows()[:1] * 3
     report = import_events(write_csv(tmp_path / "h.csv", rows))

@@ -231,7 +231,14 @@ def test_a_corrupt_segment_is_quarantined_and_the_rest_still_ingested():
     assert kept.read_bytes() == bad
 
 
-@pytest.mark.parametrize("broken", [{"event_id": "x" * 36}, {"properties": "{not json"}])
+@pytest.mark.parametrize("broken", [
+    {"event_id": "x" * 36},
+    {"properties": "{not json"},
+    {"properties": '{"a":"\\ud800"}'},  # Python's json takes a lone surrogate; DuckDB's does not
+    {"ts": 2**63 - 1},
+    {"ts": 253_402_300_800_000_000},  # the year 10000: DuckDB holds it, Python's datetime does not
+    {"tenant_id": None},
+])
 def test_a_line_that_would_not_cast_is_hidden_from_readers_and_quarantined_by_ingest(broken):
     folder = spool_dir() / "events"
     folder.mkdir(parents=True, exist_ok=True)
@@ -242,6 +249,75 @@ def test_a_line_that_would_not_cast_is_hidden_from_readers_and_quarantined_by_in
     assert report.added["events"] == 1
     assert Path(report.quarantined[0]["kept_at"]).read_bytes() == bad
     assert ingest().added["events"] == 0
+
+
+def test_a_refused_line_is_refused_whichever_reader_met_it():
+    folder = spool_dir() / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    upper = encode_line("events", {**GOOD_EVENT, "event_id": GOOD_EVENT["event_id"].upper()})
+    year_10000 = encode_line("events", {**GOOD_EVENT, "event_id": "0e4a9a4c-66a3-4bd6-9df4-5a0a3c1a0c11",
+                                        "ts": 253_402_300_800_000_000})
+    (folder / "0001-bulk.csv").write_bytes(upper + year_10000)
+    (folder / "0002-line-by-line.csv").write_bytes(b"not a record\n" + upper + year_10000)
+    report = ingest()
+    assert report.added["events"] == 1  # the upper-case UUID is the same id in both segments
+    reasons = sorted(q["reason"] for q in report.quarantined)
+    assert len(reasons) == 2 and all("corrupt line" in r for r in reasons)
+
+
+def test_a_segment_with_corrupt_lines_and_a_partial_tail_keeps_both_in_quarantine():
+    folder = spool_dir() / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "0000-both.csv").write_bytes(b"garbage line\n" + encode_line("events", GOOD_EVENT) + b"7c9e6679-74")
+    report = ingest()
+    kept = sorted(Path(q["kept_at"]).read_bytes() for q in report.quarantined)
+    assert kept == [b"7c9e6679-74", b"garbage line\n"]
+
+
+def test_an_id_stored_earlier_at_another_time_does_not_slow_or_skew_a_later_batch():
+    record_event("x", session_id="s", event_id=GOOD_EVENT["event_id"], ts=datetime(2026, 1, 1))
+    ingest()
+    record_event("x", session_id="s", event_id=GOOD_EVENT["event_id"], ts=datetime(2026, 1, 3))
+    ingest()  # a record is matched by id within its batch's time range: another time is another record
+    record_event("x", session_id="a", ts=datetime(2026, 1, 2))
+    record_event("x", session_id="b", ts=datetime(2026, 1, 2))
+    report = ingest()
+    assert (report.added["events"], report.duplicates["events"]) == (2, 0)
+
+
+def test_a_failed_append_seals_the_segment_and_the_next_record_starts_a_new_one():
+    from faibric_kernel.store.spool import _writer
+
+    record_event("x", session_id="s1")
+    writer = _writer("events")
+    first, segment_fd = writer.path, writer._fd
+    writer._fd = os.open("/dev/full", os.O_WRONLY)  # every write now fails as on a full disk (ENOSPC)
+    with pytest.raises(SpoolError, match="cannot append.*No space"):
+        record_event("x", session_id="s2")
+    os.close(segment_fd)
+    record_event("x", session_id="s3")
+    assert writer.path != first
+    assert ingest().added["events"] == 2
+
+
+def test_huge_token_counts_and_lone_surrogates_are_refused_when_recorded():
+    with pytest.raises(InvalidInputError, match="2\\*\\*63"):
+        record_api_call(provider="anthropic", model="m", purpose="p", input_tokens=2**63)
+    with pytest.raises(InvalidInputError, match="lone surrogate"):
+        record_event("x", session_id="s1", properties={"text": "bad \udc80 byte"})
+    assert _count("api_calls") == 0 and _count() == 0
+
+
+def test_required_columns_are_the_tables_not_null_columns():
+    from faibric_kernel.store.schema import REQUIRED_COLUMNS
+
+    with read_connection(include_spool=False) as con:
+        for kind, required in REQUIRED_COLUMNS.items():
+            declared = con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT is_nullable "
+                "AND schema_name = 'main'", [kind]
+            ).fetchall()
+            assert sorted(c for (c,) in declared) == sorted(required)
 
 
 def test_a_json_lines_segment_from_the_first_format_is_still_read():

@@ -2,14 +2,18 @@
 
 One ingest runs at a time (an ``flock`` on ``spool/ingest.lock``). It reads
 every segment past its recorded offset, loads all new rows of a kind through
-Arrow in one transaction that also advances the offsets, skips ids already
-stored, and only after the commit archives segments that are sealed and fully
-read. Corrupt lines are kept in ``spool/quarantine`` with the reason, and the
-rest of the segment (and every other segment) is still ingested.
+Arrow in one transaction that also advances the offsets, skips records already
+stored (same id within the batch's time range), and only after the commit
+archives segments that are sealed and fully read. Lines the store cannot take
+(broken lines, and rows that ``schema.unloadable_reason_sql`` names) are kept
+in ``spool/quarantine`` with the reason, and the rest of the segment (and
+every other segment) is still ingested.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import fcntl
 import os
 import time
@@ -21,9 +25,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import config
-from ..errors import StoreLockedError
+from ..errors import StoreError, StoreLockedError
 from .db import write_connection
-from .schema import ID_COLUMN, KINDS, select_sql, spool_table, unloadable_sql
+from .schema import ID_COLUMN, KINDS, TS_RANGE, select_sql, spool_table, unloadable_reason_sql, unloadable_sql
 from .spool import SegmentRead, read_segment, segments
 
 __all__ = ["POST_INGEST_HOOKS", "IngestReport", "ingest"]
@@ -83,81 +87,137 @@ def _ingest_lock(directory: Path, timeout: float):
         os.close(fd)
 
 
-def _quarantine(directory: Path, read: SegmentRead, reason: str, data: bytes) -> dict:
+def _quarantine(directory: Path, read: SegmentRead, what: str, offset: int, reason: str, data: bytes) -> dict:
     folder = directory / "quarantine"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{read.kind}-{read.path.stem}-{read.start}"
-    (folder / f"{stem}{read.path.suffix}").write_bytes(data)
+    stem = f"{read.kind}-{read.path.stem}-{what}-{offset}"
+    kept = folder / f"{stem}{read.path.suffix}"
+    kept.write_bytes(data)
     (folder / f"{stem}.reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return {"segment": read.path.name, "kind": read.kind, "reason": reason, "kept_at": str(folder / f"{stem}{read.path.suffix}")}
-
-
-def _bad_line_bytes(read: SegmentRead) -> bytes:
-    with open(read.path, "rb") as fh:
-        out = []
-        for offset, _ in read.bad_lines:
-            fh.seek(offset)
-            out.append(fh.readline())
-        return b"".join(out)
+    first = reason.splitlines()[0]
+    return {"segment": read.path.name, "kind": read.kind, "reason": first, "kept_at": str(kept)}
 
 
 def _quarantine_problems(directory: Path, read: SegmentRead) -> list[dict]:
+    """Copy a read's bad lines and a sealed segment's partial last line to the quarantine."""
     kept = []
     if read.bad_lines:
+        with open(read.path, "rb") as fh:
+            lines = []
+            for offset, _ in read.bad_lines:
+                fh.seek(offset)
+                lines.append(fh.readline())
         first = read.bad_lines[0]
-        reason = f"{len(read.bad_lines)} corrupt line(s); first at byte {first[0]}: {first[1]}"
-        kept.append(_quarantine(directory, read, reason, _bad_line_bytes(read)))
+        reason = f"{len(read.bad_lines)} corrupt line(s); first at byte {first[0]}: {first[1]}\n" + "\n".join(
+            f"byte {offset}: {why}" for offset, why in read.bad_lines
+        )
+        kept.append(_quarantine(directory, read, "lines", read.start, reason, b"".join(lines)))
     if read.sealed and read.trailing_bytes:
         with open(read.path, "rb") as fh:
             fh.seek(read.end)
             tail = fh.read()
         reason = f"truncated last record ({read.trailing_bytes} bytes) in a sealed segment"
-        kept.append(_quarantine(directory, read, reason, tail))
+        kept.append(_quarantine(directory, read, "tail", read.end, reason, tail))
     return kept
 
 
-def _insert_new_rows(con, kind: str, incoming: pa.Table) -> int:
-    """Insert the rows of ``incoming`` whose ids are not stored yet (one of each); return how many.
+def _set_aside_unloadable(con, read: SegmentRead) -> SegmentRead:
+    """The read without the rows the store refuses, which join its bad lines with DuckDB's reason.
 
-    Runs inside the caller's transaction. The common batch holds each id once, so the
-    insert only skips ids already stored, then checks the batch's time range for an id
-    stored twice (about 0.04 s for a million rows); only then is the batch inserted
-    again keeping one row per id, which costs a window over the whole batch (0.15 s).
+    A bulk read has no line offsets, so it is read again line by line first. Call it
+    outside a transaction that may abort (it registers a table).
     """
+    if read.row_offsets is None:
+        read = read_segment(read.path, read.kind, read.start, line_by_line=True)
+    numbered = read.table.append_column("_row", pa.array(range(read.table.num_rows), pa.int64()))
+    con.register("_suspect", numbered)
+    try:
+        refused = con.execute(
+            f"SELECT _row, {unloadable_reason_sql(read.kind)} AS reason FROM _suspect "
+            f"WHERE {unloadable_sql(read.kind)} ORDER BY _row"
+        ).fetchall()
+    finally:
+        con.unregister("_suspect")
+    if not refused:
+        return read
+    dropped = {row for row, _ in refused}
+    kept = [i for i in range(read.table.num_rows) if i not in dropped]
+    return dataclasses.replace(
+        read,
+        table=read.table.take(pa.array(kept, pa.int64())),
+        bad_lines=sorted(read.bad_lines + [(read.row_offsets[row], reason) for row, reason in refused]),
+        row_offsets=[read.row_offsets[i] for i in kept],
+    )
+
+
+class _Unloadable(Exception):
+    """A batch holds a row the store must refuse (see ``schema.unloadable_reason_sql``)."""
+
+
+def _insert_new_rows(con, kind: str, reads: list[SegmentRead], *, one_per_id: bool = False) -> tuple[int, bool]:
+    """Insert the rows not stored yet; return how many, and whether the batch held an id twice.
+
+    Records are matched by id within the batch's time range (a record sent again keeps its
+    ``ts``). The common batch holds each id once, so the plain insert only skips stored ids;
+    it then compares the range's row and id counts before and after (0.04 s per million rows).
+    When the batch held an id twice, the caller rolls back and inserts again with
+    ``one_per_id``, which costs a window over the whole batch (0.15 s per million).
+    """
+    incoming = spool_table(kind, [r.table for r in reads if r.table.num_rows])
     if not incoming.num_rows:
-        return 0
+        return 0, False
     id_col = ID_COLUMN[kind]
     # left registered: unregistering inside an aborted transaction fails; ingest drops it after the commit
     con.register("_incoming", incoming)
-    lo, hi = con.execute("SELECT make_timestamp(min(ts)), make_timestamp(max(ts)) FROM _incoming").fetchall()[0]
-    before = con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0]
-    insert = (
+    lo, hi = con.execute("SELECT min(ts), max(ts) FROM _incoming").fetchall()[0]
+    if lo is None or lo < TS_RANGE[0] or hi > TS_RANGE[1]:
+        # the one refusal the insert would not raise by itself (DuckDB holds years Python cannot)
+        raise _Unloadable(f"a ts outside the years 1 to 9999 ({lo}..{hi} microseconds)")
+    lo, hi = con.execute("SELECT make_timestamp($lo), make_timestamp($hi)", {"lo": lo, "hi": hi}).fetchall()[0]
+    in_range = f"SELECT count(*), count(DISTINCT {id_col}) FROM {kind} WHERE ts BETWEEN $lo AND $hi"
+    rows_before, ids_before = con.execute(in_range, {"lo": lo, "hi": hi}).fetchall()[0]
+    con.execute(
         f"INSERT INTO {kind} SELECT * FROM ({select_sql(kind, '_incoming')}) AS i "
         f"WHERE NOT EXISTS (SELECT 1 FROM {kind} AS e WHERE e.{id_col} = i.{id_col} AND e.ts BETWEEN $lo AND $hi)"
+        + (f" QUALIFY row_number() OVER (PARTITION BY i.{id_col}) = 1" if one_per_id else ""),
+        {"lo": lo, "hi": hi},
     )
-    con.execute(insert, {"lo": lo, "hi": hi})
-    repeated = con.execute(
-        f"SELECT count(*) - count(DISTINCT {id_col}) FROM {kind} WHERE ts BETWEEN $lo AND $hi", {"lo": lo, "hi": hi}
-    ).fetchall()[0][0]
-    if repeated:  # the same id twice in the batch (a segment copied, a file imported twice)
-        con.execute("ROLLBACK")
+    rows_after, ids_after = con.execute(in_range, {"lo": lo, "hi": hi}).fetchall()[0]
+    added = rows_after - rows_before
+    return added, added != ids_after - ids_before
+
+
+def _load(con, kind: str, reads: list[SegmentRead]) -> tuple[int, list[SegmentRead]]:
+    """Insert a kind's reads in a transaction left open for the caller to finish.
+
+    Returns the rows added and the reads as loaded (rows the store refused moved to
+    their bad lines).
+    """
+    import duckdb
+
+    one_per_id = set_aside = False
+    while True:
         con.execute("BEGIN TRANSACTION")
-        con.register("_incoming", incoming)  # a registration is rolled back with the transaction
-        con.execute(f"{insert} QUALIFY row_number() OVER (PARTITION BY i.{id_col}) = 1", {"lo": lo, "hi": hi})
-    return con.execute(f"SELECT count(*) FROM {kind}").fetchall()[0][0] - before
-
-
-def _reread_unloadable(con, reads: list[SegmentRead]) -> list[SegmentRead]:
-    """Read again, line by line, the segments holding rows the insert could not cast."""
-    checked = []
-    for read in reads:
-        con.register("_suspect", read.table)
         try:
-            found = con.execute(f"SELECT count(*) FROM _suspect WHERE {unloadable_sql(read.kind)}").fetchall()
-        finally:
-            con.unregister("_suspect")
-        checked.append(read_segment(read.path, read.kind, read.start, line_by_line=True) if found[0][0] else read)
-    return checked
+            added, repeated = _insert_new_rows(con, kind, reads, one_per_id=one_per_id)
+        except (duckdb.DataError, duckdb.ConstraintException, _Unloadable) as exc:
+            con.execute("ROLLBACK")
+            if set_aside:
+                names = ", ".join(r.path.name for r in reads if r.table.num_rows)
+                raise StoreError(
+                    f"cannot load the spooled {kind} ({str(exc).splitlines()[0]}); no {kind} were stored and "
+                    f"the segments stay in {reads[0].path.parent}: {names}"
+                ) from exc
+            # a line the bulk reader let through (an id that is no UUID, a missing tenant): find
+            # it, keep it aside, load the rest
+            reads = [_set_aside_unloadable(con, r) if r.table.num_rows else r for r in reads]
+            set_aside = True
+            continue
+        if repeated and not one_per_id:
+            con.execute("ROLLBACK")
+            one_per_id = True
+            continue
+        return added, reads
 
 
 def ingest(*, timeout: float = 60.0) -> IngestReport:
@@ -175,18 +235,11 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
         finished: list[SegmentRead] = []
         for kind in KINDS:
             reads = [read_segment(path, kind, offsets.get(path.name, 0)) for path in segments(directory, kind)]
+            # rows read line by line (a segment with a corrupt line) are checked before the insert
+            reads = [_set_aside_unloadable(con, r) if r.row_offsets else r for r in reads]
             report.segments_read += len(reads)
-            con.execute("BEGIN TRANSACTION")
             try:
-                try:
-                    added = _insert_new_rows(con, kind, spool_table(kind, [r.table for r in reads if r.table.num_rows]))
-                except duckdb.DataError:
-                    # a corrupt line the bulk reader let through (an id that is no UUID, properties that
-                    # are no JSON): find it, keep it aside, load the rest
-                    con.execute("ROLLBACK")
-                    con.execute("BEGIN TRANSACTION")
-                    reads = _reread_unloadable(con, reads)
-                    added = _insert_new_rows(con, kind, spool_table(kind, [r.table for r in reads if r.table.num_rows]))
+                added, reads = _load(con, kind, reads)
                 for read in reads:
                     report.quarantined.extend(_quarantine_problems(directory, read))
                 now = datetime.now(UTC).replace(tzinfo=None)
@@ -198,10 +251,12 @@ def ingest(*, timeout: float = 60.0) -> IngestReport:
                     )
                 con.execute("COMMIT")
             except Exception:
-                con.execute("ROLLBACK")
+                with contextlib.suppress(duckdb.Error):  # no transaction left when COMMIT itself failed
+                    con.execute("ROLLBACK")
                 raise
             finally:
-                con.unregister("_incoming")
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister("_incoming")
             report.added[kind] = added
             report.duplicates[kind] = sum(r.table.num_rows for r in reads) - added
             finished.extend(r for r in reads if r.sealed)

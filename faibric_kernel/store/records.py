@@ -44,9 +44,10 @@ def _properties_json(properties) -> str | None:
         raise InvalidInputError(
             f"properties must be JSON-serialisable ({exc}); convert values to str, int, float, bool, list or dict"
         ) from None
-    if len(text) > MAX_PROPERTIES_BYTES:
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_PROPERTIES_BYTES:
         raise InvalidInputError(
-            f"properties are {len(text)} bytes; keep them under {MAX_PROPERTIES_BYTES} (store large data as files)"
+            f"properties are {size} bytes; keep them under {MAX_PROPERTIES_BYTES} (store large data as files)"
         )
     return text
 
@@ -128,8 +129,8 @@ def record_events(events) -> int:
 def _count(name: str, value) -> int:
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(f"{name} must be a whole number >= 0, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise InvalidInputError(f"{name} must be a whole number from 0 to 2**63 - 1, not {value!r}")
     return value
 
 

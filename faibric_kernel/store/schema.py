@@ -27,8 +27,8 @@ API_CALL_COLUMNS = [
 ]
 
 # In the spool, ``ts`` is integer microseconds since the epoch (UTC), ids are
-# strings and ``properties`` is a JSON text: a flat schema the Arrow JSON
-# reader parses in bulk.
+# strings and ``properties`` is a JSON text: a flat schema Arrow's CSV reader
+# parses in bulk (see store.spool for the line format).
 SPOOL_SCHEMAS: dict[str, pa.Schema] = {
     "events": pa.schema(
         [
@@ -92,14 +92,35 @@ def select_sql(kind: str, source: str) -> str:
     return f"SELECT {', '.join(cols)} FROM {source}"
 
 
-def unloadable_sql(kind: str) -> str:
-    """SQL condition, true for a spooled row that :func:`select_sql` would fail to cast.
+# Columns the tables declare NOT NULL (tests/test_store.py checks this against the migrations).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("event_id", "ts", "tenant_id", "event_type"),
+    "api_calls": (
+        "call_id", "ts", "tenant_id", "provider", "input_tokens", "output_tokens",
+        "cache_creation_input_tokens", "cache_read_input_tokens", "status",
+    ),
+}
+TS_RANGE = (-62_135_596_800_000_000, 253_402_300_799_999_999)  # microseconds: the years 1 to 9999, as Python's
 
-    The fast spool readers check shapes and types, not that an id is a UUID or
-    that ``properties`` is JSON: a corrupt line that passes them is caught by
-    this condition (readers hide the row, ingest quarantines it).
+
+def unloadable_reason_sql(kind: str) -> str:
+    """SQL of why a spooled row cannot be stored (NULL when it can): the one rule for every reader.
+
+    The spool readers check a line's shape and types, not that an id is a UUID,
+    that ``ts`` is a time Python can hold, that ``properties`` is JSON or that a
+    required column is set. Readers hide the rows this names; ingest keeps them
+    in the quarantine with the reason.
     """
-    return (
-        f"TRY_CAST({ID_COLUMN[kind]} AS UUID) IS NULL "
-        "OR (properties IS NOT NULL AND TRY_CAST(properties AS JSON) IS NULL)"
-    )
+    id_col = ID_COLUMN[kind]
+    whens = [f"WHEN {name} IS NULL THEN 'no {name}'" for name in REQUIRED_COLUMNS[kind]]
+    whens += [
+        f"WHEN TRY_CAST({id_col} AS UUID) IS NULL THEN '{id_col} is not a UUID'",
+        f"WHEN ts NOT BETWEEN {TS_RANGE[0]} AND {TS_RANGE[1]} THEN 'ts is not a time between the years 1 and 9999'",
+        "WHEN properties IS NOT NULL AND TRY_CAST(properties AS JSON) IS NULL THEN 'properties is not JSON'",
+    ]
+    return f"CASE {' '.join(whens)} END"
+
+
+def unloadable_sql(kind: str) -> str:
+    """SQL condition, true for a spooled row that cannot be stored (see :func:`unloadable_reason_sql`)."""
+    return f"({unloadable_reason_sql(kind)}) IS NOT NULL"

@@ -33,6 +33,7 @@ import fcntl
 import json
 import mmap
 import os
+import re
 import socket
 import threading
 import time
@@ -45,8 +46,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
 from .. import config
-from ..errors import SpoolError
-from .schema import ID_COLUMN, KINDS, SPOOL_SCHEMAS, select_sql, spool_table, unloadable_sql
+from ..errors import InvalidInputError, SpoolError
+from .schema import KINDS, SPOOL_SCHEMAS, select_sql, spool_table, unloadable_sql
 
 __all__ = [
     "SpoolWriter", "append", "append_many", "attach_pending", "encode_line", "read_segment", "segments", "spool_dir",
@@ -78,19 +79,24 @@ class SpoolWriter:
         self.path: Path | None = None
 
     def _open(self) -> None:
+        name = f"{time.time_ns():020d}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SEGMENT_SUFFIX}"
+        path = self.directory / name
+        # created under a name ingest does not list and locked before it gets its real name: ingest
+        # never sees it unlocked, so never takes a new segment for a sealed, empty one and archives it
+        hidden = self.directory / f".{name}.new"
+        fd = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            name = (
-                f"{time.time_ns():020d}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SEGMENT_SUFFIX}"
-            )
-            path = self.directory / name
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            fd = os.open(hidden, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.rename(hidden, path)
         except OSError as exc:
+            if fd is not None:
+                os.close(fd)
             raise SpoolError(
                 f"cannot write the spool in {self.directory}: {exc.strerror or exc}; "
                 "check that FAIBRIC_HOME is writable"
             ) from None
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fd, self._pid, self._size, self.path = fd, os.getpid(), 0, path
 
     def append_bytes(self, data: bytes) -> None:
@@ -107,7 +113,11 @@ class SpoolWriter:
                 try:
                     written = os.write(self._fd, view)
                 except OSError as exc:
-                    raise SpoolError(f"cannot append to {self.path}: {exc.strerror or exc}") from None
+                    # the segment may now end in part of a line: seal it (ingest quarantines that tail)
+                    # so the next record starts a fresh segment instead of being glued onto the part
+                    failed = self.path
+                    self._close_locked()
+                    raise SpoolError(f"cannot append to {failed}: {exc.strerror or exc}") from None
                 view = view[written:]
             if self.fsync:
                 os.fsync(self._fd)
@@ -164,7 +174,14 @@ def _csv_field(value) -> str:
 
 def encode_line(kind: str, record: dict) -> bytes:
     """One spool line for a record already in spool shape (see the module docstring)."""
-    return (",".join([_csv_field(record[name]) for name in SPOOL_SCHEMAS[kind].names]) + "\n").encode("utf-8")
+    try:
+        return (",".join([_csv_field(record[name]) for name in SPOOL_SCHEMAS[kind].names]) + "\n").encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end]
+        raise InvalidInputError(
+            f"the record holds text that is not valid Unicode ({bad!r}, a lone surrogate); "
+            "decode bytes with errors='replace' before logging them"
+        ) from None
 
 
 def append(kind: str, record: dict) -> None:
@@ -205,6 +222,7 @@ class SegmentRead:
     bad_lines: list[tuple[int, str]]  # (byte offset, reason)
     sealed: bool
     trailing_bytes: int  # bytes after the last newline
+    row_offsets: list[int] | None = None  # byte offset of each table row, when read line by line
 
 
 def segments(directory: Path, kind: str) -> list[Path]:
@@ -271,15 +289,24 @@ def _split_csv_line(text: str) -> list[str | None]:
             return fields
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|nan)", re.IGNORECASE)
+
+
 def _csv_record(line: bytes, schema: pa.Schema) -> dict:
+    # numbers as strictly as Arrow's CSV reader takes them (int() would also take "1_000" and " 5")
     fields = _split_csv_line(line.decode("utf-8"))
     if len(fields) != len(schema):
         raise ValueError(f"expected {len(schema)} fields, found {len(fields)}")
     record = {}
     for f, value in zip(schema, fields, strict=True):
         if value is not None and pa.types.is_integer(f.type):
+            if not _INTEGER.fullmatch(value):
+                raise ValueError(f"{f.name} is not a whole number: {value[:40]!r}")
             value = int(value)
         elif value is not None and pa.types.is_floating(f.type):
+            if not _FLOAT.fullmatch(value):
+                raise ValueError(f"{f.name} is not a number: {value[:40]!r}")
             value = float(value)
         record[f.name] = value
     return record
@@ -292,13 +319,15 @@ def _json_record(line: bytes, schema: pa.Schema) -> dict:
     return {f.name: record.get(f.name) for f in schema}
 
 
-def _parse_lines_slowly(data: bytes, kind: str, base: int, decode) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """Line-by-line parse that keeps good records and names the bad ones (byte offset, reason)."""
+def _parse_lines_slowly(data: bytes, kind: str, base: int, decode) -> tuple[pa.Table, list[tuple[int, str]], list[int]]:
+    """Line-by-line parse: the rows that have the spool's shape and types, with their byte offsets,
+    and the lines that do not (byte offset, reason). Whether a row's values can be stored (a UUID,
+    a time, JSON) is left to DuckDB: see :func:`.schema.unloadable_reason_sql`."""
     schema = SPOOL_SCHEMAS[kind]
     rows: dict[str, list] = {f.name: [] for f in schema}
     bad: list[tuple[int, str]] = []
+    offsets: list[int] = []
     pos = 0
-    id_col = ID_COLUMN[kind]
     for line in data.split(b"\n")[:-1]:
         offset = base + pos
         pos += len(line) + 1
@@ -306,27 +335,22 @@ def _parse_lines_slowly(data: bytes, kind: str, base: int, decode) -> tuple[pa.T
             continue
         try:
             values = decode(line, schema)
-            if not values.get(id_col) or not isinstance(values.get("ts"), int):
-                raise ValueError(f"missing {id_col} or integer ts")
-            if str(uuid.UUID(values[id_col])) != values[id_col].lower():
-                raise ValueError(f"{id_col} is not a UUID in its 36-character form")
-            if values.get("properties") is not None:
-                json.loads(values["properties"])
             pa.Table.from_pylist([values], schema=schema)  # type check the row
         except Exception as exc:  # noqa: BLE001 - any failure means a bad line
             bad.append((offset, f"{type(exc).__name__}: {exc}"[:200]))
             continue
         for name, value in values.items():
             rows[name].append(value)
-    return pa.table(rows, schema=schema), bad
+        offsets.append(offset)
+    return pa.table(rows, schema=schema), bad, offsets
 
 
 def read_segment(path: Path, kind: str, start: int = 0, *, line_by_line: bool = False) -> SegmentRead:
     """Read the complete lines of a segment from ``start`` on.
 
-    ``line_by_line`` skips the bulk reader and checks every line on its own
-    (ids are UUIDs, ``properties`` is JSON): slow, for segments known to hold
-    corrupt lines that the bulk reader let through.
+    ``line_by_line`` skips the bulk reader and reads each line on its own,
+    keeping each row's byte offset (``row_offsets``): slow, for a segment
+    holding a line the store refused, so that this line alone is set aside.
     """
     sealed = is_sealed(path)
     size = path.stat().st_size
@@ -372,20 +396,18 @@ def _parse_segment(
     schema = SPOOL_SCHEMAS[kind]
     bad: list[tuple[int, str]] = []
     legacy = path.suffix == LEGACY_SUFFIX
+    offsets = None
     if not complete:
         table = spool_table(kind, [])
     else:
         try:
             if line_by_line:
-                raise ValueError("asked to check every line")
+                raise ValueError("asked to read every line on its own")
             table = (_read_json if legacy else _read_csv)(complete, schema)
-            ids = table.column(ID_COLUMN[kind])
-            if ids.null_count or table.column("ts").null_count:
-                raise ValueError("records without id or ts")
         except (pa.ArrowInvalid, ValueError):
             decode = _json_record if legacy else _csv_record
-            table, bad = _parse_lines_slowly(bytes(complete), kind, start, decode)
-    return SegmentRead(path, kind, start, start + cut, table, bad, sealed, trailing)
+            table, bad, offsets = _parse_lines_slowly(bytes(complete), kind, start, decode)
+    return SegmentRead(path, kind, start, start + cut, table, bad, sealed, trailing, offsets)
 
 
 def attach_pending(con, directory: Path) -> None:
