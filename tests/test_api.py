@@ -15,6 +15,7 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -220,14 +221,36 @@ def test_full_seed_flow_with_the_real_pipeline(workspace):
                            "deployed", "build_stopped"]), seen
 
 
-def test_verify_link_in_a_browser_gets_a_page(api):
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_verify_link_in_a_browser_asks_for_a_click_then_confirms(api):
     session_id = new_session(api)
     api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"})
     link = outbox_link(api.workspace, "ada@example.com")
-    page = api.client.get(link, headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "Email confirmed" in page.text
-    again = api.client.get(link, headers={"Accept": "text/html"})
+    for _ in range(2):  # a mail scanner opening the link first does not use it up
+        page = api.client.get(link, headers=BROWSER)
+        assert page.status_code == 200 and "Confirm my email" in page.text
+    assert get_session(session_id).status == "email_provided"
+    action = re.search(r"<form method=post action='([^']+)'", page.text).group(1)
+    confirmed = api.client.post(action, headers={**BROWSER, "Content-Type": "application/x-www-form-urlencoded"})
+    assert confirmed.status_code == 200 and "Email confirmed" in confirmed.text
+    assert get_session(session_id).status == "verified"
+    again = api.client.post(action, headers={**BROWSER, "Content-Type": "application/x-www-form-urlencoded"})
     assert again.status_code == 410 and "already used" in again.text
+    assert api.client.get(link, headers=BROWSER).status_code == 410
+
+
+def test_an_api_client_may_verify_with_a_post(api):
+    session_id = new_session(api)
+    api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"})
+    answer = api.post(urlparse(outbox_link(api.workspace, "ada@example.com")).path, {})
+    assert answer.status_code == 200 and answer.json()["status"] == "verified"
+
+
+def test_a_broken_link_in_a_browser_gets_a_page_that_says_so(api):
+    page = api.client.get("/api/verify/" + "x" * 43, headers=BROWSER)
+    assert page.status_code == 401 and "not valid" in page.text and "<form" not in page.text
 
 
 def test_new_project_from_chat_starts_a_linked_build(api):

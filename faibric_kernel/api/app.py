@@ -5,7 +5,8 @@ browsable at ``/docs``)::
 
     POST /api/initial-request        {prompt, variant?}            -> 201 session
     POST /api/provide-email          {session_id, email}           -> magic link sent (or queued)
-    GET  /api/verify/{token}                                       -> verified (HTML for browsers)
+    GET  /api/verify/{token}                                       -> verified (browsers: a confirm page)
+    POST /api/verify/{token}                                       -> verified (the confirm page's button)
     POST /api/trigger-build          {session_id, provider?, deploy_target?} -> 202 building
     GET  /api/session-status/{id}                                  -> status, stage, percent, message, url, error
     POST /api/modify                 {session_id, message}         -> 202 change or new project
@@ -288,7 +289,9 @@ class BodyGuard:
                     scope, receive, send)
         if scope["method"] in _JSON_METHODS and scope["path"].startswith("/api/"):
             media = headers.get("content-type", "").split(";")[0].strip().lower()
-            if media != "application/json":
+            # the confirm button of the verify page is an HTML form; its (empty) body is never read
+            form_post = scope["path"].startswith("/api/verify/") and media in ("application/x-www-form-urlencoded", "")
+            if media != "application/json" and not form_post:
                 shown = media or "none"
                 return await _error(415, "UnsupportedMediaType",
                                     f"send JSON with Content-Type: application/json (got {shown})")(
@@ -525,13 +528,13 @@ def create_app(
         limit("email_address", body.email.lower())
         return journey.provide_email(body.session_id, body.email, tenant_id=tenant_of(x_faibric_tenant))
 
-    @app.get("/api/verify/{token}", response_model=Verified, tags=["onboarding"],
-             responses={200: {"content": {"text/html": {}}}})
-    def verify(token: str, request: Request):
-        """Use a magic link. Browsers get a small page; API clients get JSON."""
+    def _verified(token: str, request: Request, *, use: bool):
         wants_html = "text/html" in request.headers.get("accept", "")
         try:
             limit("verify", client_ip(request))
+            if not use:
+                magic_links.check_token(token)
+                return HTMLResponse(_confirm_page(token))
             session = journey.verify(token)
         except (FaibricError, RateLimited) as exc:
             if not wants_html:
@@ -542,6 +545,19 @@ def create_app(
             return HTMLResponse(_page("Email confirmed", "Thank you. Your site is ready to be built; "
                                       "return to the page where you started to follow it."))
         return Verified(session_id=session.session_id, status=session.status, email=session.email)
+
+    @app.get("/api/verify/{token}", response_model=Verified, tags=["onboarding"],
+             responses={200: {"content": {"text/html": {}}}})
+    def verify(token: str, request: Request):
+        """Use a magic link. API clients get JSON. A browser gets a page with one button that
+        uses the link (a POST), so mail scanners that open every link do not use it up."""
+        return _verified(token, request, use="text/html" not in request.headers.get("accept", ""))
+
+    @app.post("/api/verify/{token}", response_model=Verified, tags=["onboarding"],
+              responses={200: {"content": {"text/html": {}}}})
+    def verify_confirmed(token: str, request: Request):
+        """Use a magic link: the button on the page a browser gets, or an API client's POST."""
+        return _verified(token, request, use=True)
 
     @app.post("/api/trigger-build", status_code=202, response_model=BuildAccepted, tags=["builds"])
     def trigger_build(body: TriggerBuild, request: Request, x_faibric_tenant: Tenant = None):
@@ -599,6 +615,18 @@ def create_app(
         return JSONResponse(body, status_code=200 if store["ok"] else 503)
 
     return app
+
+
+def _confirm_page(token: str) -> str:
+    action = html.escape(f"/api/verify/{token}", quote=True)
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        "<meta name=robots content=noindex><title>Confirm your email</title>"
+        "<body style='font-family:system-ui;max-width:34rem;margin:4rem auto;padding:0 1rem'>"
+        "<h1>Confirm your email</h1><p>One click and your site can be built.</p>"
+        f"<form method=post action='{action}'><button type=submit style='font-size:1.1rem;padding:.6rem 1.2rem'>"
+        "Confirm my email</button></form></body></html>"
+    )
 
 
 def _page(title: str, text: str) -> str:

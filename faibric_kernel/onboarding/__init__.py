@@ -23,7 +23,7 @@ from .flow import (
     verify,
 )
 from .leases import recover_interrupted
-from .magic_links import consume_token, issue_link, public_url
+from .magic_links import check_token, consume_token, issue_link, public_url
 from .worker import BuildWorker, Job, Progress, get_worker, set_worker
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "assign_variant",
     "classify_by_rules",
     "classify_message",
+    "check_token",
     "consume_token",
     "default_onboarding",
     "get_worker",

@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 
 from .. import config
 from ..errors import AuthError, ConfigError
-from ..store import write_connection
+from ..store import read_connection, write_connection
 
-__all__ = ["MagicLink", "consume_token", "hash_token", "issue_link", "link_url", "public_url", "set_api_url"]
+__all__ = ["MagicLink", "check_token", "consume_token", "hash_token", "issue_link", "link_url", "public_url", "set_api_url"]
 
 TOKEN_BYTES = 32
 DEFAULT_API_PORT = 8321
@@ -122,43 +122,57 @@ class ConsumedLink:
     email: str
 
 
-def consume_token(token: str) -> ConsumedLink:
-    """Use a token once: returns whose it was, or raises AuthError saying why not."""
+def _usable_link(con, token: str, now: datetime) -> tuple:
+    """The stored link of a token that can be used now, or an AuthError saying why not."""
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         raise AuthError("this sign-in link is not valid; open the latest link from your email or ask for a new one",
                         reason="invalid")
-    digest = hash_token(token)
+    rows = con.execute(
+        "SELECT session_id, tenant_id, email, expires_at, used_at, replaced_at FROM magic_links WHERE token_hash = ?",
+        [hash_token(token)],
+    ).fetchall()
+    if not rows:
+        raise AuthError(
+            "this sign-in link is not valid; open the latest link from your email or ask for a new one",
+            reason="invalid",
+        )
+    session_id, tenant_id, email, expires_at, used_at, replaced_at = rows[0]
+    if used_at is not None:
+        raise AuthError(
+            "this sign-in link was already used; links work once, so ask for a new one",
+            reason="used", session_id=session_id,
+        )
+    if replaced_at is not None:
+        raise AuthError(
+            "a newer sign-in link was sent for this request; use the link in the latest email",
+            reason="replaced", session_id=session_id,
+        )
+    if expires_at <= now:
+        raise AuthError(
+            f"this sign-in link expired at {expires_at:%Y-%m-%d %H:%M} UTC; ask for a new one",
+            reason="expired", session_id=session_id,
+        )
+    return session_id, tenant_id, email
+
+
+def check_token(token: str) -> ConsumedLink:
+    """Whose a token is, if it can be used now, without using it (raises AuthError saying why not).
+
+    The page a browser opens from the email asks for a click before the link is used, so
+    that mail scanners which open every link do not use it up.
+    """
+    with read_connection(include_spool=False) as con:
+        return ConsumedLink(*_usable_link(con, token, _now()))
+
+
+def consume_token(token: str) -> ConsumedLink:
+    """Use a token once: returns whose it was, or raises AuthError saying why not."""
     now = _now()
     with write_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            rows = con.execute(
-                "SELECT session_id, tenant_id, email, expires_at, used_at, replaced_at FROM magic_links "
-                "WHERE token_hash = ?",
-                [digest],
-            ).fetchall()
-            if not rows:
-                raise AuthError(
-                    "this sign-in link is not valid; open the latest link from your email or ask for a new one",
-                    reason="invalid",
-                )
-            session_id, tenant_id, email, expires_at, used_at, replaced_at = rows[0]
-            if used_at is not None:
-                raise AuthError(
-                    "this sign-in link was already used; links work once, so ask for a new one",
-                    reason="used", session_id=session_id,
-                )
-            if replaced_at is not None:
-                raise AuthError(
-                    "a newer sign-in link was sent for this request; use the link in the latest email",
-                    reason="replaced", session_id=session_id,
-                )
-            if expires_at <= now:
-                raise AuthError(
-                    f"this sign-in link expired at {expires_at:%Y-%m-%d %H:%M} UTC; ask for a new one",
-                    reason="expired", session_id=session_id,
-                )
-            con.execute("UPDATE magic_links SET used_at = ? WHERE token_hash = ?", [now, digest])
+            session_id, tenant_id, email = _usable_link(con, token, now)
+            con.execute("UPDATE magic_links SET used_at = ? WHERE token_hash = ?", [now, hash_token(token)])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
