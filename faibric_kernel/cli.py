@@ -226,25 +226,37 @@ def events_tail(limit: int, tenant: str | None, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=True, path_type=Path), required=True)
 @click.option("--tenant", default=None)
+@click.option("--by-day", is_flag=True,
+              help="Parquet only: --out is a new folder partitioned by the events' UTC day (day=YYYY-MM-DD/), "
+                   "as Spark, Trino, ClickHouse or DuckDB read it")
 @json_option
-def events_export(fmt: str, out: Path, tenant: str | None, as_json: bool) -> None:
+def events_export(fmt: str, out: Path, tenant: str | None, by_day: bool, as_json: bool) -> None:
     """Export events (with the documented columns) to Parquet or CSV."""
     from .store import read_connection
 
     out = out.expanduser().resolve()
     if not out.parent.exists():
         raise InvalidInputError(f"the folder {out.parent} does not exist; create it or choose another --out")
-    option = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+    if by_day and fmt != "parquet":
+        raise InvalidInputError("--by-day writes Parquet partitions; use it with --format parquet")
+    if by_day and out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InvalidInputError(f"{out} already exists and is not an empty folder; --by-day needs a new or empty one")
+    if by_day:
+        option = "(FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE true)"
+    else:
+        option = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+    day = ", CAST(ts AS DATE) AS day" if by_day else ""
     # COPY cannot take prepared parameters, so the tenant is inlined as a quoted literal
     literal_where = f"WHERE tenant_id = '{tenant.replace(chr(39), chr(39) * 2)}'" if tenant else ""
     with read_connection() as con:
         n = con.execute(f"SELECT count(*) FROM events {literal_where}").fetchall()[0][0]
         con.execute(
             f"COPY (SELECT CAST(event_id AS VARCHAR) AS event_id, ts, tenant_id, session_id, actor, event_type, "
-            f"CAST(properties AS VARCHAR) AS properties FROM events {literal_where} ORDER BY ts) "
+            f"CAST(properties AS VARCHAR) AS properties{day} FROM events {literal_where} ORDER BY ts) "
             f"TO '{str(out).replace(chr(39), chr(39) * 2)}' {option}"
         )
-    emit({"rows": n, "path": str(out), "format": fmt}, as_json, lambda d: click.echo(f"wrote {d['rows']} events to {d['path']}"))
+    emit({"rows": n, "path": str(out), "format": fmt, "by_day": by_day}, as_json,
+         lambda d: click.echo(f"wrote {d['rows']} events to {d['path']}" + (" (a folder per day)" if by_day else "")))
 
 
 @main.group()

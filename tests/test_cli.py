@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from click.testing import CliRunner
 
@@ -66,6 +67,32 @@ def test_events_export_csv(tmp_path):
     out = tmp_path / "events.csv"
     run("events", "export", "--format", "csv", "--out", str(out))
     assert out.read_text().splitlines()[0].startswith("event_id,ts,tenant_id")
+
+
+def test_events_export_by_day_writes_a_folder_per_utc_day_that_duckdb_reads_back(tmp_path):
+    import duckdb
+
+    for day in (1, 1, 2):
+        record_event("verified", session_id=f"s{day}", ts=datetime(2026, 3, day, 23, 30))
+    out = tmp_path / "lake"
+    data = json.loads(run("events", "export", "--format", "parquet", "--by-day", "--out", str(out), "--json").stdout)
+    assert (data["rows"], data["by_day"]) == (3, True)
+    assert sorted(p.name for p in out.iterdir()) == ["day=2026-03-01", "day=2026-03-02"]
+    rows = duckdb.sql(
+        f"SELECT CAST(day AS VARCHAR), count(*) FROM read_parquet('{out}/*/*.parquet', hive_partitioning = true) "
+        "GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    assert rows == [("2026-03-01", 2), ("2026-03-02", 1)]
+
+
+def test_events_export_by_day_refuses_csv_and_a_folder_in_use(tmp_path):
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "keep.txt").write_text("mine")
+    for args, message in ((["--format", "csv", "--out", str(tmp_path / "x")], "--format parquet"),
+                          (["--format", "parquet", "--out", str(tmp_path / "used")], "not an empty folder")):
+        result = CliRunner().invoke(main, ["events", "export", "--by-day", *args])
+        assert result.exit_code != 0 and message in result.stderr
+    assert (tmp_path / "used" / "keep.txt").read_text() == "mine"
 
 
 def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):
