@@ -324,8 +324,9 @@ def _generate_project(run: _Run, prompt: str, kind: str = "generate") -> tuple[d
             steps.append(("generate", strong, components_messages(brief, specs), {"part": "components"}))
         # the copy and the page: the cheap model adapts the reused (and the new) components to this business
         steps.append(("adapt", cheap, None, {"part": "compose"}))
+    # "offered": the page may still decline one (the final count is in the result's `reused`)
     run.progress("generate", 20, f"writing the site with {run.provider.name}: {len(reuse)} library component(s) "
-                                 f"reused, {len(specs)} to write ({strong if specs else cheap})")
+                                 f"offered for reuse, {len(specs)} to write ({strong if specs else cheap})")
     for purpose, model, messages, extra in steps:
         if messages is None:
             messages = compose_messages(brief, reuse, specs, provided + sorted(answers))

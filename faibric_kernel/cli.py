@@ -229,18 +229,28 @@ def events_tail(limit: int, tenant: str | None, as_json: bool) -> None:
 @click.option("--by-day", is_flag=True,
               help="Parquet only: --out is a new folder partitioned by the events' UTC day (day=YYYY-MM-DD/), "
                    "as Spark, Trino, ClickHouse or DuckDB read it")
+@click.option("--force", is_flag=True, help="replace the file at --out if there is one")
 @json_option
-def events_export(fmt: str, out: Path, tenant: str | None, by_day: bool, as_json: bool) -> None:
+def events_export(fmt: str, out: Path, tenant: str | None, by_day: bool, force: bool, as_json: bool) -> None:
     """Export events (with the documented columns) to Parquet or CSV."""
     from .store import read_connection
 
     out = out.expanduser().resolve()
-    if not out.parent.exists():
-        raise InvalidInputError(f"the folder {out.parent} does not exist; create it or choose another --out")
     if by_day and fmt != "parquet":
         raise InvalidInputError("--by-day writes Parquet partitions; use it with --format parquet")
-    if by_day and out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InvalidInputError(f"{out} already exists and is not an empty folder; --by-day needs a new or empty one")
+    if by_day:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise InvalidInputError(f"{out} already exists and is not an empty folder; --by-day needs a new or empty one")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInputError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
+    elif not out.parent.is_dir():
+        raise InvalidInputError(f"the folder {out.parent} does not exist; create it or choose another --out")
+    elif out.is_dir():
+        raise InvalidInputError(f"{out} is a folder; give the path of the file to write (or use --by-day)")
+    elif out.exists() and not force:
+        raise InvalidInputError(f"{out} already exists; choose another --out, or pass --force to replace it")
     if by_day:
         option = "(FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE true)"
     else:

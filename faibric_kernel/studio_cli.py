@@ -28,6 +28,7 @@ import click
 
 from . import config
 from .errors import ConfigError, InvalidInputError, WorkspaceError
+from .ports import port_free
 
 __all__ = ["BUILDER_NOTEBOOK", "builder_notebook_json", "find_notebook", "studio"]
 
@@ -89,27 +90,16 @@ def find_notebook(package_dir: Path | None = None) -> Path:
     return target
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # as servers bind: a port whose last connection is only in TIME_WAIT is free to reuse
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def choose_port(requested: int | None) -> int:
     """The requested port if it is free (else an error), or the first free one from 8888."""
     if requested is not None:
         if not 1 <= requested <= 65535:
             raise InvalidInputError(f"--port {requested} is not a port number (1-65535)")
-        if not _port_free(requested):
+        if not port_free(requested):
             raise InvalidInputError(f"port {requested} on 127.0.0.1 is in use; choose another with --port")
         return requested
     for port in range(DEFAULT_PORT, DEFAULT_PORT + PORT_SCAN):
-        if _port_free(port):
+        if port_free(port):
             return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -390,6 +390,7 @@ def test_invalid_fields_are_422(api, path, body, text):
 def test_unknown_session_is_404(api, method, path, body):
     response = api.client.request(method, path, json=body)
     assert_error(response, 404, "no session '0123456789abcdef'")
+    assert "`faibric" not in response.json()["message"]  # operators' CLI hints are not for customers
 
 
 def test_build_before_verification_is_403(api):
@@ -566,8 +567,9 @@ def test_startup_recovers_interrupted_builds(workspace):
 def test_faibric_serve_runs_the_api(workspace):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", "from faibric_kernel.cli import main; main()", "serve",
-                             "--port", str(port), "--no-access-log"],
-                            env={**os.environ, "FAIBRIC_HOME": str(workspace)}, stderr=subprocess.PIPE, text=True)
+                             "--port", str(port)],
+                            env={**os.environ, "FAIBRIC_HOME": str(workspace)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -585,11 +587,27 @@ def test_faibric_serve_runs_the_api(workspace):
                                                                       "email": "ada@example.com"})
         link = outbox_link(workspace, "ada@example.com")
         assert link.startswith(f"http://127.0.0.1:{port}/api/verify/")
+        assert httpx.get(link, headers=BROWSER).status_code == 200  # the confirm page: the token still works
         assert httpx.get(link).status_code == 200
     finally:
         proc.terminate()
         proc.wait(15)
-    assert "Faibric onboarding API on" in proc.stderr.read()
+    log = proc.stderr.read() + proc.stdout.read()  # uvicorn writes its access log to stdout
+    assert "Faibric onboarding API on" in log
+    token = link.rsplit("/", 1)[1]
+    assert "GET /api/verify/[token]" in log and token not in log  # the access log never shows a token
+
+
+def test_faibric_serve_on_a_busy_port_says_so_in_one_line(workspace):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-c", "from faibric_kernel.cli import main; main()", "serve",
+                                 "--port", str(port)], env={**os.environ, "FAIBRIC_HOME": str(workspace)},
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"error: port {port} on 127.0.0.1 is in use; choose another with --port"
 
 
 _SLOW_SERVER = """

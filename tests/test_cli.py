@@ -74,7 +74,7 @@ def test_events_export_by_day_writes_a_folder_per_utc_day_that_duckdb_reads_back
 
     for day in (1, 1, 2):
         record_event("verified", session_id=f"s{day}", ts=datetime(2026, 3, day, 23, 30))
-    out = tmp_path / "lake"
+    out = tmp_path / "lake" / "events"  # folders are created as needed
     data = json.loads(run("events", "export", "--format", "parquet", "--by-day", "--out", str(out), "--json").stdout)
     assert (data["rows"], data["by_day"]) == (3, True)
     assert sorted(p.name for p in out.iterdir()) == ["day=2026-03-01", "day=2026-03-02"]
@@ -93,6 +93,22 @@ def test_events_export_by_day_refuses_csv_and_a_folder_in_use(tmp_path):
         result = CliRunner().invoke(main, ["events", "export", "--by-day", *args])
         assert result.exit_code != 0 and message in result.stderr
     assert (tmp_path / "used" / "keep.txt").read_text() == "mine"
+
+
+def test_events_export_never_replaces_a_file_unless_forced(tmp_path):
+    record_event("verified", session_id="s1")
+    out = tmp_path / "precious.csv"
+    out.write_text("mine")
+    result = CliRunner().invoke(main, ["events", "export", "--format", "csv", "--out", str(out)])
+    assert result.exit_code != 0 and "--force" in result.stderr
+    assert out.read_text() == "mine"
+    run("events", "export", "--format", "csv", "--out", str(out), "--force")
+    assert out.read_text().startswith("event_id,ts")
+
+
+def test_events_export_to_a_folder_asks_for_a_file(tmp_path):
+    result = CliRunner().invoke(main, ["events", "export", "--format", "parquet", "--out", str(tmp_path)])
+    assert result.exit_code != 0 and "is a folder" in result.stderr
 
 
 def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):

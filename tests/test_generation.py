@@ -54,6 +54,15 @@ def test_brief_invents_a_fitting_name_when_none_is_given():
     assert brief.business_name == "Brooklyn Barbers" and not brief.name_given and brief.kind == "salon"
 
 
+def test_a_wedding_photographer_is_a_photography_business_and_a_wedding_site_is_the_couples():
+    photographer = analyse_prompt("A portfolio site for Lena Park, a wedding photographer in Seattle")
+    assert (photographer.kind, photographer.noun, photographer.business_name) == (
+        "photography", "photography studio", "Lena Park")
+    content = files_of(build("A portfolio site for Lena Park, a wedding photographer in Seattle"))["src/content.js"]
+    assert "RSVP" not in content and "getting married" not in content.lower() and "Lena Park" in content
+    assert analyse_prompt("A website for our wedding in Porto with RSVP").business_name == "Our Wedding in Porto"
+
+
 def test_offline_build_of_doce_vida_is_valid_and_shows_what_was_asked():
     result = build(DOCE_VIDA)
     assert result.status == "ready" and result.provider == "offline" and result.cost_usd == 0.0

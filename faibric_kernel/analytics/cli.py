@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..cli import emit, json_option, progress
-from ._common import records, resolve_now
+from ._common import records, resolve_now, utc_naive
 
 __all__ = ["analytics", "events_import", "seed_demo"]
 
@@ -301,8 +301,9 @@ def activity_cmd(limit, now, tenant, as_json):
 
 
 @click.command("seed-demo")
-@click.option("--sessions", type=int, default=2000, show_default=True, help="how many sessions")
-@click.option("--days", type=int, default=90, show_default=True, help="how many days of history, up to the end")
+@click.option("--sessions", type=click.IntRange(min=1), default=2000, show_default=True, help="how many sessions")
+@click.option("--days", type=click.IntRange(min=1), default=90, show_default=True,
+              help="how many days of history, up to the end")
 @click.option("--seed", type=int, default=42, show_default=True, help="random seed (same seed, same history)")
 @click.option("--end", default=None, help="last moment of the history (UTC; default: now, to the hour)")
 @json_option
@@ -310,7 +311,8 @@ def seed_demo(sessions, days, seed, end, as_json):
     """Write a realistic synthetic history through the normal logging path (for demos and dashboards)."""
     from ..demo import seed_demo as run
 
-    report = run(sessions=sessions, days=days, seed=seed, end=resolve_now(end) if end else None, progress=progress)
+    report = run(sessions=sessions, days=days, seed=seed, end=utc_naive(end, "--end") if end else None,
+                 progress=progress)
     emit(report.to_dict(), as_json, lambda d: click.echo(
         f"seeded {d['sessions']:,} sessions of {d['customers']:,} customers over {d['days']} days: "
         f"{d['events']:,} events and {d['api_calls']:,} API calls "

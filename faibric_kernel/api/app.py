@@ -35,6 +35,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import time
 import traceback
 import uuid
@@ -73,6 +74,22 @@ from .ratelimit import RateLimited, RateLimiter, parse_limit
 __all__ = ["create_app"]
 
 log = logging.getLogger("faibric.api")
+
+_TOKEN_IN_PATH = re.compile(r"(/api/verify/)[^/?\s\"]+")
+
+
+def loggable_path(path: str) -> str:
+    """A request path fit for a log: a magic link's token is a secret (it works until used)."""
+    return _TOKEN_IN_PATH.sub(r"\1[token]", path)
+
+
+class RedactTokens(logging.Filter):
+    """Hides magic-link tokens in the access log lines uvicorn writes for each request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(loggable_path(a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 DEFAULT_LIMITS = {
     "initial": ("FAIBRIC_RATE_INITIAL_PER_IP", "5/minute", "initial requests from this address"),
@@ -205,6 +222,17 @@ _ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 410,
 
 # -- errors ---------------------------------------------------------------------------------------------
 
+_CLI_HINT = re.compile(r";[^;]*`faibric [^`]*`[^;]*")
+
+
+def message_for_api(exc: FaibricError) -> str:
+    """An error's message for API callers: hints at `faibric` commands are for operators, not customers."""
+    message = _CLI_HINT.sub("", exc.message)
+    if isinstance(exc, NotFoundError) and message != exc.message:
+        message += "; check the id you were given"
+    return message
+
+
 def status_for(exc: FaibricError) -> int:
     """The HTTP status for a Faibric error."""
     reason = exc.details.get("reason")
@@ -236,11 +264,11 @@ def _log_crash(request: Request, reference: str) -> None:
     try:
         path = config.workspace_path("logs") / "api.log"
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"{datetime.now(UTC).isoformat()} {reference} {request.method} {request.url.path}\n"
+            fh.write(f"{datetime.now(UTC).isoformat()} {reference} {request.method} {loggable_path(request.url.path)}\n"
                      f"{traceback.format_exc()}\n")
     except OSError:
         pass
-    log.exception("unhandled error %s on %s %s", reference, request.method, request.url.path)
+    log.exception("unhandled error %s on %s %s", reference, request.method, loggable_path(request.url.path))
 
 
 def _describe_validation(errors) -> tuple[int, str, str]:
@@ -416,6 +444,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        access = logging.getLogger("uvicorn.access")
+        if not any(isinstance(f, RedactTokens) for f in access.filters):
+            access.addFilter(RedactTokens())
         if public_url:
             magic_links.set_api_url(public_url)
         if recover:
@@ -454,7 +485,7 @@ def create_app(
         if status >= 500 and status != 503:
             _log_crash(request, uuid.uuid4().hex[:10])
         headers = {"Retry-After": "2"} if status == 503 else None
-        return _error(status, type(exc).__name__, exc.message, exc.details.get("reason"), headers)
+        return _error(status, type(exc).__name__, message_for_api(exc), exc.details.get("reason"), headers)
 
     @app.exception_handler(RateLimited)
     async def rate_limited(request: Request, exc: RateLimited):
@@ -540,7 +571,8 @@ def create_app(
             if not wants_html:
                 raise
             status = 429 if isinstance(exc, RateLimited) else status_for(exc)
-            return HTMLResponse(_page("This link cannot be used", exc.message), status_code=status)
+            message = exc.message if isinstance(exc, RateLimited) else message_for_api(exc)
+            return HTMLResponse(_page("This link cannot be used", message), status_code=status)
         if wants_html:
             return HTMLResponse(_page("Email confirmed", "Thank you. Your site is ready to be built; "
                                       "return to the page where you started to follow it."))

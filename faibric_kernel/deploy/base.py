@@ -198,5 +198,6 @@ def preflight(target: str | None) -> None:
     if missing:
         raise MissingKeyError(
             f"the {target} deploy target needs {', '.join(missing)}; set them in the environment or in "
-            f"{config.workspace(create=False) / '.env'}, or build with --deploy local"
+            f"{config.workspace(create=False) / '.env'}, or deploy locally (--deploy local when building, "
+            "--target local when deploying again)"
         )

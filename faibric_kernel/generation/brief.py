@@ -51,7 +51,8 @@ KINDS: dict[str, dict] = {
         "theme": "mono", "tone": "minimal", "noun": "studio",
     },
     "photography": {
-        "words": ["photographer", "photography", "photo studio", "wedding photos", "videographer"],
+        "words": ["photographer", "photography", "photo studio", "wedding photos", "wedding photographer",
+                  "wedding photography", "videographer"],
         "sections": ["navbar", "hero", "gallery", "about", "pricing", "testimonials", "contact-form", "footer"],
         "theme": "midnight", "tone": "elegant", "noun": "photography studio",
     },
@@ -211,6 +212,9 @@ COLOUR_THEMES: list[tuple[list[str], str | dict]] = [
 # finer profiles inside a kind, by keyword: tone, theme, noun, name suffix for invented names
 KEYWORD_PROFILES: dict[str, dict] = {
     "wedding": {"tone": "elegant", "theme": "rose", "noun": "wedding"},
+    # a wedding photographer is a photography business, not a wedding
+    "wedding photographer": {"tone": "elegant", "noun": "photography studio"},
+    "wedding photography": {"tone": "elegant", "noun": "photography studio"},
     "yoga": {"tone": "calm", "theme": "forest", "noun": "yoga studio", "suffix": "Yoga"},
     "pilates": {"tone": "calm", "theme": "forest", "noun": "pilates studio", "suffix": "Pilates"},
     "gym": {"noun": "gym", "suffix": "Fitness"},
@@ -418,6 +422,8 @@ def _extract_location(prompt: str, name: str | None) -> str | None:
 
 
 def _invent_name(kind: str, location: str | None, profile: dict, topic: str | None, seed: int) -> str:
+    if profile.get("noun") == "wedding":  # a couple's site, not a festival's
+        return f"Our Wedding in {location}" if location else "Our Wedding"
     suffix = profile.get("suffix")
     if suffix and location:
         return f"{location} {suffix}"

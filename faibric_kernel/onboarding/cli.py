@@ -14,7 +14,8 @@ import sys
 import click
 
 from ..cli import emit, json_option, progress
-from ..errors import FaibricError, WorkspaceError
+from ..errors import FaibricError, InvalidInputError, WorkspaceError
+from ..ports import port_free
 
 __all__ = ["register", "serve", "stop"]
 
@@ -39,7 +40,7 @@ def stop(session_id: str, tenant: str | None, timeout: float, as_json: bool) -> 
 
 
 @click.command()
-@click.option("--port", default=8321, show_default=True, type=int, help="port to listen on")
+@click.option("--port", default=8321, show_default=True, type=click.IntRange(1, 65535), help="port to listen on")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
@@ -50,6 +51,8 @@ def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
 
     from ..api import create_app
 
+    if not port_free(port, host):
+        raise InvalidInputError(f"port {port} on {host} is in use; choose another with --port")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     progress(f"Faibric onboarding API on {base} (docs: {base}/docs); Ctrl-C stops it")

@@ -510,12 +510,12 @@ def _magic_link_email(session: Session, link) -> dict:
     hours = max(1, round((link.expires_at - datetime.now(UTC).replace(tzinfo=None)).total_seconds() / 3600))
     summary = (session.prompt or "your site")[:140]
     text = (
-        f"Hello,\n\nOpen this link to confirm your email and start building your site:\n\n{link.url}\n\n"
+        f"Hello,\n\nOpen this link to confirm your email, so that your site can be built:\n\n{link.url}\n\n"
         f"Your request: {summary}\n\nThe link works once and expires in {hours} hours. "
         "If you did not ask for this, ignore this email.\n\nFaibric\n"
     )
     html = (
-        "<p>Hello,</p><p>Open this link to confirm your email and start building your site:</p>"
+        "<p>Hello,</p><p>Open this link to confirm your email, so that your site can be built:</p>"
         f'<p><a href="{link.url}">Confirm my email</a></p>'
         f"<p>Your request: {_escape(summary)}</p>"
         f"<p>The link works once and expires in {hours} hours. If you did not ask for this, ignore this email.</p>"

@@ -1,0 +1,20 @@
+"""Whether a TCP port can be listened on: checked before a server starts, so a busy port is one clear error."""
+
+from __future__ import annotations
+
+import socket
+
+__all__ = ["port_free"]
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when ``host:port`` can be bound now (the way servers bind it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # as servers bind: a port whose last connection is only in TIME_WAIT is free to reuse
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
