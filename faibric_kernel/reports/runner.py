@@ -320,7 +320,9 @@ def _daily_upkeep(day, say) -> dict:
         fired = run_alerts(_now())
         done["alerts_fired"] = len(fired)
         if fired:
-            say(f"{len(fired)} new alert(s): " + "; ".join(a.message for a in fired[:3]))
+            # they are dated now, so they count in the report of the day they fired, not this one
+            say(f"{len(fired)} new alert(s) fired now (in the report for {_now():%Y-%m-%d}): "
+                + "; ".join(a.message for a in fired[:3]))
     except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
         done["alerts_error"] = f"{type(exc).__name__}: {exc}"
     return done

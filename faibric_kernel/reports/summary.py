@@ -170,10 +170,10 @@ def write_offline_summary(facts: dict) -> str:
     if "alerts_fired" in f:
         if f["alerts_fired"]:
             sentences.append(
-                f"{_plural(f['alerts_fired'], 'alert')} fired, {fmt_count(f['alerts_critical'])} of them critical."
+                f"{_plural(f['alerts_fired'], 'alert')} fired that day, {fmt_count(f['alerts_critical'])} of them critical."
             )
         else:
-            sentences.append("No alerts fired.")
+            sentences.append("No alerts fired that day.")
     return " ".join(sentences)
 
 
