@@ -126,7 +126,9 @@ def show_config(as_json: bool) -> None:
         click.echo(f"{'SETTING':<34} {'VALUE':<28} {'FROM':<12} WHAT IT DOES")
         for r in items:
             value = str(r["value"] if r["value"] is not None else "-")
-            click.echo(f"{r['name']:<34} {value[:28]:<28} {r['source'] or 'unset':<12} {r['description']}")
+            if len(value) > 28:  # shortened visibly; --json gives whole values
+                value = value[:27] + "…"
+            click.echo(f"{r['name']:<34} {value:<28} {r['source'] or 'unset':<12} {r['description']}")
 
     emit(rows, as_json, human)
 
@@ -258,13 +260,20 @@ def events_export(fmt: str, out: Path, tenant: str | None, by_day: bool, force: 
     day = ", CAST(ts AS DATE) AS day" if by_day else ""
     # COPY cannot take prepared parameters, so the tenant is inlined as a quoted literal
     literal_where = f"WHERE tenant_id = '{tenant.replace(chr(39), chr(39) * 2)}'" if tenant else ""
+    import duckdb
+
     with read_connection() as con:
         n = con.execute(f"SELECT count(*) FROM events {literal_where}").fetchall()[0][0]
-        con.execute(
-            f"COPY (SELECT CAST(event_id AS VARCHAR) AS event_id, ts, tenant_id, session_id, actor, event_type, "
-            f"CAST(properties AS VARCHAR) AS properties{day} FROM events {literal_where} ORDER BY ts) "
-            f"TO '{str(out).replace(chr(39), chr(39) * 2)}' {option}"
-        )
+        try:
+            con.execute(
+                f"COPY (SELECT CAST(event_id AS VARCHAR) AS event_id, ts, tenant_id, session_id, actor, event_type, "
+                f"CAST(properties AS VARCHAR) AS properties{day} FROM events {literal_where} ORDER BY ts) "
+                f"TO '{str(out).replace(chr(39), chr(39) * 2)}' {option}"
+            )
+        except duckdb.IOException as exc:
+            raise InvalidInputError(
+                f"cannot write {out}: {str(exc).splitlines()[0]}; choose an --out on a disk you can write"
+            ) from None
     emit({"rows": n, "path": str(out), "format": fmt, "by_day": by_day}, as_json,
          lambda d: click.echo(f"wrote {d['rows']} events to {d['path']}" + (" (a folder per day)" if by_day else "")))
 

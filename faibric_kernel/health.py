@@ -1,4 +1,4 @@
-"""Health checks: the store, the spool backlog, disk space, providers and deploy targets.
+"""Health checks: the store, the spool backlog, disk space, providers, deploy targets and the sites server.
 
 Each check is a small function returning ``{"ok": bool, "detail": str, ...}``;
 :func:`check_health` runs them all. Later parts add checks to ``CHECKS``.
@@ -57,12 +57,23 @@ def _deploy_targets() -> dict:
     return {"ok": True, "detail": ", ".join(targets), "available": targets}
 
 
+def _sites_server() -> dict:
+    from .deploy.local import sites_server_status
+
+    running = sites_server_status()
+    if running is None:
+        return {"ok": True, "detail": "not running (the next local deploy starts it)", "url": None}
+    return {"ok": True, "detail": f"serving the local sites at {running['url']} (pid {running['pid']}); "
+                                  "`faibric sites stop` stops it", "url": running["url"]}
+
+
 CHECKS: dict[str, Callable[[], dict]] = {
     "store": _store,
     "spool": _spool,
     "disk": _disk,
     "providers": _providers,
     "deploy_targets": _deploy_targets,
+    "sites_server": _sites_server,
 }
 
 

@@ -111,6 +111,14 @@ def test_events_export_to_a_folder_asks_for_a_file(tmp_path):
     assert result.exit_code != 0 and "is a folder" in result.stderr
 
 
+def test_events_export_to_a_full_disk_is_one_clear_line():
+    record_event("verified", session_id="s1")
+    result = CliRunner().invoke(main, ["events", "export", "--format", "csv", "--out", "/dev/full", "--force"])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: cannot write /dev/full") and result.stderr.strip().count("\n") == 0
+    assert "disk you can write" in result.stderr
+
+
 def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["events", "export", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")])
     assert result.exit_code != 0

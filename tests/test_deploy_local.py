@@ -217,15 +217,20 @@ def test_sites_server_lists_the_sites_and_answers_its_health_check():
 
 
 def test_detached_server_outlives_the_deploy_and_stops_on_request(monkeypatch):
+    from faibric_kernel.health import check_health
+
     monkeypatch.setenv("FAIBRIC_SITES_SERVER", "process")
     result = deploy_site(site())
     try:
         assert fetch(result.url)[0] == 200
         again = deploy_site(site())
         assert again.url == result.url
+        health = check_health()["checks"]["sites_server"]
+        assert result.url.startswith(health["url"]) and "faibric sites stop" in health["detail"]
     finally:
         stopped = stop_sites_server()
     assert stopped["process"]
+    assert check_health()["checks"]["sites_server"]["url"] is None
 
 
 @pytest.mark.browser

@@ -369,6 +369,20 @@ def _start_process(root: Path, port: int) -> str:
     raise DeployError(f"the local sites server did not answer within 15 s; see {log}")
 
 
+def sites_server_status() -> dict | None:
+    """The background sites server of this workspace, if one answers: ``{"url", "pid"}``, else None."""
+    root = sites_dir().resolve()
+    try:
+        recorded = json.loads(_run_file().read_text())
+        port = int(recorded["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    found = _probe(port)
+    if not found or Path(found.get("root", "")).resolve() != root:
+        return None
+    return {"url": f"http://127.0.0.1:{port}", "pid": found.get("pid")}
+
+
 def stop_sites_server() -> dict:
     """Stop this workspace's sites server (thread or detached process); report what was stopped."""
     root = sites_dir().resolve()
