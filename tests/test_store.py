@@ -25,7 +25,8 @@ from faibric_kernel.store import (
     record_events,
     write_connection,
 )
-from faibric_kernel.store.spool import _split_csv_line, encode_line, segments, spool_dir
+from faibric_kernel.store.schema import SPOOL_SCHEMAS
+from faibric_kernel.store.spool import _read_csv, encode_line, segments, spool_dir
 
 
 def _count(table: str = "events", include_spool: bool = True) -> int:
@@ -86,8 +87,8 @@ def test_a_spool_line_is_csv_in_schema_order():
     line = encode_line("events", {"event_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "ts": 5, "tenant_id": "t",
                                   "session_id": "", "actor": None, "event_type": "a,b", "properties": '{"k":"v"}'})
     assert line == b'7c9e6679-7425-40de-944b-e07fc1f90ae7,5,t,"",,"a,b","{""k"":""v""}"\n'
-    assert _split_csv_line(line.decode().rstrip("\n")) == [
-        "7c9e6679-7425-40de-944b-e07fc1f90ae7", "5", "t", "", None, "a,b", '{"k":"v"}'
+    assert list(_read_csv(line, SPOOL_SCHEMAS["events"]).to_pylist()[0].values()) == [
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7", 5, "t", "", None, "a,b", '{"k":"v"}'
     ]
 
 

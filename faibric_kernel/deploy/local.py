@@ -370,17 +370,16 @@ def _start_process(root: Path, port: int) -> str:
 
 
 def sites_server_status() -> dict | None:
-    """The background sites server of this workspace, if one answers: ``{"url", "pid"}``, else None."""
-    root = sites_dir().resolve()
+    """The detached sites server recorded for this workspace, if it answers: ``{"url", "pid"}``, else None."""
     try:
         recorded = json.loads(_run_file().read_text())
-        port = int(recorded["port"])
+        pid, port = recorded["pid"], int(recorded["port"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     found = _probe(port)
-    if not found or Path(found.get("root", "")).resolve() != root:
+    if not found or found.get("pid") != pid or Path(found.get("root", "")).resolve() != sites_dir().resolve():
         return None
-    return {"url": f"http://127.0.0.1:{port}", "pid": found.get("pid")}
+    return {"url": f"http://127.0.0.1:{port}", "pid": pid}
 
 
 def stop_sites_server() -> dict:
@@ -393,20 +392,14 @@ def stop_sites_server() -> dict:
         server.shutdown()
         server.server_close()
         stopped["thread"] = server.port
-    run_file = _run_file()
-    try:
-        recorded = json.loads(run_file.read_text())
-    except (OSError, ValueError):
-        return stopped
-    pid, port = recorded.get("pid"), recorded.get("port")
-    found = _probe(int(port)) if port else None
-    if found and found.get("pid") == pid and Path(found.get("root", "")) == root:
+    running = sites_server_status()
+    if running is not None:
         try:
-            os.kill(int(pid), signal.SIGTERM)
-            stopped["process"] = pid
+            os.kill(int(running["pid"]), signal.SIGTERM)
+            stopped["process"] = running["pid"]
         except (OSError, ValueError):
             pass
-    run_file.unlink(missing_ok=True)
+    _run_file().unlink(missing_ok=True)
     return stopped
 
 

@@ -173,16 +173,16 @@ def _insert_new_rows(con, kind: str, reads: list[SegmentRead], *, one_per_id: bo
     if lo is None or lo < TS_RANGE[0] or hi > TS_RANGE[1]:
         # the one refusal the insert would not raise by itself (DuckDB holds years Python cannot)
         raise _Unloadable(f"a ts outside the years 1 to 9999 ({lo}..{hi} microseconds)")
-    lo, hi = con.execute("SELECT make_timestamp($lo), make_timestamp($hi)", {"lo": lo, "hi": hi}).fetchall()[0]
-    in_range = f"SELECT count(*), count(DISTINCT {id_col}) FROM {kind} WHERE ts BETWEEN $lo AND $hi"
-    rows_before, ids_before = con.execute(in_range, {"lo": lo, "hi": hi}).fetchall()[0]
+    in_range = "ts BETWEEN make_timestamp($lo) AND make_timestamp($hi)"
+    counts = f"SELECT count(*), count(DISTINCT {id_col}) FROM {kind} WHERE {in_range}"
+    rows_before, ids_before = con.execute(counts, {"lo": lo, "hi": hi}).fetchall()[0]
     con.execute(
         f"INSERT INTO {kind} SELECT * FROM ({select_sql(kind, '_incoming')}) AS i "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {kind} AS e WHERE e.{id_col} = i.{id_col} AND e.ts BETWEEN $lo AND $hi)"
+        f"WHERE NOT EXISTS (SELECT 1 FROM {kind} AS e WHERE e.{id_col} = i.{id_col} AND e.{in_range})"
         + (f" QUALIFY row_number() OVER (PARTITION BY i.{id_col}) = 1" if one_per_id else ""),
         {"lo": lo, "hi": hi},
     )
-    rows_after, ids_after = con.execute(in_range, {"lo": lo, "hi": hi}).fetchall()[0]
+    rows_after, ids_after = con.execute(counts, {"lo": lo, "hi": hi}).fetchall()[0]
     added = rows_after - rows_before
     return added, added != ids_after - ids_before
 
