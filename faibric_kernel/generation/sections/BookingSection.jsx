@@ -1,0 +1,125 @@
+import React, { useState } from 'react';
+import './BookingSection.css';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+async function deliver(action, email, subject, values) {
+  if (action) {
+    const response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(values),
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return 'sent';
+  }
+  // No form endpoint configured: hand the message to the visitor's email app, addressed to the business.
+  const body = Object.entries(values).map(([key, value]) => `${key}: ${value}`).join('\n');
+  window.location.href = `mailto:${email}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+  return 'handed-off';
+}
+
+function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export default function BookingSection({
+  eyebrow, title, subtitle, submitLabel = 'Request booking', partyLabel, serviceLabel, services, successText, email,
+  action = '',
+}) {
+  const empty = { name: '', email: '', date: '', time: '', party: '2', service: '', notes: '' };
+  const [values, setValues] = useState(empty);
+  const [errors, setErrors] = useState({});
+  const [status, setStatus] = useState('idle');
+
+  const update = (event) => setValues({ ...values, [event.target.name]: event.target.value });
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    const found = {};
+    if (!values.name.trim()) found.name = 'Please enter your name.';
+    if (!EMAIL_PATTERN.test(values.email.trim())) found.email = 'Please enter a valid email address.';
+    if (!values.date || values.date < today()) found.date = 'Please choose a date from today on.';
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setStatus('sending');
+    try {
+      setStatus(await deliver(action, email, `Booking request from ${values.name}`, values));
+    } catch (err) {
+      setStatus('failed');
+    }
+  };
+
+  const field = (name) => ({
+    id: `booking-${name}`,
+    name,
+    value: values[name],
+    onChange: update,
+    'aria-invalid': errors[name] ? 'true' : undefined,
+    'aria-describedby': errors[name] ? `booking-${name}-error` : undefined,
+  });
+
+  return (
+    <section className="section section--alt" aria-labelledby="booking-section-title">
+      <div className="section__inner booking-section">
+        <header className="section__header">
+          {eyebrow && <p className="section__eyebrow">{eyebrow}</p>}
+          <h2 id="booking-section-title" className="section__title">{title}</h2>
+          {subtitle && <p className="section__subtitle">{subtitle}</p>}
+        </header>
+        {status === 'sent' || status === 'handed-off' ? (
+          <p className="form-status" role="status">
+            {status === 'sent' ? successText : `Your email app has opened with your request to ${email}.`}
+          </p>
+        ) : (
+          <form className="booking-section__form" onSubmit={onSubmit} noValidate>
+            <div className="field">
+              <label htmlFor="booking-name">Name</label>
+              <input type="text" autoComplete="name" {...field('name')} />
+              {errors.name && <p className="field__error" id="booking-name-error">{errors.name}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="booking-email">Email</label>
+              <input type="email" autoComplete="email" {...field('email')} />
+              {errors.email && <p className="field__error" id="booking-email-error">{errors.email}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="booking-date">Date</label>
+              <input type="date" min={today()} {...field('date')} />
+              {errors.date && <p className="field__error" id="booking-date-error">{errors.date}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="booking-time">Preferred time</label>
+              <input type="time" {...field('time')} />
+            </div>
+            {partyLabel && (
+              <div className="field">
+                <label htmlFor="booking-party">{partyLabel}</label>
+                <input type="number" min="1" max="20" {...field('party')} />
+              </div>
+            )}
+            {serviceLabel && services && (
+              <div className="field">
+                <label htmlFor="booking-service">{serviceLabel}</label>
+                <select {...field('service')}>
+                  <option value="">Choose…</option>
+                  {services.map((service) => <option key={service} value={service}>{service}</option>)}
+                </select>
+              </div>
+            )}
+            <div className="field booking-section__wide">
+              <label htmlFor="booking-notes">Anything we should know?</label>
+              <textarea rows={3} {...field('notes')} />
+            </div>
+            <button className="button booking-section__wide" type="submit" disabled={status === 'sending'}>
+              {status === 'sending' ? 'Sending…' : submitLabel}
+            </button>
+            {status === 'failed' && (
+              <p className="field__error booking-section__wide" role="alert">Sorry, that did not go through. Please email {email}.</p>
+            )}
+          </form>
+        )}
+      </div>
+    </section>
+  );
+}
