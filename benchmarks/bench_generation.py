@@ -55,7 +55,8 @@ def fresh_home(label: str) -> Path:
 
 
 def bench_offline_pipeline() -> dict:
-    from faibric_kernel.builds import _generate_project, _Run
+    from faibric_kernel.build import BuildRun
+    from faibric_kernel.build.generate import generate_project
     from faibric_kernel.providers.offline import OfflineProvider
     from faibric_kernel.sessions import create_session
 
@@ -64,10 +65,10 @@ def bench_offline_pipeline() -> dict:
     provider = OfflineProvider()
 
     def once(prompt: str) -> float:
-        run = _Run(session, provider, None, None, None, None)
+        run = BuildRun(session, provider, None, None, None, None)
         run.bundle = False
         started = time.perf_counter()
-        files, info = _generate_project(run, prompt)
+        files, info = generate_project(run, prompt)
         elapsed = time.perf_counter() - started
         assert info["report"].ok, info["report"].summary()
         return elapsed
@@ -81,9 +82,9 @@ def bench_offline_pipeline() -> dict:
 def thirty_file_answer() -> str:
     from faibric_kernel.generation.brief import analyse_prompt
     from faibric_kernel.generation.components import component_files
-    from faibric_kernel.generation.compose import compose_site
     from faibric_kernel.generation.scaffold import scaffold_files
     from faibric_kernel.library.themes import theme_css
+    from faibric_kernel.providers.offline.compose import compose_site
 
     brief = analyse_prompt(PROMPTS[2])
     files = {**scaffold_files(brief.business_name), "src/theme.css": theme_css(brief.theme),
@@ -118,7 +119,7 @@ def bench_parse_validate() -> dict:
 def _cost_of_builds(label: str, env: dict) -> dict:
     from fakes.anthropic_fake import FakeMessagesAPI
 
-    from faibric_kernel.builds import run_build
+    from faibric_kernel.build import run_build
     from faibric_kernel.providers.anthropic import AnthropicProvider
     from faibric_kernel.sessions import create_session
     from faibric_kernel.store import read_connection

@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from test_onboarding_fakes import FakeBuilds
 
 from faibric_kernel.api import create_app
-from faibric_kernel.onboarding import BuildWorker, Onboarding, issue_link
+from faibric_kernel.build import JobRunner
+from faibric_kernel.onboarding import Onboarding, issue_link
 from faibric_kernel.sessions import create_session, get_session, transition
 from faibric_kernel.store import read_connection, write_connection
 
@@ -75,7 +76,7 @@ class Server:
 def start_api(workspace, fake=None, **options):
     fake = fake or FakeBuilds()
     journey = options.pop("onboarding", None) or Onboarding(
-        worker=BuildWorker(build_fn=fake.run_build, modify_fn=fake.modify_site, poll_interval=0.02),
+        worker=JobRunner(build_fn=fake.run_build, modify_fn=fake.modify_site, poll_interval=0.02),
         status_cache_seconds=0)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -190,7 +191,7 @@ def test_full_seed_flow_over_http(api):
 
 def test_full_seed_flow_with_the_real_pipeline(workspace):
     """The same journey with builds.run_build / modify_site: offline provider, local deployer."""
-    journey = Onboarding(worker=BuildWorker(), status_cache_seconds=0.2)
+    journey = Onboarding(worker=JobRunner(), status_cache_seconds=0.2)
     server, api = start_api(workspace, onboarding=journey)
     with server, api.client:
         session_id = new_session(api, "a landing page for a bakery in Lisbon")
@@ -509,7 +510,7 @@ class _Broken(Onboarding):
 
 
 def test_unexpected_error_is_a_clean_500_without_trace(workspace):
-    server, api = start_api(workspace, onboarding=_Broken(worker=BuildWorker(), status_cache_seconds=0))
+    server, api = start_api(workspace, onboarding=_Broken(worker=JobRunner(), status_cache_seconds=0))
     with server, api.client:
         response = api.get("/api/session-status/abc")
         body = assert_error(response, 500, "something went wrong on our side")
@@ -616,9 +617,10 @@ sys.path.insert(0, {tests!r})
 import uvicorn
 from test_onboarding_fakes import FakeBuilds
 from faibric_kernel.api import create_app
-from faibric_kernel.onboarding import BuildWorker, Onboarding
+from faibric_kernel.build import JobRunner
+from faibric_kernel.onboarding import Onboarding
 fake = FakeBuilds(step_seconds=60)
-journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build, poll_interval=0.02))
+journey = Onboarding(worker=JobRunner(build_fn=fake.run_build, poll_interval=0.02))
 uvicorn.run(create_app(onboarding=journey, ingest_interval=0, public_url="http://127.0.0.1:{port}"),
             host="127.0.0.1", port={port}, log_level="warning")
 """

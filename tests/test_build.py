@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes.anthropic_fake import FakeMessagesAPI, Reply, default_answer, serve
 
-from faibric_kernel.builds import run_build
+from faibric_kernel.build import run_build
 from faibric_kernel.errors import (
     BuildError,
     BuildStoppedError,
@@ -144,7 +144,7 @@ def test_two_sessions_build_in_parallel_threads():
 def test_versions_and_restore():
     sid = new_session()
     result = build(sid)
-    from faibric_kernel.builds import modify_site
+    from faibric_kernel.build import modify_site
 
     modify_site(sid, "change the headline to Pão quente todas as manhãs", preview=False)
     restored = restore(sid, 1)

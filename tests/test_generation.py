@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from faibric_kernel.builds import run_build
+from faibric_kernel.build import run_build
 from faibric_kernel.generation.brief import analyse_prompt
-from faibric_kernel.generation.compose import adapt_props, component_shape, compose_site
 from faibric_kernel.generation.validation import parse_js, resolve_import, validate_files
+from faibric_kernel.providers.offline.compose import adapt_props, component_shape, compose_site
 from faibric_kernel.sessions import create_session
 
 DOCE_VIDA = "A landing page for Doce Vida, a bakery in Lisbon, with a menu and a contact form"
@@ -138,7 +138,7 @@ def test_library_reuse_decisions_are_recorded():
 def test_composer_declines_a_component_whose_props_cannot_carry_the_copy():
     brief = analyse_prompt("Website for my yoga studio in Brighton with class schedule and pricing")
     tiers = {"plans": {"type": "array", "default": [{"name": "A", "monthly": 1, "yearly": 10, "features": ["x"]}]}}
-    from faibric_kernel.generation.copydeck import section_content
+    from faibric_kernel.providers.offline.copydeck import section_content
 
     props, why = adapt_props("pricing", section_content("pricing", brief), component_shape("", tiers), brief)
     assert props is None and "one-off" in why

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes.anthropic_fake import FakeMessagesAPI, Reply, default_answer
 
-from faibric_kernel.builds import modify_site, run_build
+from faibric_kernel.build import modify_site, run_build
 from faibric_kernel.errors import InvalidInputError, NotFoundError
 from faibric_kernel.generation.edits import Edit, apply_edits, parse_edits
 from faibric_kernel.projects import get_version, list_versions

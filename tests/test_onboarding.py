@@ -20,6 +20,8 @@ import pytest
 from test_onboarding_fakes import FakeBuilds
 
 from faibric_kernel import email as mail
+from faibric_kernel.build import JobRunner, leases
+from faibric_kernel.build.leases import recover_interrupted
 from faibric_kernel.errors import (
     AuthError,
     BuildError,
@@ -29,15 +31,12 @@ from faibric_kernel.errors import (
     NotFoundError,
 )
 from faibric_kernel.onboarding import (
-    BuildWorker,
     Onboarding,
     assign_variant,
     classify_by_rules,
     consume_token,
     issue_link,
-    leases,
     public_url,
-    recover_interrupted,
 )
 from faibric_kernel.sessions import create_session, get_session, transition
 from faibric_kernel.store import read_connection, write_connection
@@ -74,7 +73,7 @@ def fake():
 
 @pytest.fixture
 def onboarding(fake):
-    worker = BuildWorker(build_fn=fake.run_build, modify_fn=fake.modify_site, poll_interval=0.02)
+    worker = JobRunner(build_fn=fake.run_build, modify_fn=fake.modify_site, poll_interval=0.02)
     journey = Onboarding(worker=worker, status_cache_seconds=0)
     yield journey
     worker.shutdown(timeout=5)
@@ -295,7 +294,7 @@ def test_build_runs_in_the_background_to_deployed(onboarding, workspace, fake):
 def test_progress_can_be_polled_and_subscribed(workspace):
     gate = threading.Event()
     fake = FakeBuilds(gate=gate)
-    worker = BuildWorker(build_fn=fake.run_build)
+    worker = JobRunner(build_fn=fake.run_build)
     journey = Onboarding(worker=worker, status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     seen = []
@@ -313,7 +312,7 @@ def test_progress_can_be_polled_and_subscribed(workspace):
 def test_second_trigger_while_building_is_refused(workspace):
     gate = threading.Event()
     fake = FakeBuilds(gate=gate)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
     with pytest.raises(BuildError, match="already building") as info:
@@ -326,7 +325,7 @@ def test_second_trigger_while_building_is_refused(workspace):
 
 def test_stop_cancels_promptly_and_leaves_stopped(workspace):
     fake = FakeBuilds(step_seconds=30)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
     fake.started.wait(5)
@@ -340,7 +339,7 @@ def test_stop_cancels_promptly_and_leaves_stopped(workspace):
 
 def test_stop_requested_by_another_process_reaches_the_build(workspace):
     fake = FakeBuilds(step_seconds=30)
-    worker = BuildWorker(build_fn=fake.run_build, poll_interval=0.02)
+    worker = JobRunner(build_fn=fake.run_build, poll_interval=0.02)
     journey = Onboarding(worker=worker, status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
@@ -354,7 +353,7 @@ def test_stop_requested_by_another_process_reaches_the_build(workspace):
 def test_builds_for_different_sessions_run_at_the_same_time(workspace):
     gate = threading.Event()
     fake = FakeBuilds(gate=gate)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     first = verified_session(journey, workspace, "a@example.com")
     second = verified_session(journey, workspace, "b@example.com")
     journey.trigger_build(first)
@@ -369,7 +368,7 @@ def test_builds_for_different_sessions_run_at_the_same_time(workspace):
 
 def test_failed_build_ends_in_error_with_the_reason(workspace):
     fake = FakeBuilds(fail="the model refused")
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
     journey.worker.wait(session_id, 10)
@@ -379,7 +378,7 @@ def test_failed_build_ends_in_error_with_the_reason(workspace):
 
 def test_crashing_build_never_leaves_the_session_building(workspace):
     fake = FakeBuilds(fail="boom", leave_building=True)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
     journey.worker.wait(session_id, 10)
@@ -390,7 +389,7 @@ def test_crashing_build_never_leaves_the_session_building(workspace):
 
 def test_build_that_returns_while_building_is_settled_as_error(workspace):
     fake = FakeBuilds(leave_building=True)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
     journey.worker.wait(session_id, 10)
@@ -407,7 +406,7 @@ def test_rebuild_after_stop_is_allowed(onboarding, workspace):
 
 def test_shutdown_stops_running_builds(workspace):
     fake = FakeBuilds(step_seconds=30)
-    worker = BuildWorker(build_fn=fake.run_build)
+    worker = JobRunner(build_fn=fake.run_build)
     journey = Onboarding(worker=worker, status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
@@ -491,7 +490,7 @@ def test_modify_with_injected_classifier(workspace, fake):
     def always_new(message, **_):
         return Classification("new_project", "model:fake/cheap", "the model answered NEW")
 
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build, modify_fn=fake.modify_site),
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build, modify_fn=fake.modify_site),
                          classifier=always_new, status_cache_seconds=0)
     session_id = verified_session(journey, workspace)
     journey.trigger_build(session_id)
@@ -552,7 +551,7 @@ def test_events_of_a_session_carry_its_tenant(onboarding, workspace):
 
 
 def test_status_cache_serves_repeated_polls_from_memory(workspace, fake):
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=60)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=60)
     session = journey.submit_request("a bakery")
     journey.status(session.session_id)
     os.chmod(workspace / "faibric.duckdb", 0)  # any database read would now fail
@@ -616,9 +615,10 @@ _KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
     from test_onboarding_fakes import FakeBuilds
-    from faibric_kernel.onboarding import BuildWorker, Onboarding
+    from faibric_kernel.build import JobRunner
+    from faibric_kernel.onboarding import Onboarding
     fake = FakeBuilds(step_seconds=600)
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build))
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build))
     journey.trigger_build({session_id!r})
     fake.started.wait(30)
     print("building", flush=True)
@@ -642,19 +642,19 @@ def test_kill_test_sigkilled_build_is_marked_interrupted_on_next_start(onboardin
             proc.kill()
             proc.wait()
     assert get_session(session_id).status == "building"
-    BuildWorker()  # a new start of the worker process...
-    from faibric_kernel.onboarding import worker as worker_module
+    JobRunner()  # a new start of the worker process...
+    from faibric_kernel.build import jobs as worker_module
 
-    worker_module.set_worker(None)
-    worker_module.get_worker()  # ...recovers on its first use
+    worker_module.set_runner(None)
+    worker_module.get_runner()  # ...recovers on its first use
     stored = get_session(session_id)
     assert stored.status == "error" and stored.status_reason == "interrupted"
     assert types(session_id)[-1] == "error"
-    worker_module.set_worker(None)
+    worker_module.set_runner(None)
 
 
 def test_status_cache_serves_a_stale_row_while_it_rereads_it(workspace, fake):
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0.05)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0.05)
     journey.cache.max_stale = 600
     session = journey.submit_request("a bakery")  # cached as it was created
     transition(session.session_id, "stopped")  # changed behind the cache's back, as another process would
@@ -682,7 +682,7 @@ def test_trigger_rebuilds_a_session_whose_build_process_died(onboarding, workspa
 
 
 def test_status_cache_rereads_many_stale_sessions(workspace, fake):
-    journey = Onboarding(worker=BuildWorker(build_fn=fake.run_build), status_cache_seconds=0.05)
+    journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=0.05)
     journey.cache.max_stale = 600  # this test's setup may take seconds on a busy machine
     ids = [journey.submit_request(f"site {i}").session_id for i in range(20)]
     for session_id in ids:  # submit_request cached each row; nothing polls while they change

@@ -192,7 +192,7 @@ def test_build_again_after_a_stop_finishes_the_same_session():
 
 
 def test_a_stop_asked_from_another_process_stops_the_studio_build():
-    from faibric_kernel.onboarding.leases import request_stop
+    from faibric_kernel.build.leases import request_stop
 
     studio = Studio()
     studio.target.value = "none"
@@ -213,7 +213,7 @@ def test_a_build_whose_kernel_died_is_shown_as_interrupted_when_the_studio_start
 
     session = create_session(PROMPT)
     # a kernel that took the build and died without a word
-    code = ("import os, sys; from faibric_kernel.onboarding import leases; from faibric_kernel.sessions import "
+    code = ("import os, sys; from faibric_kernel.build import leases; from faibric_kernel.sessions import "
             "transition; from faibric_kernel.store import close_writers; "
             f"leases.acquire({session.session_id!r}, tenant_id='default', kind='build'); "
             f"transition({session.session_id!r}, 'building'); close_writers(); os._exit(9)")

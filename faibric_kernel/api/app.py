@@ -52,6 +52,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, config
+from ..build import JobRunner, get_runner
+from ..build.leases import recover_interrupted
 from ..errors import (
     AuthError,
     BuildError,
@@ -66,8 +68,6 @@ from ..errors import (
 )
 from ..onboarding import magic_links
 from ..onboarding.flow import Onboarding, validate_tenant
-from ..onboarding.leases import recover_interrupted
-from ..onboarding.worker import BuildWorker, get_worker
 from ..sessions import MAX_PROMPT_CHARS
 from .ratelimit import RateLimited, RateLimiter, parse_limit
 
@@ -413,7 +413,7 @@ def _cors_origins(value) -> list[str]:
 def create_app(
     *,
     onboarding: Onboarding | None = None,
-    worker: BuildWorker | None = None,
+    worker: JobRunner | None = None,
     limits: dict[str, str] | None = None,
     cors_origins: list[str] | str | None = None,
     max_body_bytes: int | None = None,
@@ -431,7 +431,7 @@ def create_app(
     default ``FAIBRIC_INGEST_INTERVAL_SECONDS`` or 30; 0 turns it off) loads
     the spool into the database periodically while the server runs.
     """
-    journey = onboarding or Onboarding(worker=worker or get_worker())
+    journey = onboarding or Onboarding(worker=worker or get_runner())
     chosen = {**{k: config.get(env) or default for k, (env, default, _) in DEFAULT_LIMITS.items()},
               **(limits or {})}
     parsed = {k: parse_limit(v, setting=DEFAULT_LIMITS[k][0]) for k, v in chosen.items()}

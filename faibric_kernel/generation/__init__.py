@@ -6,5 +6,5 @@ constraints and task messages), :mod:`.parsing` (files out of an answer),
 :mod:`.edits` (search/replace changes, all or nothing), :mod:`.validation`
 (tree-sitter, imports, security rules, cheap fixes), :mod:`.safety` (paths
 and limits), :mod:`.pipeline` (model calls with continuation, repair, the one
-fix). The build itself is :mod:`faibric_kernel.builds`.
+fix). The build itself is :mod:`faibric_kernel.build`.
 """

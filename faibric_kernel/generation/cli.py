@@ -8,10 +8,10 @@ command group turns into one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import sys
-import threading
 
 import click
 
+from ..build import deploy_session, modify_site, run_build, run_in_foreground
 from ..cli import emit, json_option, progress
 
 __all__ = ["COMMANDS", "build", "deploy", "modify", "register", "restore", "session", "sessions", "versions"]
@@ -57,35 +57,10 @@ class _Console:
 
 
 def _run_cancellable(func, session, kind, *args, **kwargs):
-    """Run ``func`` with a cancel Event that Ctrl-C or `faibric stop` sets, so the session ends ``stopped``.
-
-    The build lease lets the next start mark the session ``interrupted`` if
-    this process is killed, instead of leaving it ``building``.
-    """
-    from ..onboarding import leases
-
-    cancel = threading.Event()
-    outcome: dict = {}
-
-    def target():
-        try:
-            with leases.held(session.session_id, tenant_id=session.tenant_id, kind=kind, cancel=cancel):
-                outcome["value"] = func(session.session_id, *args, cancel=cancel, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=target, name="faibric-build", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except KeyboardInterrupt:
-        cancel.set()
-        progress("stopping (Ctrl-C again to quit at once)...")
-        worker.join(30)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    """Run ``func(session_id, *args, cancel=..., **kwargs)`` as a job; Ctrl-C or `faibric stop` stops it."""
+    return run_in_foreground(
+        kind, session, lambda _progress, cancel: func(session.session_id, *args, cancel=cancel, **kwargs),
+        on_interrupt=lambda: progress("stopping (Ctrl-C again to quit at once)..."))
 
 
 def _human_build(result) -> None:
@@ -124,7 +99,6 @@ def _build_json(result) -> dict:
 @json_option
 def build(prompt, email, tenant, provider, model, deploy_target, no_preview, quiet, as_json):
     """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy."""
-    from ..builds import run_build
     from ..deploy import preflight
     from ..sessions import create_session
 
@@ -151,7 +125,6 @@ def build(prompt, email, tenant, provider, model, deploy_target, no_preview, qui
 @json_option
 def modify(session_id, request, provider, no_preview, quiet, as_json):
     """Change a built site: only the files the REQUEST needs change; a new version."""
-    from ..builds import modify_site
     from ..sessions import get_session
 
     console = _Console(stream_text=not quiet)
@@ -262,11 +235,10 @@ def session(session_id, as_json):
 @json_option
 def deploy(session_id, target, version, as_json):
     """Deploy a session's project version (a rollback when VERSION is older)."""
-    from ..builds import deploy_session
     from ..sessions import get_session
 
     result = _run_cancellable(deploy_session, get_session(session_id), "deploy", target, version,
-                              on_progress=lambda line: progress(line))
+                              on_progress=lambda _stage, _percent, line: progress(line))
     emit(result.to_dict(), as_json, lambda d: click.echo(f"{d['status']}: {d['url'] or '(no url)'} via {d['target']}"))
 
 

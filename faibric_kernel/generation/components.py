@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .scaffold import APP_CSS
 
-__all__ = ["APP_CSS", "component_files", "own_component_name", "own_components"]
+__all__ = ["APP_CSS", "component_files", "own_component_name", "own_components", "prop_shape"]
 
 SECTIONS_DIR = Path(__file__).with_name("sections")
 
@@ -52,3 +52,18 @@ def component_files(section: str) -> tuple[str, dict[str, str]]:
     """(component name, {path: text}) of the offline provider's own component for a section kind."""
     name, jsx, css = own_components()[section]
     return name, {f"src/components/{name}.jsx": jsx, f"src/components/{name}.css": css}
+
+
+@cache
+def _prop_shapes() -> dict[str, dict]:
+    manifest = json.loads((SECTIONS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    return {entry["section"]: entry.get("props") or {} for entry in manifest["components"]}
+
+
+def prop_shape(section: str) -> dict:
+    """A section component's props as a neutral shape (names and ``<placeholder>`` values, no copy).
+
+    This is what a model is shown for a component it must write: the shape
+    only, so no other business's copy leaks into its answer.
+    """
+    return _prop_shapes().get(section, {})

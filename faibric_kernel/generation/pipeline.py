@@ -1,6 +1,6 @@
 """The steps of generation that talk to a model: call (with continuation), parse (with one repair), check, fix.
 
-These are shared by a new build and a change (see :mod:`faibric_kernel.builds`):
+These are shared by a new build and a change (see :mod:`faibric_kernel.build`):
 
 * :func:`call_model` runs one request and, when the answer stopped at
   ``max_tokens``, asks to continue at most twice;
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import BuildStoppedError, FaibricError, MalformedOutputError
-from ..providers import Completion, CompletionRequest, Provider, Usage
+from ..providers import Completion, CompletionRequest, GenerationContext, Provider, Usage
 from .parsing import ParseResult, join_continuation, parse_files
 from .prompts import continue_messages, fix_messages, repair_messages
 from .validation import Issue, ValidationReport, apply_cheap_fixes, validate_files
@@ -167,14 +167,14 @@ def fix_once(
     model: str | None,
     session_id: str | None,
     tenant_id: str,
-    context: dict,
+    context: GenerationContext,
     on_text=None,
     cancel=None,
 ) -> tuple[dict[str, str], ParseResult]:
     """The one AI fix of a version: the files with the model's corrected ones laid over them."""
     request = CompletionRequest(
         purpose="fix", system=system, model=model, messages=fix_messages(issues, files), session_id=session_id,
-        tenant_id=tenant_id, context={**context, "issues": [i.to_dict() for i in issues], "files": files},
+        tenant_id=tenant_id, context=GenerationContext.of(context).with_(issues=[i.to_dict() for i in issues], files=files),
     )
     text, _ = call_model(provider, request, ledger, on_text=on_text, cancel=cancel)
     parsed = parse_files(text)

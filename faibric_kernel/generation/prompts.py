@@ -176,14 +176,14 @@ def _new_component_api(spec: dict) -> str:
     if len(example) > 700:
         example = example[:700] + " ..."
     return (f"- {spec['component']} (section: {spec['section']}), import from './components/{spec['component']}.jsx'; "
-            f"props like: {example}")
+            f"props (shape only: write new copy): {example}")
 
 
 def components_messages(brief: SiteBrief, specs: list[dict]) -> list[dict]:
     """The strong model's task: the new components the library could not supply (code, not copy)."""
     wanted = "\n".join(
         f"- src/components/{s['component']}.jsx and src/components/{s['component']}.css for the {s['section']} "
-        f"section; props (with example values): {json.dumps(s['props'], ensure_ascii=False)[:900]}"
+        f"section; props (shape only: write new copy): {json.dumps(s['props'], ensure_ascii=False)[:900]}"
         for s in specs)
     text = f"""Write new section components for this website.
 
@@ -202,7 +202,7 @@ def generate_messages(brief: SiteBrief, reuse: list[dict], new_specs: list[dict]
     """One request for the whole site (new components, copy and page): the single-call mode."""
     reused = "\n".join(_component_api(r) for r in reuse) or "(none)"
     wanted = "\n".join(
-        f"- src/components/{s['component']}.jsx and .css for the {s['section']} section; props (with example values): "
+        f"- src/components/{s['component']}.jsx and .css for the {s['section']} section; props (shape only: write new copy): "
         f"{json.dumps(s['props'], ensure_ascii=False)[:900]}" for s in new_specs) or "(none)"
     text = f"""Build this website.
 

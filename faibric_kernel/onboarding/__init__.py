@@ -22,29 +22,21 @@ from .flow import (
     trigger_build,
     verify,
 )
-from .leases import recover_interrupted
 from .magic_links import check_token, consume_token, issue_link, public_url
-from .worker import BuildWorker, Job, Progress, get_worker, set_worker
 
 __all__ = [
-    "BuildWorker",
     "Classification",
-    "Job",
     "Onboarding",
-    "Progress",
     "assign_variant",
     "classify_by_rules",
     "classify_message",
     "check_token",
     "consume_token",
     "default_onboarding",
-    "get_worker",
     "issue_link",
     "modify",
     "provide_email",
     "public_url",
-    "recover_interrupted",
-    "set_worker",
     "status",
     "stop",
     "submit_feedback",

@@ -74,7 +74,7 @@ def _recover_first(callback):
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
         try:
-            from .leases import recover_interrupted
+            from ..build.leases import recover_interrupted
 
             recovered = recover_interrupted()
             if recovered:

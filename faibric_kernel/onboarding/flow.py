@@ -28,6 +28,7 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 
 from .. import config
+from ..build import DEPLOY_TARGETS, JobRunner, get_runner, leases
 from ..email import send_email, validate_address
 from ..errors import AuthError, BuildError, IllegalTransitionError, InvalidInputError, NotFoundError
 from ..sessions import (
@@ -41,10 +42,8 @@ from ..sessions import (
     validate_prompt,
 )
 from ..store import record_event, write_connection
-from . import leases
 from .classify import NEW_PROJECT, classify_message
 from .magic_links import issue_link
-from .worker import BuildWorker, get_worker
 
 __all__ = [
     "Onboarding",
@@ -217,7 +216,7 @@ class _SessionCache:
 class Onboarding:
     """The journey's steps, wired to a worker, an email backend and a classifier."""
 
-    def __init__(self, *, worker: BuildWorker | None = None, email_backend=None, classifier=None,
+    def __init__(self, *, worker: JobRunner | None = None, email_backend=None, classifier=None,
                  status_cache_seconds: float | None = None):
         self._worker = worker
         self.email_backend = email_backend
@@ -229,8 +228,8 @@ class Onboarding:
         self._listening: set[int] = set()
 
     @property
-    def worker(self) -> BuildWorker:
-        worker = self._worker or get_worker()
+    def worker(self) -> JobRunner:
+        worker = self._worker or get_runner()
         if id(worker) not in self._listening:
             self._listening.add(id(worker))
             worker.add_listener(lambda job: self.cache.invalidate(job.session_id))
@@ -349,7 +348,7 @@ class Onboarding:
         session = self.cache.get(session_id)
         if tenant_id is not None and session.tenant_id != tenant_id:
             raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
-        job = (self._worker or get_worker()).job(session_id)
+        job = (self._worker or get_runner()).job(session_id)
         state = session.status
         if job is not None and job.running and job.kind == "build" and state != "building":
             state = "building"  # the thread has started; the session row follows in a moment
@@ -433,9 +432,9 @@ class Onboarding:
     def stop(self, session_id: str, *, tenant_id: str | None = None, timeout: float = 10.0) -> dict:
         """Stop the session: cancel its build or change (here or in another process) and leave it ``stopped``."""
         session = self._session(session_id, tenant_id)
-        worker = self._worker or get_worker()
+        worker = self._worker or get_runner()
         if worker.is_running(session_id):
-            worker.stop(session_id, timeout=timeout)
+            worker.cancel(session_id, timeout=timeout)
         elif session.status == "building":
             lease = leases.get_lease(session_id)
             if lease is not None and not lease.mine and leases.owner_alive(lease):
@@ -491,10 +490,6 @@ def _check_choices(provider: str | None, deploy_target: str | None) -> None:
         if provider not in PROVIDERS:
             raise InvalidInputError(f"unknown provider {provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}")
     if deploy_target is not None:
-        try:
-            from ..builds import DEPLOY_TARGETS
-        except ImportError:
-            return
         if deploy_target not in DEPLOY_TARGETS:
             raise InvalidInputError(
                 f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .. import config
 from ..errors import InvalidInputError, MissingKeyError
-from .base import Completion, CompletionRequest, Provider, estimate_tokens
+from .base import Completion, CompletionRequest, GenerationContext, Provider, estimate_tokens
 from .models import load_models, max_tokens_for, model_for, tier_for
 from .pricing import Usage, load_prices, price_call
 
@@ -25,6 +25,7 @@ __all__ = [
     "PROVIDERS",
     "Completion",
     "CompletionRequest",
+    "GenerationContext",
     "Provider",
     "Usage",
     "available_providers",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..store import record_api_call
 from .pricing import Usage, price_call
 
-__all__ = ["Completion", "CompletionRequest", "Provider", "TextCallback", "estimate_tokens"]
+__all__ = ["Completion", "CompletionRequest", "GenerationContext", "Provider", "TextCallback", "estimate_tokens"]
 
 TextCallback = Callable[[str], None]
 
@@ -24,6 +24,46 @@ TextCallback = Callable[[str], None]
 def estimate_tokens(text: str) -> int:
     """A rough token count (about four characters a token) for providers that do not count."""
     return max(1, (len(text) + 3) // 4) if text else 0
+
+
+@dataclass
+class GenerationContext:
+    """Structured facts about a task that never go over the network (the offline provider works from them).
+
+    ``part`` says which step of a split generation this is: ``site`` (one
+    call writes everything), ``components`` (only the components the library
+    could not supply) or ``compose`` (the copy and the page around them).
+    ``extra`` carries task-specific facts of callers outside the build (a
+    report summary's facts, an onboarding classification's message).
+    """
+
+    prompt: str = ""
+    brief: dict | None = None
+    reuse: list[dict] = field(default_factory=list)
+    form_action: str = ""
+    write_sections: list[str] = field(default_factory=list)
+    part: str | None = None
+    provided: list[str] = field(default_factory=list)
+    request: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    issues: list[dict] = field(default_factory=list)
+    text: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, value: GenerationContext | dict | None) -> GenerationContext:
+        """A context from a context or a plain dict (keys that are not fields go to ``extra``)."""
+        if isinstance(value, GenerationContext):
+            return value
+        data = dict(value or {})
+        extra = dict(data.pop("extra", None) or {})
+        known = {f.name for f in fields(cls)}
+        extra.update({k: data.pop(k) for k in list(data) if k not in known})
+        return cls(**data, extra=extra)
+
+    def with_(self, **changes) -> GenerationContext:
+        """A copy with some fields changed."""
+        return GenerationContext(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
 
 
 @dataclass
@@ -43,9 +83,12 @@ class CompletionRequest:
     max_tokens: int | None = None
     session_id: str | None = None
     tenant_id: str = "default"
-    context: dict = field(default_factory=dict)
+    context: GenerationContext = field(default_factory=GenerationContext)
     properties: dict = field(default_factory=dict)
     cache: bool = True
+
+    def __post_init__(self) -> None:
+        self.context = GenerationContext.of(self.context)
 
     def prompt_text(self) -> str:
         """The whole prompt as text (for token estimates and logs)."""

@@ -189,7 +189,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (400, 'deploys: site id and properties', SqlRef('faibric_kernel.deploy.store', 'MIGRATION_SQL')),
     (500, 'magic links', SqlRef('faibric_kernel.onboarding.magic_links', 'MIGRATION_SQL')),
     (501, 'email retry queue', SqlRef('faibric_kernel.email', 'MIGRATION_SQL')),
-    (502, 'build leases', SqlRef('faibric_kernel.onboarding.leases', 'MIGRATION_SQL')),
+    (502, 'build leases', SqlRef('faibric_kernel.build.leases', 'MIGRATION_SQL')),
     (600, 'report runs: report.json, summary, trigger and details', SqlRef('faibric_kernel.reports.runner', 'MIGRATION_SQL')),
 ]
 

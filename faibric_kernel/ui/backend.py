@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..build import ProgressFn, TextFn, deploy_session, get_runner, modify_site, run_build
+from ..build.leases import recover_interrupted
 from ..errors import InvalidInputError, NotFoundError
 
 __all__ = [
@@ -27,10 +29,6 @@ __all__ = [
     "VersionView",
     "check_email",
 ]
-
-ProgressFn = Callable[[str, float, str], None]
-TextFn = Callable[[str], None]
-
 
 DEPLOY_TARGET_LABELS = {
     "none": "Preview only",
@@ -135,20 +133,14 @@ class StudioBackend:
 
     def deploy_targets(self) -> list[str]:
         """Registered deploy targets, ``local`` first."""
-        try:
-            from ..deploy import DEPLOYERS
-        except ImportError:  # pragma: no cover - the deploy package is part of the product
-            return ["local"]
+        from ..deploy import DEPLOYERS
+
         names = list(DEPLOYERS)
         return sorted(names, key=lambda n: (n != "local", n))
 
     # -- sessions ---------------------------------------------------------------------------------
     def recover_interrupted(self) -> None:
         """Mark builds whose process died as ``error`` (reason ``interrupted``), as every start does."""
-        try:
-            from ..onboarding.leases import recover_interrupted
-        except ImportError:  # pragma: no cover
-            return
         recover_interrupted()
 
     def recent_sessions(self, limit: int = 40):
@@ -168,42 +160,46 @@ class StudioBackend:
                               deploy_target=deploy_target)
 
     # -- work -------------------------------------------------------------------------------------
-    def holding(self, session_id: str, kind: str, cancel: threading.Event, *, heartbeat_seconds: float = 15.0):
-        """Own the session's build lease while a build or change runs (see ``leases.held``)."""
-        from ..onboarding import leases
+    def run_job(self, kind: str, session_id: str, work: Callable[[threading.Event], object],
+                cancel: threading.Event):
+        """Run ``work(cancel)`` as the session's job in this process's runner and wait for its result.
 
+        The runner holds the session's lease (a killed kernel leaves the
+        session ``interrupted``, not ``building``; ``faibric stop`` reaches
+        the job) and shares the studio's stop button through ``cancel``.
+        """
         session = self.get_session(session_id)
-        return leases.held(session_id, tenant_id=session.tenant_id, kind=kind, cancel=cancel,
-                           heartbeat_seconds=heartbeat_seconds)
+        runner = get_runner()
+        job = runner.submit(kind, session_id, lambda _progress, job_cancel: work(job_cancel),
+                            tenant_id=session.tenant_id, cancel=cancel)
+        job.done.wait()
+        return runner.result(session_id, timeout=0)
 
     def build(self, session_id: str, *, provider: str | None, model: str | None, deploy_target: str,
               on_progress: ProgressFn, on_text: TextFn, cancel: threading.Event):
-        from ..builds import run_build
-
-        return run_build(session_id, provider=provider, model=model, deploy_target=deploy_target,
-                         on_progress=on_progress, on_text=on_text, cancel=cancel)
+        return self.run_job("build", session_id, lambda job_cancel: run_build(
+            session_id, provider=provider, model=model, deploy_target=deploy_target, on_progress=on_progress,
+            on_text=on_text, cancel=job_cancel), cancel)
 
     def modify(self, session_id: str, request: str, *, provider: str | None, model: str | None,
                on_progress: ProgressFn, on_text: TextFn, cancel: threading.Event):
-        from ..builds import modify_site
-
-        return modify_site(session_id, request, provider=provider, on_progress=on_progress, on_text=on_text,
-                           cancel=cancel)
+        return self.run_job("modify", session_id, lambda job_cancel: modify_site(
+            session_id, request, provider=provider, on_progress=on_progress, on_text=on_text, cancel=job_cancel),
+            cancel)
 
     def deploy(self, session_id: str, target: str, *, on_progress: Callable[[str], None],
                cancel: threading.Event) -> str | None:
         """Deploy the session's current version to ``target`` and mark the session live; returns the URL.
 
         The deploy itself (bundle, deployer, ``deploys`` row, events) is
-        :func:`faibric_kernel.builds.deploy_session`; a failure leaves the
+        :func:`faibric_kernel.build.deploy_session`; a failure leaves the
         session as it was (its site is still there) and raises the deployer's
         error, whose message says what to set.
         """
-        from ..builds import deploy_session
-
-        result = deploy_session(session_id, target, on_progress=on_progress, cancel=cancel)
-        url = getattr(result, "url", None)
-        return url
+        result = self.run_job("deploy", session_id, lambda job_cancel: deploy_session(
+            session_id, target, on_progress=lambda _stage, _percent, line: on_progress(line), cancel=job_cancel),
+            cancel)
+        return result.url
 
     def restore(self, session_id: str, version: int):
         from .. import projects

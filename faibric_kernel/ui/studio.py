@@ -626,9 +626,8 @@ class Studio:
         self._placeholder_key = None
         self._on_progress("starting", 0, f"building {sketch.name}")
         try:
-            with self.backend.holding(session_id, "build", cancel):
-                result = self.backend.build(session_id, provider=provider, model=model, deploy_target=target,
-                                            on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
+            result = self.backend.build(session_id, provider=provider, model=model, deploy_target=target,
+                                        on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
         finally:
             self._placeholder_prompt = None
         self._flush_stream(force=True)
@@ -655,9 +654,8 @@ class Studio:
         def work(cancel):
             self._begin_stream()
             self._on_progress("change", 0, "reading the request")
-            with self.backend.holding(session_id, "modify", cancel):
-                result = self.backend.modify(session_id, request, provider=provider, model=model,
-                                             on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
+            result = self.backend.modify(session_id, request, provider=provider, model=model,
+                                         on_progress=self._on_progress, on_text=self._on_text, cancel=cancel)
             self._flush_stream(force=True)
             new_session = _field(result, "session_id")
             if new_session and new_session != session_id:

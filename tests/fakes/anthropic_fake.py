@@ -203,7 +203,7 @@ def default_answer(body: dict) -> str:
                            "location": brief.location, "noun": brief.noun, "sections": brief.requested_sections,
                            "tone": brief.tone})
     if "You route change requests" in system:
-        from faibric_kernel.generation.offline_changes import classify_change
+        from faibric_kernel.providers.offline.changes import classify_change
 
         files = {p: "" for p in re.findall(r"^- (\S+) \(\d+ lines\)$", user, re.M)}
         plan = classify_change(user.split("Request:\n", 1)[-1], files)
@@ -246,7 +246,7 @@ def _components_answer(user: str) -> str:
 
 def _compose_answer(user: str) -> str:
     from faibric_kernel import library
-    from faibric_kernel.generation.compose import compose_site
+    from faibric_kernel.providers.offline.compose import compose_site
 
     brief = _brief_from(user)
     provided = set(re.findall(r"^- (\S+)$", user.split("These files already exist", 1)[1].split("\n\n", 1)[0], re.M))
@@ -261,7 +261,7 @@ def _compose_answer(user: str) -> str:
 
 def _change_answer(user: str) -> str:
     from faibric_kernel.generation.edits import Edit, apply_edits
-    from faibric_kernel.generation.offline_changes import classify_change, edits_for_change, render_edits
+    from faibric_kernel.providers.offline.changes import classify_change, edits_for_change, render_edits
 
     request = user.split("Request: ", 1)[1].split("\n", 1)[0]
     files = dict(re.findall(r'<current path="([^"]+)">\n(.*?)</current>', user, re.S))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from .brief import SiteBrief
+from ...generation.brief import SiteBrief
 
 __all__ = ["SECTION_LABELS", "section_content", "site_meta"]
 

@@ -24,9 +24,14 @@ import json
 import threading
 import time
 
-from ..errors import BuildStoppedError, FaibricError, InvalidInputError
-from .base import Completion, CompletionRequest, Provider, TextCallback, estimate_tokens
-from .pricing import Usage
+from ...errors import BuildStoppedError, FaibricError, InvalidInputError
+from ...generation.brief import SiteBrief, analyse_prompt
+from ...generation.components import component_files
+from ...generation.edits import Edit, apply_edits
+from ..base import Completion, CompletionRequest, GenerationContext, Provider, TextCallback, estimate_tokens
+from ..pricing import Usage
+from .changes import classify_change, edits_for_change, render_edits
+from .compose import compose_site
 
 __all__ = ["OfflineProvider"]
 
@@ -87,58 +92,64 @@ class OfflineProvider(Provider):
 
     # -- answers ------------------------------------------------------------------------------------
     def _answer(self, request: CompletionRequest) -> str:
-        from ..generation.brief import SiteBrief, analyse_prompt
-
-        ctx = request.context or {}
+        ctx = request.context
         purpose = request.purpose
         if purpose == "classify":
-            if "request" in ctx:
-                from ..generation.offline_changes import classify_change
-
-                return json.dumps(classify_change(ctx["request"], ctx.get("files") or {}).to_dict())
-            return json.dumps({k: v for k, v in analyse_prompt(ctx.get("prompt", "")).to_dict().items()
-                               if k in ("kind", "business_name", "location", "noun", "sections", "tone")},
-                              ensure_ascii=False)
+            return _classification(ctx)
         if purpose in ("generate", "adapt", "repair"):
-            from ..generation.components import component_files
-            from ..generation.compose import compose_site
-
-            brief = SiteBrief.from_dict(ctx["brief"]) if ctx.get("brief") else analyse_prompt(ctx.get("prompt", ""))
-            part = ctx.get("part")
-            if part == "components":
-                # the strong step: only the components the library could not supply
-                files: dict[str, str] = {}
-                for section in ctx.get("write_sections") or []:
-                    files.update(component_files(section)[1])
-                intro = f"Here are {len(files) // 2} new component(s) for {brief.business_name}.\n\n"
-            else:
-                site = compose_site(brief, ctx.get("reuse") or [], form_action=ctx.get("form_action", ""))
-                provided = set(ctx.get("provided") or []) if part == "compose" else set()
-                files = {p: c for p, c in site.files.items() if p not in provided}
-                intro = (f"Here is the {brief.noun} site for {brief.business_name}: "
-                         f"{len(site.used_library)} library component(s) reused, {len(site.own)} of its own.\n\n")
-            return intro + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in files.items()) + "\n"
+            return _site_files(ctx)
         if purpose in ("modify", "rewrite"):
-            from ..generation.edits import Edit, apply_edits
-            from ..generation.offline_changes import classify_change, edits_for_change, render_edits
-
-            files = ctx.get("files") or {}
-            brief = SiteBrief.from_dict(ctx["brief"]) if ctx.get("brief") else None
-            plan = classify_change(ctx.get("request", ""), files)
-            edits, new_files = edits_for_change(plan, files, brief)
-            if purpose == "modify":
-                return render_edits(edits, new_files)
-            outcome = apply_edits(files, [Edit(p, s, r) for p, s, r in edits])
-            if not outcome.ok:
-                raise InvalidInputError("the offline provider could not rewrite the files for this change")
-            touched = {p: outcome.files[p] for p in outcome.touched}
-            return render_edits([], {**touched, **new_files})
+            return _change(ctx, whole_files=purpose == "rewrite")
         if purpose == "fix":
             return ("The offline provider composes sites from templates and cannot repair hand-written code; "
                     "no files were changed. Set ANTHROPIC_API_KEY to let a model fix these problems.")
         if purpose == "summarize":
-            return str(ctx.get("text", ""))[:280]
+            return ctx.text[:280]
         raise InvalidInputError(f"the offline provider does not handle the purpose {purpose!r}")
+
+
+def _brief(ctx: GenerationContext) -> SiteBrief:
+    return SiteBrief.from_dict(ctx.brief) if ctx.brief else analyse_prompt(ctx.prompt)
+
+
+def _classification(ctx: GenerationContext) -> str:
+    """The rule-based change plan (for a change request) or site brief, as JSON."""
+    if ctx.request is not None:
+        return json.dumps(classify_change(ctx.request, ctx.files).to_dict())
+    brief = analyse_prompt(ctx.prompt).to_dict()
+    return json.dumps({k: v for k, v in brief.items()
+                       if k in ("kind", "business_name", "location", "noun", "sections", "tone")}, ensure_ascii=False)
+
+
+def _site_files(ctx: GenerationContext) -> str:
+    """The whole site (or, for the ``components`` step, only the new components) as ``<file>`` tags."""
+    brief = _brief(ctx)
+    if ctx.part == "components":
+        files: dict[str, str] = {}
+        for section in ctx.write_sections:
+            files.update(component_files(section)[1])
+        intro = f"Here are {len(files) // 2} new component(s) for {brief.business_name}.\n\n"
+    else:
+        site = compose_site(brief, ctx.reuse, form_action=ctx.form_action)
+        provided = set(ctx.provided) if ctx.part == "compose" else set()
+        files = {p: c for p, c in site.files.items() if p not in provided}
+        intro = (f"Here is the {brief.noun} site for {brief.business_name}: "
+                 f"{len(site.used_library)} library component(s) reused, {len(site.own)} of its own.\n\n")
+    return intro + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in files.items()) + "\n"
+
+
+def _change(ctx: GenerationContext, *, whole_files: bool) -> str:
+    """Search/replace edits for a change its rules understand, or (``whole_files``) the changed files whole."""
+    brief = SiteBrief.from_dict(ctx.brief) if ctx.brief else None
+    plan = classify_change(ctx.request or "", ctx.files)
+    edits, new_files = edits_for_change(plan, ctx.files, brief)
+    if not whole_files:
+        return render_edits(edits, new_files)
+    outcome = apply_edits(ctx.files, [Edit(p, s, r) for p, s, r in edits])
+    if not outcome.ok:
+        raise InvalidInputError("the offline provider could not rewrite the files for this change")
+    touched = {p: outcome.files[p] for p in outcome.touched}
+    return render_edits([], {**touched, **new_files})
 
 
 def _ms(started: float) -> float:

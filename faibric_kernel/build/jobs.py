@@ -1,24 +1,29 @@
-"""The background build worker: builds and changes run in threads, report progress, stop on request.
+"""The one job runner of the build wing: builds, changes and deploys run here, cancellable, one per session.
 
-One :class:`BuildWorker` per process. ``start_build`` / ``start_modify`` take
-the session's lease (see :mod:`.leases`), start a thread that calls the build
-function with ``on_progress(stage, percent, message)`` and a
-``cancel: threading.Event``, and return at once. Callers poll
-:meth:`BuildWorker.progress` or :meth:`BuildWorker.subscribe` to updates.
+The CLI, the studio and the API's onboarding flow all run their work through
+a :class:`JobRunner`. Its interface is deliberately small, because it is the
+seam where builds will later move to a queue served by other machines:
 
-* Builds for different sessions run at the same time; a second start for a
-  session that is already running is refused with :class:`BuildError`
-  (``reason="already_building"``).
-* :meth:`BuildWorker.stop` sets the cancel event; the build function raises
-  :class:`BuildStoppedError` at its next check and the session ends ``stopped``.
-  A stop asked for by another process (``faibric stop``) arrives as a file the
-  worker polls.
-* Whatever the build function does, the session is never left ``building``
-  when its thread ends: a failure moves it to ``error`` with the reason.
+* :meth:`JobRunner.submit` ``(kind, session_id, work, tenant_id=..., cancel=...)``
+  takes the session's lease (see :mod:`.leases`: one job per session across
+  processes, a killed process is noticed on the next start), runs
+  ``work(on_progress, cancel)`` in a thread and returns the :class:`Job` at once;
+* :meth:`JobRunner.progress` ``(session_id)`` is where the job is
+  (stage, percent, message), and :meth:`JobRunner.subscribe` pushes each update;
+* :meth:`JobRunner.cancel` ``(session_id)`` sets the job's cancel event: the
+  build raises :class:`BuildStoppedError` at its next check and the session
+  ends ``stopped``. A stop asked for by another process (``faibric stop``)
+  arrives as a file the runner polls;
+* :meth:`JobRunner.result` ``(session_id)`` waits and returns what ``work``
+  returned, or raises the error it raised.
 
-The build function defaults to :func:`faibric_kernel.builds.run_build` and the
-change function to :func:`faibric_kernel.builds.modify_site`; tests inject
-small fakes with the same signature.
+:func:`run_in_foreground` is how a command-line caller uses it: submit, wait,
+and turn Ctrl-C into a cancel. Whatever ``work`` does, the session is never
+left ``building`` when its thread ends: a failure moves it to ``error`` with
+the reason. ``start_build`` and ``start_modify`` are the onboarding flow's
+shorthands; the build and change functions default to
+:func:`faibric_kernel.build.run_build` and :func:`faibric_kernel.build.modify_site`,
+and tests inject small fakes with the same signature.
 """
 
 from __future__ import annotations
@@ -34,34 +39,17 @@ from datetime import UTC, datetime
 
 from .. import config
 from ..errors import BuildError, BuildStoppedError, FaibricError
-from ..sessions import get_session, transition
+from ..sessions import Session, get_session, transition
 from . import leases
+from .context import ProgressFn
+from .modify import modify_site
+from .run import run_build
 
-__all__ = ["BuildWorker", "Job", "Progress", "get_worker", "set_worker"]
+__all__ = ["Job", "JobRunner", "Progress", "get_runner", "run_in_foreground", "set_runner"]
 
-log = logging.getLogger("faibric.worker")
+log = logging.getLogger("faibric.jobs")
 
-ProgressCallback = Callable[[str, float, str], None]
-
-
-def _default_build(*args, **kwargs):
-    try:
-        from ..builds import run_build
-    except ImportError:
-        raise BuildError(
-            "the build pipeline (faibric_kernel.builds.run_build) is not installed in this checkout"
-        ) from None
-    return run_build(*args, **kwargs)
-
-
-def _default_modify(*args, **kwargs):
-    try:
-        from ..builds import modify_site
-    except ImportError:
-        raise BuildError(
-            "site changes (faibric_kernel.builds.modify_site) are not installed in this checkout"
-        ) from None
-    return modify_site(*args, **kwargs)
+Work = Callable[[ProgressFn, threading.Event], object]
 
 
 @dataclass
@@ -84,7 +72,7 @@ class Job:
 
     session_id: str
     tenant_id: str
-    kind: str  # "build" | "modify"
+    kind: str  # "build" | "modify" | "deploy"
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     progress: Progress = field(default_factory=Progress)
@@ -93,6 +81,7 @@ class Job:
     outcome: str | None = None  # "done" | "stopped" | "error"
     error: str | None = None
     result: object = None
+    exception: BaseException | None = None
     thread: threading.Thread | None = None
 
     @property
@@ -104,8 +93,8 @@ class Job:
                 "outcome": self.outcome, "error": self.error, **self.progress.to_dict()}
 
 
-class BuildWorker:
-    """Runs builds and changes in background threads; see the module docstring."""
+class JobRunner:
+    """Runs builds, changes and deploys in background threads; see the module docstring."""
 
     def __init__(
         self,
@@ -116,14 +105,14 @@ class BuildWorker:
         heartbeat_seconds: float = 15.0,
         keep_finished: int = 1000,
     ):
-        self.build_fn = build_fn or _default_build
-        self.modify_fn = modify_fn or _default_modify
+        self.build_fn = build_fn or run_build
+        self.modify_fn = modify_fn or modify_site
         self.poll_interval = poll_interval
         self.heartbeat_seconds = heartbeat_seconds
         self.keep_finished = keep_finished
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._subscribers: dict[str, list[ProgressCallback]] = {}
+        self._subscribers: dict[str, list[ProgressFn]] = {}
         self._listeners: list[Callable[[Job], None]] = []
         self._monitor: threading.Thread | None = None
         self._closed = False
@@ -137,7 +126,7 @@ class BuildWorker:
             return self.build_fn(session_id, provider=provider, model=model, deploy_target=deploy_target,
                                  on_progress=on_progress, on_text=None, cancel=cancel)
 
-        return self._start(session_id, tenant_id, "build", call)
+        return self.submit("build", session_id, call, tenant_id=tenant_id)
 
     def start_modify(self, session_id: str, request: str, *, tenant_id: str = "default",
                      provider: str | None = None) -> Job:
@@ -146,9 +135,16 @@ class BuildWorker:
             return self.modify_fn(session_id, request, provider=provider, on_progress=on_progress,
                                   on_text=None, cancel=cancel)
 
-        return self._start(session_id, tenant_id, "modify", call)
+        return self.submit("modify", session_id, call, tenant_id=tenant_id)
 
-    def _start(self, session_id: str, tenant_id: str, kind: str, call: Callable) -> Job:
+    def submit(self, kind: str, session_id: str, work: Work, *, tenant_id: str = "default",
+               cancel: threading.Event | None = None) -> Job:
+        """Run ``work(on_progress, cancel)`` for a session in a thread, holding its lease; returns the job.
+
+        Refuses (:class:`BuildError`, ``reason="already_building"``) a session
+        whose job is still running here or whose lease a live process holds.
+        ``cancel`` lets a caller that already has a stop button share its event.
+        """
         with self._lock:
             if self._closed:
                 raise BuildError("the build worker is shutting down; try again in a moment", reason="shutting_down")
@@ -159,7 +155,7 @@ class BuildWorker:
                     f"({current.progress.stage}, {current.progress.percent:.0f}%); wait for it or stop it",
                     reason="already_building", session_id=session_id,
                 )
-            job = Job(session_id=session_id, tenant_id=tenant_id, kind=kind)
+            job = Job(session_id=session_id, tenant_id=tenant_id, kind=kind, cancel=cancel or threading.Event())
             # registered before the lease so a racing second start in this process is refused above
             self._jobs[session_id] = job
             self._jobs.move_to_end(session_id)
@@ -172,7 +168,7 @@ class BuildWorker:
                     del self._jobs[session_id]
             raise
         job.progress = Progress("starting", 0.0, "starting the build" if kind == "build" else "starting the change")
-        job.thread = threading.Thread(target=self._run, args=(job, call), name=f"faibric-{kind}-{session_id}",
+        job.thread = threading.Thread(target=self._run, args=(job, work), name=f"faibric-{kind}-{session_id}",
                                       daemon=True)
         job.thread.start()
         self._ensure_monitor()
@@ -193,18 +189,18 @@ class BuildWorker:
             except Exception:  # noqa: BLE001 - a broken subscriber must not break the build
                 log.exception("progress subscriber failed for %s", job.session_id)
 
-    def _run(self, job: Job, call: Callable) -> None:
+    def _run(self, job: Job, work: Work) -> None:
         try:
-            job.result = call(lambda stage, percent, message="": self._report(job, stage, percent, message), job.cancel)
+            job.result = work(lambda stage, percent, message="": self._report(job, stage, percent, message), job.cancel)
             job.outcome = "done"
-        except BuildStoppedError:
-            job.outcome = "stopped"
+        except BuildStoppedError as exc:
+            job.outcome, job.exception = "stopped", exc
             self._settle(job, "stopped", "stopped on request")
         except FaibricError as exc:
-            job.outcome, job.error = "error", exc.message
+            job.outcome, job.error, job.exception = "error", exc.message, exc
             self._settle(job, "error", exc.message)
         except BaseException as exc:  # noqa: BLE001 - the thread must always settle the session
-            job.outcome, job.error = "error", f"unexpected {type(exc).__name__}: {exc}"
+            job.outcome, job.error, job.exception = "error", f"unexpected {type(exc).__name__}: {exc}", exc
             self._log_crash(job)
             self._settle(job, "error", job.error)
         finally:
@@ -246,7 +242,7 @@ class BuildWorker:
 
     def _log_crash(self, job: Job) -> None:
         try:
-            path = config.workspace_path("logs") / "worker.log"
+            path = config.workspace_path("logs") / "worker.log"  # the name operators already know
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(f"{datetime.now(UTC).isoformat()} {job.kind} {job.session_id}\n{traceback.format_exc()}\n")
         except OSError:
@@ -310,7 +306,7 @@ class BuildWorker:
         job = self._jobs.get(session_id)
         return job.to_dict() if job else None
 
-    def subscribe(self, session_id: str, callback: ProgressCallback) -> Callable[[], None]:
+    def subscribe(self, session_id: str, callback: ProgressFn) -> Callable[[], None]:
         """Call ``callback(stage, percent, message)`` on every update; returns an unsubscribe function."""
         with self._lock:
             self._subscribers.setdefault(session_id, []).append(callback)
@@ -345,7 +341,19 @@ class BuildWorker:
 
     # -- stopping -----------------------------------------------------------------------------
 
-    def stop(self, session_id: str, *, timeout: float = 10.0) -> Job | None:
+    def result(self, session_id: str, timeout: float | None = None):
+        """Wait for the session's job and return what its work returned, or raise the error it raised."""
+        job = self.wait(session_id, timeout)
+        if job is None:
+            raise BuildError(f"no job for session {session_id} in this process", session_id=session_id)
+        if job.running:
+            raise BuildError(f"the {job.kind} of {session_id} is still running", reason="still_running",
+                             session_id=session_id)
+        if job.exception is not None:
+            raise job.exception
+        return job.result
+
+    def cancel(self, session_id: str, *, timeout: float = 10.0) -> Job | None:
         """Cancel the session's job and wait up to ``timeout`` seconds for it to end."""
         job = self._jobs.get(session_id)
         if job is None or not job.running:
@@ -366,16 +374,16 @@ class BuildWorker:
             job.done.wait(max(0.0, deadline - time.monotonic()))
 
 
-_default: BuildWorker | None = None
+_default: JobRunner | None = None
 _default_lock = threading.Lock()
 
 
-def get_worker() -> BuildWorker:
-    """This process's worker; the first call also recovers builds interrupted by a crash."""
+def get_runner() -> JobRunner:
+    """This process's runner; the first call also recovers builds interrupted by a crash."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = BuildWorker()
+            _default = JobRunner()
             try:
                 leases.recover_interrupted()
             except FaibricError:
@@ -383,8 +391,28 @@ def get_worker() -> BuildWorker:
         return _default
 
 
-def set_worker(worker: BuildWorker | None) -> None:
-    """Replace this process's worker (tests, or an API with its own)."""
+def set_runner(runner: JobRunner | None) -> None:
+    """Replace this process's runner (tests, or an API with its own)."""
     global _default
     with _default_lock:
-        _default = worker
+        _default = runner
+
+
+def run_in_foreground(kind: str, session: Session, work: Work, *, runner: JobRunner | None = None,
+                      on_interrupt: Callable[[], None] | None = None):
+    """Run ``work`` as a job and wait for it here; Ctrl-C cancels it (the session ends ``stopped``).
+
+    Returns what ``work`` returned, or raises its error. ``on_interrupt`` is
+    called once when Ctrl-C arrives (to say that the job is stopping).
+    """
+    runner = runner or get_runner()
+    job = runner.submit(kind, session.session_id, work, tenant_id=session.tenant_id)
+    try:
+        while not job.done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        job.cancel.set()
+        if on_interrupt is not None:
+            on_interrupt()
+        job.done.wait(30)
+    return runner.result(session.session_id, timeout=0)

@@ -21,9 +21,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..errors import InvalidInputError
-from .brief import COLOUR_THEMES, SECTION_KINDS, SiteBrief
-from .components import component_files
+from ...errors import InvalidInputError
+from ...generation.brief import COLOUR_THEMES, SECTION_KINDS, SiteBrief
+from ...generation.components import component_files
 from .copydeck import section_content
 
 __all__ = ["ChangePlan", "SUPPORTED_CHANGES", "classify_change", "edits_for_change", "render_edits"]
@@ -219,7 +219,7 @@ def edits_for_change(plan: ChangePlan, files: dict[str, str], brief: SiteBrief |
             "the offline provider cannot make this change; it understands: " + SUPPORTED_CHANGES
             + ". Set ANTHROPIC_API_KEY for free-form changes")
     if rule == "theme":
-        from ..library.themes import theme_css
+        from ...library.themes import theme_css
 
         current = files.get("src/theme.css")
         if current is None:

@@ -19,8 +19,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .brief import SiteBrief
-from .components import component_files
+from ...generation.brief import SiteBrief
+from ...generation.components import component_files
 from .copydeck import section_content, site_meta
 
 __all__ = ["ComposedSite", "adapt_props", "component_shape", "compose_site", "render_files"]

@@ -1,0 +1,194 @@
+"""The state every stage of a build shares, and what a build or change returns.
+
+:class:`BuildRun` carries one build or change: the session, the provider and
+model, the progress and text callbacks, the cancel event, the cost ledger and
+the notes for the result. Every stage takes it first. :data:`ProgressFn` is the
+one progress signature of the build wing, ``(stage, percent, message)``, for the
+CLI, the studio and the API worker alike.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from .. import config
+from ..errors import BuildError, BuildStoppedError, FaibricError
+from ..generation.pipeline import Ledger
+from ..providers import Provider, get_provider
+from ..sessions import Session, get_session, transition
+from ..store import record_event
+
+__all__ = [
+    "DEPLOY_TARGETS",
+    "BuildResult",
+    "BuildRun",
+    "ModifyResult",
+    "ProgressFn",
+    "TextFn",
+    "bundle_dir",
+    "change_failed",
+    "finish_failure",
+    "reraise",
+    "resolve_provider",
+]
+
+ProgressFn = Callable[[str, float, str], None]
+TextFn = Callable[[str], None]
+DEPLOY_TARGETS = ("local", "github", "render", "github+render", "none")
+
+
+@dataclass
+class BuildResult:
+    """How a build ended, and where its site is."""
+
+    session_id: str
+    status: str
+    project_id: str | None = None
+    project_dir: str | None = None
+    files: list[str] = field(default_factory=list)
+    version: int | None = None
+    url: str | None = None
+    cost_usd: float = 0.0
+    provider: str | None = None
+    model: str | None = None
+    brief: dict | None = None
+    reused: list[dict] = field(default_factory=list)
+    validation: dict | None = None
+    preview_path: str | None = None
+    deploy: dict | None = None
+    usage: dict | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class ModifyResult:
+    """How a change ended: which files it touched, and the new version."""
+
+    session_id: str
+    status: str
+    kind: str = "change"
+    method: str | None = None
+    attempts: int = 0
+    touched: list[str] = field(default_factory=list)
+    version: int | None = None
+    previous_version: int | None = None
+    project_dir: str | None = None
+    files: list[str] = field(default_factory=list)
+    diff: str | None = None
+    url: str | None = None
+    cost_usd: float = 0.0
+    validation: dict | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+class BuildRun:
+    """The shared state of one build or change: who, which provider, progress, cancel, costs."""
+
+    def __init__(self, session: Session, provider: Provider, model: str | None, on_progress: ProgressFn | None,
+                 on_text: TextFn | None, cancel: threading.Event | None):
+        self.session = session
+        self.session_id = session.session_id
+        self.tenant_id = session.tenant_id
+        self.provider = provider
+        self.model = model
+        self.on_progress = on_progress
+        self.on_text = on_text
+        self.cancel = cancel
+        self.ledger = Ledger()
+        self.notes: list[str] = []
+        self.started = time.perf_counter()
+        self.bundle = True
+        self.bundle_dir: Path | None = None
+
+    def progress(self, stage: str, percent: float, message: str) -> None:
+        if self.on_progress is not None:
+            try:
+                self.on_progress(stage, percent, message)
+            except Exception:  # noqa: BLE001 - a broken progress display must not break the build
+                pass
+
+    def check(self, where: str) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise BuildStoppedError(f"stopped {where}")
+
+    def event(self, event_type: str, properties: dict) -> None:
+        record_event(event_type, session_id=self.session_id, tenant_id=self.tenant_id, actor=self.session.actor,
+                     properties=properties)
+
+    @property
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.started, 3)
+
+
+def resolve_provider(provider: str | Provider | None, session: Session) -> Provider:
+    """The provider asked for, else the session's, else the automatic choice."""
+    if isinstance(provider, Provider):
+        return provider
+    return get_provider(provider or session.provider or None)
+
+
+def bundle_dir(session_id: str) -> Path:
+    """An empty staging folder for the bundle of the session's next deploy."""
+    path = config.workspace() / "builds" / session_id / "staging"
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def finish_failure(session_id: str, exc: BaseException) -> str:
+    """Move a failed or stopped session out of ``building``; returns the status it got."""
+    if isinstance(exc, BuildStoppedError):
+        status, reason = "stopped", exc.message
+    elif isinstance(exc, FaibricError):
+        status, reason = "error", exc.message
+    else:
+        status, reason = "error", f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        current = get_session(session_id).status
+        if current == "building":
+            transition(session_id, status, reason=reason[:500], expected="building",
+                       properties={"error_type": type(exc).__name__} if status == "error" else None)
+            return status
+        return current
+    except FaibricError:
+        return status
+
+
+def change_failed(session_id: str, previous_status: str, exc: BaseException, run: BuildRun) -> None:
+    """A failed change leaves the site as it was: the session goes back to its status, and an error is recorded."""
+    reason = exc.message if isinstance(exc, FaibricError) else f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        if get_session(session_id).status == "building":
+            transition(session_id, previous_status, reason=f"change failed: {reason}"[:500], expected="building",
+                       emit=False)
+        run.event("error", {"stage": "modify", "reason": reason[:500], "error_type": type(exc).__name__,
+                            "cost_usd": run.ledger.cost_usd})
+    except FaibricError:
+        finish_failure(session_id, exc)
+
+
+def reraise(run: BuildRun, exc: BaseException, what: str) -> NoReturn:
+    """Raise a failed build's or change's error as a :class:`FaibricError` carrying the session and the cost."""
+    if isinstance(exc, FaibricError):
+        exc.details.setdefault("session_id", run.session_id)
+        exc.details.setdefault("cost_usd", run.ledger.cost_usd)
+        raise exc
+    if isinstance(exc, Exception):
+        raise BuildError(f"the {what} of {run.session_id} failed unexpectedly: {type(exc).__name__}: {exc}",
+                         session_id=run.session_id) from exc
+    raise exc
