@@ -140,7 +140,7 @@ def _home_from_env() -> Path:
     return Path(raw).expanduser()
 
 
-def _read_dotenv(path: Path) -> dict[str, str]:
+def read_dotenv(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     try:
         text = path.read_text(encoding="utf-8")
@@ -175,7 +175,7 @@ def _lookup(name: str, default: str | None) -> str | None:
     if value:
         return value
     if name != "FAIBRIC_HOME":
-        value = _read_dotenv(_home_from_env() / ".env").get(name)
+        value = read_dotenv(_home_from_env() / ".env").get(name)
         if value:
             return value
     return default

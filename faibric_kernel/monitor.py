@@ -33,8 +33,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import click
-
 from . import config
 from .errors import FaibricError, InvalidInputError
 from .health import check_health, register_check
@@ -48,6 +46,7 @@ __all__ = [
     "read_services",
     "register_service",
     "restart_service",
+    "single_monitor",
     "service_status",
     "unregister_service",
 ]
@@ -445,7 +444,7 @@ def monitor_once(*, restart: bool = True, http_client=None, restart_wait: float 
 
 
 @contextlib.contextmanager
-def _single_monitor():
+def single_monitor():
     path = _run_dir() / "monitor.lock"
     with open(path, "a+") as fh:
         try:
@@ -475,7 +474,7 @@ def monitor_loop(interval: float = 30.0, *, passes: int | None = None, on_pass=N
     from .store.ingest import PeriodicIngest
 
     done = 0
-    with _single_monitor():
+    with single_monitor():
         # the monitor is a long-running process: it keeps the database up with the spool too
         ingester = PeriodicIngest(interval=max(30.0, interval)).start() if ingest else None
         try:
@@ -493,52 +492,3 @@ def monitor_loop(interval: float = 30.0, *, passes: int | None = None, on_pass=N
         finally:
             if ingester is not None:
                 ingester.stop()
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON document on stdout")
-
-
-def emit(data, as_json: bool, human=None) -> None:
-    """``faibric_kernel.cli.emit``, imported when used (the CLI imports this module)."""
-    from .cli import emit as cli_emit
-
-    cli_emit(data, as_json, human)
-
-
-# -- the command --------------------------------------------------------------------------------------
-
-
-@click.command("monitor")
-@click.option("--interval", default=30.0, show_default=True, help="seconds between passes")
-@click.option("--once", is_flag=True, help="one pass, then exit (1 when something is still unhealthy)")
-@click.option("--no-restart", is_flag=True, help="alert only; never restart services")
-@json_option
-def monitor(interval: float, once: bool, no_restart: bool, as_json: bool) -> None:
-    """Watch health: alert by email/webhook on failure, restart the services Faibric started."""
-    from .cli import progress
-
-    def stamp(message: str) -> None:
-        progress(f"{_now().strftime('%Y-%m-%dT%H:%M:%SZ')} {message}")
-
-    def human(result: dict) -> None:
-        bad = [f"{n}: {c['detail']}" for n, c in result["checks"].items() if not c["ok"]]
-        line = f"{result['checked_at']} {'ok' if result['ok'] else 'UNHEALTHY'}"
-        click.echo(line + (" - " + "; ".join(bad) if bad else ""))
-        for r in result["restarts"]:
-            click.echo(f"  restart {r['service']}: {r['detail']}")
-        for a in result["alerts"]:
-            click.echo(f"  alert [{a['severity']}] {a['subject']}")
-
-    if once:
-        with _single_monitor():
-            result = monitor_once(restart=not no_restart, progress=stamp)
-        emit(result, as_json, human)
-        if not result["ok"]:
-            sys.exit(1)
-        return
-    stamp(f"monitoring every {interval:g} s (Ctrl-C to stop)")
-
-    def on_pass(result: dict) -> None:
-        emit(result, as_json, human)
-
-    monitor_loop(interval, on_pass=on_pass, progress=stamp, restart=not no_restart)

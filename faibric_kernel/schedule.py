@@ -27,8 +27,6 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import click
-
 from . import config
 from .errors import ConfigError, FaibricError, InvalidInputError
 
@@ -45,7 +43,6 @@ __all__ = [
     "missed_days",
     "remove",
     "run_missed",
-    "schedule",
     "show",
 ]
 
@@ -283,79 +280,3 @@ def run_missed(*, today: date | None = None, max_days: int = MAX_CATCH_UP_DAYS, 
             failed.append({"report_date": day.isoformat(), "error": exc.message})
     return {"due": [d.isoformat() for d in due], "ran": ran, "failed": failed, "skipped": skipped,
             "ok": not failed}
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON document on stdout")
-
-
-def emit(data, as_json: bool, human=None) -> None:
-    """``faibric_kernel.cli.emit``, imported when used (the CLI imports this module)."""
-    from .cli import emit as cli_emit
-
-    cli_emit(data, as_json, human)
-
-
-# -- the command --------------------------------------------------------------------------------------
-
-
-@click.group("schedule")
-def schedule() -> None:
-    """Run the daily report from cron (06:00 by default), and catch up missed days."""
-
-
-@schedule.command("install")
-@click.option("--at", "at", default=DEFAULT_AT, show_default=True, metavar="HH:MM",
-              help="time of day (the cron daemon's local time)")
-@click.option("--email", is_flag=True, help="also email each report to FAIBRIC_REPORT_EMAIL_TO")
-@json_option
-def install_command(at: str, email: bool, as_json: bool) -> None:
-    """Write the crontab entry for this workspace (replacing an earlier one)."""
-    info = install(at, email=email)
-    emit(info, as_json, lambda d: click.echo(
-        f"the daily report runs at {d['at']} every day (and after a reboot) from {d['crontab']}\n"
-        f"log: {d['log']}"))
-
-
-@schedule.command("show")
-@json_option
-def show_command(as_json: bool) -> None:
-    """Show this workspace's crontab entry."""
-    info = show()
-
-    def human(d):
-        if not d["installed"]:
-            click.echo(f"not scheduled in {d['crontab']} (faibric schedule install)")
-            return
-        click.echo(f"runs at {d['at']} every day and after a reboot; log: {d['log']}")
-        click.echo(f"command: {d['command']}")
-
-    emit(info, as_json, human)
-
-
-@schedule.command("remove")
-@json_option
-def remove_command(as_json: bool) -> None:
-    """Delete this workspace's crontab entry."""
-    info = remove()
-    emit(info, as_json, lambda d: click.echo("removed" if d["removed"] else "there was no entry for this workspace"))
-
-
-@schedule.command("run-missed")
-@click.option("--days", "max_days", default=MAX_CATCH_UP_DAYS, show_default=True, help="look back at most this far")
-@click.option("--tenant", default=None, help="one tenant (default: all tenants)")
-@click.option("--email", is_flag=True, help="email each report")
-@json_option
-def run_missed_command(max_days: int, tenant: str | None, email: bool, as_json: bool) -> None:
-    """Run the report for every day missed since the last successful run (yesterday included)."""
-    from .reports.cli import timed_progress
-
-    result = run_missed(max_days=max_days, tenant=tenant, email=email, progress=timed_progress)
-
-    def human(d):
-        click.echo(f"{len(d['ran'])} report(s) produced, {len(d['failed'])} failed, {len(d['skipped'])} already done")
-        for f in d["failed"]:
-            click.echo(f"  {f['report_date']}: {f['error']}", err=True)
-
-    emit(result, as_json, human)
-    if not result["ok"]:
-        sys.exit(1)

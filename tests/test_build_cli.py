@@ -24,10 +24,30 @@ def built_session() -> str:
 
 
 def test_build_streams_to_stderr_and_prints_one_json_document():
-    result = run("build", PROMPT, "--deploy", "none", "--no-preview", "--json")
+    result = run("build", PROMPT, "--deploy", "none", "--no-preview", "--verbose", "--json")
     data = json.loads(result.stdout)
     assert set(data) >= {"session_id", "status", "project_dir", "files", "version", "url", "cost_usd"}
     assert '<file path="src/App.jsx">' in result.stderr and "[100%] done" in result.stderr
+
+
+def test_build_streams_the_model_text_only_when_asked():
+    result = run("build", PROMPT, "--deploy", "none", "--no-preview", "--json")
+    assert result.exit_code == 0 and "[100%] done" in result.stderr
+    assert '<file path="src/App.jsx">' not in result.stderr
+
+
+def test_a_failed_build_with_json_still_prints_one_json_document():
+    result = run("build", "   ", "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"status": "error", "error": result.stderr.strip()[len("error: "):],
+                                         "session_id": None}
+
+
+def test_a_failed_change_with_json_names_the_session():
+    sid = built_session()
+    result = run("modify", sid, "   ", "--json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 2 and data["status"] == "error" and data["session_id"] == sid
 
 
 def test_build_refuses_an_empty_prompt_with_one_line():

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from faibric_kernel.cli import main
-from faibric_kernel.studio_cli import builder_notebook_json, choose_port, find_notebook
+from faibric_kernel.cli.studio import builder_notebook_json, choose_port, find_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 FAIBRIC = Path(sys.executable).parent / "faibric"

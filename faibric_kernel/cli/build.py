@@ -8,13 +8,15 @@ command group turns into one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
 from ..build import deploy_session, modify_site, run_build, run_in_foreground
-from ..cli import emit, json_option, progress
+from ..errors import FaibricError
+from .output import emit, json_option, progress
 
-__all__ = ["COMMANDS", "build", "deploy", "modify", "register", "restore", "session", "sessions", "versions"]
+__all__ = ["COMMANDS", "build", "deploy", "modify", "restore", "session", "sessions", "versions"]
 
 TARGETS = ["local", "github", "render", "github+render", "none"]
 
@@ -56,6 +58,23 @@ class _Console:
             self.mid_line = False
 
 
+def _streams_text(verbose: bool, quiet: bool) -> bool:
+    """The model's text goes to stderr with ``--verbose``, or by default when stderr is a terminal."""
+    return not quiet and (verbose or sys.stderr.isatty())
+
+
+@contextmanager
+def _json_on_failure(as_json: bool, session_id: str | None = None):
+    """With ``--json``, a failure still prints one JSON document on stdout (the error line goes to stderr)."""
+    try:
+        yield
+    except FaibricError as exc:
+        if as_json:
+            emit({"status": "error", "error": exc.message,
+                  "session_id": exc.details.get("session_id") or session_id}, True)
+        raise
+
+
 def _run_cancellable(func, session, kind, *args, **kwargs):
     """Run ``func(session_id, *args, cancel=..., **kwargs)`` as a job; Ctrl-C or `faibric stop` stops it."""
     return run_in_foreground(
@@ -95,22 +114,29 @@ def _build_json(result) -> dict:
 @click.option("--model", default=None, help="override the strong model for this build")
 @click.option("--deploy", "deploy_target", type=click.Choice(TARGETS), default="local", show_default=True)
 @click.option("--no-preview", is_flag=True, help="skip the bundle check and preview (faster)")
-@click.option("--quiet", is_flag=True, help="do not stream the model's text to stderr")
+@click.option("--verbose", is_flag=True, help="stream the model's text to stderr (the default on a terminal)")
+@click.option("--quiet", is_flag=True, help="never stream the model's text")
 @json_option
-def build(prompt, email, tenant, provider, model, deploy_target, no_preview, quiet, as_json):
-    """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy."""
+def build(prompt, email, tenant, provider, model, deploy_target, no_preview, verbose, quiet, as_json):
+    """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy.
+
+    With ``--deploy none`` nothing is deployed: the result has a preview and
+    no URL. ``--json`` prints one JSON document, on failure too.
+    """
     from ..deploy import preflight
     from ..sessions import create_session
 
-    preflight(deploy_target)  # refuse a target with missing settings before a session or a build exists
-    session = create_session(prompt, tenant_id=tenant, email=email, provider=None if provider == "auto" else provider,
-                             deploy_target=deploy_target)
-    console = _Console(stream_text=not quiet)
+    with _json_on_failure(as_json):
+        preflight(deploy_target)  # refuse a target with missing settings before a session or a build exists
+        session = create_session(prompt, tenant_id=tenant, email=email,
+                                 provider=None if provider == "auto" else provider, deploy_target=deploy_target)
+    console = _Console(stream_text=_streams_text(verbose, quiet))
     progress(f"session {session.session_id}")
     try:
-        result = _run_cancellable(run_build, session, "build", provider=None if provider == "auto" else provider,
-                                  model=model, deploy_target=deploy_target, on_progress=console.progress,
-                                  on_text=console.text, preview=not no_preview)
+        with _json_on_failure(as_json, session.session_id):
+            result = _run_cancellable(run_build, session, "build", provider=None if provider == "auto" else provider,
+                                      model=model, deploy_target=deploy_target, on_progress=console.progress,
+                                      on_text=console.text, preview=not no_preview)
     finally:
         console.done()
     emit(_build_json(result) if as_json else result, as_json, _human_build)
@@ -121,17 +147,19 @@ def build(prompt, email, tenant, provider, model, deploy_target, no_preview, qui
 @click.argument("request")
 @click.option("--provider", type=click.Choice(["auto", "offline", "anthropic"]), default="auto", show_default=True)
 @click.option("--no-preview", is_flag=True, help="skip the bundle check and preview")
-@click.option("--quiet", is_flag=True, help="do not stream the model's text to stderr")
+@click.option("--verbose", is_flag=True, help="stream the model's text to stderr (the default on a terminal)")
+@click.option("--quiet", is_flag=True, help="never stream the model's text")
 @json_option
-def modify(session_id, request, provider, no_preview, quiet, as_json):
+def modify(session_id, request, provider, no_preview, verbose, quiet, as_json):
     """Change a built site: only the files the REQUEST needs change; a new version."""
     from ..sessions import get_session
 
-    console = _Console(stream_text=not quiet)
+    console = _Console(stream_text=_streams_text(verbose, quiet))
     try:
-        result = _run_cancellable(modify_site, get_session(session_id), "modify", request,
-                                  provider=None if provider == "auto" else provider, on_progress=console.progress,
-                                  on_text=console.text, preview=not no_preview)
+        with _json_on_failure(as_json, session_id):
+            result = _run_cancellable(modify_site, get_session(session_id), "modify", request,
+                                      provider=None if provider == "auto" else provider,
+                                      on_progress=console.progress, on_text=console.text, preview=not no_preview)
     finally:
         console.done()
 
@@ -237,15 +265,10 @@ def deploy(session_id, target, version, as_json):
     """Deploy a session's project version (a rollback when VERSION is older)."""
     from ..sessions import get_session
 
-    result = _run_cancellable(deploy_session, get_session(session_id), "deploy", target, version,
-                              on_progress=lambda _stage, _percent, line: progress(line))
+    with _json_on_failure(as_json, session_id):
+        result = _run_cancellable(deploy_session, get_session(session_id), "deploy", target, version,
+                                  on_progress=lambda _stage, _percent, line: progress(line))
     emit(result.to_dict(), as_json, lambda d: click.echo(f"{d['status']}: {d['url'] or '(no url)'} via {d['target']}"))
 
 
 COMMANDS = [build, modify, versions, restore, sessions, session, deploy]
-
-
-def register(group: click.Group) -> None:
-    """Add the generation commands to the ``faibric`` group."""
-    for command in COMMANDS:
-        group.add_command(command)

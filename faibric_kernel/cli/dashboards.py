@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from ..cli import emit, json_option, progress
+from .output import emit, json_option, progress
 
-__all__ = ["dashboards"]
+__all__ = ["COMMANDS", "dashboards"]
 
 
 @click.command()
@@ -26,7 +26,7 @@ __all__ = ["dashboards"]
 @json_option
 def dashboards(port, host, token, analyst_token, pool_size, as_json):
     """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila."""
-    from .server import DashboardServer, is_loopback, resolve_settings
+    from ..dashboards.server import DashboardServer, is_loopback, resolve_settings
 
     settings = resolve_settings(host=host, port=port, token=token, analyst_token=analyst_token, pool_size=pool_size)
     server = DashboardServer(settings)
@@ -77,3 +77,6 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
             unregister_service("dashboards", os.getpid())
         server.stop()
         signal.signal(signal.SIGTERM, previous)
+
+
+COMMANDS = [dashboards]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..cli import emit, json_option, progress
+from .output import emit, json_option, progress
 
-__all__ = ["library"]
+__all__ = ["COMMANDS", "library"]
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
@@ -29,7 +29,7 @@ def library() -> None:
 @json_option
 def list_command(kind: str | None, as_json: bool) -> None:
     """Every item in the library, by kind."""
-    from . import list_items
+    from ..library import list_items
 
     items = list_items(kind)
     data = [it.summary() for it in items]
@@ -50,7 +50,7 @@ def list_command(kind: str | None, as_json: bool) -> None:
 @json_option
 def search_command(query: str, kind: str | None, k: int, embedder: str | None, as_json: bool) -> None:
     """Items ranked for a plain-language QUERY, with scores and reasons."""
-    from . import search
+    from ..library import search
 
     results = search(query, kind=kind, k=k, embedder=embedder)
     data = {"query": query, "kind": kind, "results": [r.to_dict() for r in results]}
@@ -71,7 +71,7 @@ def search_command(query: str, kind: str | None, k: int, embedder: str | None, a
 @json_option
 def show_command(item_id: str, code: bool, as_json: bool) -> None:
     """One item: its metadata, props and files."""
-    from . import get_item
+    from ..library import get_item
 
     item = get_item(item_id)
     data = item.to_dict(include_files=True)
@@ -107,7 +107,7 @@ def show_command(item_id: str, code: bool, as_json: bool) -> None:
 def add_command(path: str, kind: str | None, item_id: str | None, description: str | None, tags: tuple[str, ...],
                 replace: bool, allow_duplicate: bool, as_json: bool) -> None:
     """Add the component at PATH (a .jsx file; its .css beside it comes too)."""
-    from . import add_item
+    from ..library import add_item
 
     progress(f"checking {path} ...")
     item = add_item(path, kind=kind, item_id=item_id, description=description, tags=list(tags) or None,
@@ -127,7 +127,10 @@ def add_command(path: str, kind: str | None, item_id: str | None, description: s
 @json_option
 def remove_command(item_id: str, as_json: bool) -> None:
     """Remove item ITEM_ID from the library."""
-    from . import remove_item
+    from ..library import remove_item
 
     item = remove_item(item_id)
     emit({"removed": item.id, "kind": item.kind}, as_json, lambda d: click.echo(f"removed {d['removed']}"))
+
+
+COMMANDS = [library]

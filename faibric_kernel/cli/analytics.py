@@ -7,14 +7,12 @@ in the shapes of DESIGN.md's CLI contract.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ..cli import emit, json_option, progress
-from ._common import records, resolve_now, utc_naive
+from ..analytics._common import records, resolve_now, utc_naive
+from .output import emit, json_option, progress
 
-__all__ = ["analytics", "events_import", "seed_demo"]
+__all__ = ["COMMANDS", "analytics", "seed_demo"]
 
 
 def _read():
@@ -54,7 +52,7 @@ def analytics() -> None:
 @json_option
 def funnel_cmd(window_days, steps, strict, breakdown, now, since, until, tenant, as_json):
     """Ordered conversion funnel by session, with a window from the first step."""
-    from .funnel import DEFAULT_STEPS, funnel
+    from ..analytics.funnel import DEFAULT_STEPS, funnel
 
     with _read() as con:
         _quiet(con)
@@ -80,7 +78,7 @@ def funnel_cmd(window_days, steps, strict, breakdown, now, since, until, tenant,
 @json_option
 def retention_cmd(period, cumulative, now, since, until, tenant, as_json):
     """Customer retention cohorts; cells of periods not over yet are empty."""
-    from .retention import retention
+    from ..analytics.retention import retention
 
     with _read() as con:
         _quiet(con)
@@ -104,7 +102,7 @@ def retention_cmd(period, cumulative, now, since, until, tenant, as_json):
 @json_option
 def lifecycle_cmd(period, now, since, until, tenant, as_json):
     """New, returning, resurrecting and dormant customers per period."""
-    from .retention import lifecycle
+    from ..analytics.retention import lifecycle
 
     with _read() as con:
         _quiet(con)
@@ -130,7 +128,7 @@ def lifecycle_cmd(period, now, since, until, tenant, as_json):
 @json_option
 def health_cmd(snapshot, at_risk, limit, now, tenant, as_json):
     """Customer health 0-100 with bands, trend and churn risk (worst first)."""
-    from .health import health_scores, snapshot_health
+    from ..analytics.health import health_scores, snapshot_health
 
     now = resolve_now(now)
     if snapshot:
@@ -167,7 +165,7 @@ def health_cmd(snapshot, at_risk, limit, now, tenant, as_json):
 @json_option
 def costs_cmd(by, budget, now, since, until, tenant, as_json):
     """AI spend by day, model, purpose, tenant or session; per site, savings, forecast, unpriced calls."""
-    from .costs import cost_forecast, cost_per_site, costs, savings, unpriced_calls
+    from ..analytics.costs import cost_forecast, cost_per_site, costs, savings, unpriced_calls
 
     with _read() as con:
         _quiet(con)
@@ -219,7 +217,7 @@ def costs_cmd(by, budget, now, since, until, tenant, as_json):
 @json_option
 def alerts_cmd(dry_run, list_only, budget, now, as_json):
     """Evaluate the alert rules, store and send new alerts (each fires once per period)."""
-    from .alerts import AlertConfig, run_alerts, stored_alerts
+    from ..analytics.alerts import AlertConfig, run_alerts, stored_alerts
 
     if list_only:
         with _read() as con:
@@ -255,7 +253,7 @@ def alerts_cmd(dry_run, list_only, budget, now, as_json):
 @json_option
 def experiments_cmd(control, now, since, until, tenant, as_json):
     """Prompt variants compared on deploy rate, cost, modifications and feedback, with p-values."""
-    from .experiments import experiments
+    from ..analytics.experiments import experiments
 
     with _read() as con:
         _quiet(con)
@@ -286,7 +284,7 @@ def experiments_cmd(control, now, since, until, tenant, as_json):
 @json_option
 def activity_cmd(limit, now, tenant, as_json):
     """The latest events across sessions, as sentences (newest first)."""
-    from .activity import activity_feed
+    from ..analytics.activity import activity_feed
 
     with _read() as con:
         _quiet(con)
@@ -319,32 +317,4 @@ def seed_demo(sessions, days, seed, end, as_json):
         f"({d['added'].get('events', 0):,} new events) in {d['seconds']:.1f}s"))
 
 
-@click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default=None,
-              help="the file's format (default: from its extension)")
-@click.option("--allow-unknown-types", is_flag=True, help="accept event types Faibric does not know")
-@click.option("--refused-out", type=click.Path(path_type=Path), default=None,
-              help="where to write refused rows (CSV; default: in the workspace logs)")
-@json_option
-def events_import(path, fmt, allow_unknown_types, refused_out, as_json):
-    """Import historical events from Parquet, CSV or JSONL (idempotent: importing twice adds nothing)."""
-    from ..store.importer import import_events
-
-    report = import_events(path, fmt=fmt, allow_unknown_types=allow_unknown_types, refused_out=refused_out)
-
-    def human(d):
-        click.echo(f"read {d['rows_read']:,} rows from {d['path']}: {d['accepted']:,} accepted, "
-                   f"{d['refused']:,} refused; {d['added']:,} new events stored"
-                   + (f", {d['already_stored']:,} already stored" if d["already_stored"] else "")
-                   + (f", {d['duplicates_in_file']:,} repeated in the file" if d["duplicates_in_file"] else ""))
-        for reason, n in d["refused_by_reason"].items():
-            click.echo(f"  refused {n:,}: {reason}")
-        for ex in d["refused_examples"]:
-            click.echo(f"    row {ex['row']}: {ex['reason']}")
-        if d["refused_file"]:
-            click.echo(f"refused rows written to {d['refused_file']}")
-        if d["ignored_columns"]:
-            click.echo(f"ignored column(s): {', '.join(d['ignored_columns'])}")
-
-    emit(report.to_dict(), as_json, human)
+COMMANDS = [analytics, seed_demo]

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import click
 
-from . import config
-from .errors import ConfigError, InvalidInputError, WorkspaceError
-from .ports import port_free
+from .. import config
+from ..errors import ConfigError, InvalidInputError, WorkspaceError
+from ..ports import port_free
 
-__all__ = ["BUILDER_NOTEBOOK", "builder_notebook_json", "find_notebook", "studio"]
+__all__ = ["COMMANDS", "BUILDER_NOTEBOOK", "builder_notebook_json", "find_notebook", "studio"]
 
 DEFAULT_PORT = 8888
 PORT_SCAN = 30
@@ -75,7 +75,7 @@ def find_notebook(package_dir: Path | None = None) -> Path:
     ``package_dir`` is where ``faibric_kernel`` lives (this package by default);
     in a checkout its parent holds ``notebooks/``.
     """
-    package_dir = Path(package_dir) if package_dir is not None else Path(__file__).resolve().parent
+    package_dir = Path(package_dir) if package_dir is not None else Path(__file__).resolve().parents[1]
     candidate = package_dir.parent / "notebooks" / NOTEBOOK_NAME
     if candidate.is_file():
         return candidate
@@ -236,3 +236,6 @@ def studio(port: int | None, no_browser: bool, as_json: bool) -> None:
         shut_down()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+COMMANDS = [studio]

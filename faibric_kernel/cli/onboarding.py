@@ -13,11 +13,11 @@ import sys
 
 import click
 
-from ..cli import emit, json_option, progress
 from ..errors import FaibricError, InvalidInputError, WorkspaceError
 from ..ports import port_free
+from .output import emit, json_option, progress
 
-__all__ = ["register", "serve", "stop"]
+__all__ = ["COMMANDS", "recover_first", "serve", "stop"]
 
 
 @click.command()
@@ -27,7 +27,7 @@ __all__ = ["register", "serve", "stop"]
 @json_option
 def stop(session_id: str, tenant: str | None, timeout: float, as_json: bool) -> None:
     """Stop a session: cancel its running build or change (in any process) and leave it stopped."""
-    from .flow import stop as stop_session
+    from ..onboarding.flow import stop as stop_session
 
     answer = stop_session(session_id, tenant_id=tenant, timeout=timeout)
 
@@ -70,7 +70,9 @@ def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
         unregister_service("api", os.getpid())
 
 
-def _recover_first(callback):
+def recover_first(callback):
+    """Wrap the root command so every run first marks builds whose process died as interrupted."""
+
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
         try:
@@ -88,8 +90,4 @@ def _recover_first(callback):
     return wrapper
 
 
-def register(group: click.Group) -> None:
-    """Add ``serve`` and ``stop`` to ``group``; every run of it first recovers interrupted builds."""
-    group.add_command(serve)
-    group.add_command(stop)
-    group.callback = _recover_first(group.callback)
+COMMANDS = [serve, stop]

@@ -6,23 +6,9 @@ from datetime import UTC, datetime
 
 import click
 
-__all__ = ["report", "timed_progress"]
+from .output import emit, json_option, progress
 
-
-json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON document on stdout")
-
-
-def emit(data, as_json: bool, human=None) -> None:
-    """``faibric_kernel.cli.emit``, imported when used (the CLI imports this module)."""
-    from ..cli import emit as cli_emit
-
-    cli_emit(data, as_json, human)
-
-
-def progress(message: str) -> None:
-    from ..cli import progress as cli_progress
-
-    cli_progress(message)
+__all__ = ["COMMANDS", "report", "timed_progress"]
 
 
 def timed_progress(message: str) -> None:
@@ -46,8 +32,8 @@ def daily(report_date: str | None, tenant: str | None, email: bool, to: tuple[st
     from datetime import UTC, datetime
 
     from ..errors import InvalidInputError
-    from .data import parse_report_date
-    from .runner import run_daily_report
+    from ..reports.data import parse_report_date
+    from ..reports.runner import run_daily_report
 
     try:
         day = parse_report_date(report_date)
@@ -76,7 +62,7 @@ def daily(report_date: str | None, tenant: str | None, email: bool, to: tuple[st
 @json_option
 def runs(since: str | None, tenant: str | None, as_json: bool) -> None:
     """Recorded runs of the daily report, newest day first."""
-    from .runner import list_runs
+    from ..reports.runner import list_runs
 
     rows = [r.to_dict() for r in list_runs(since=since, tenant=tenant)]
 
@@ -89,3 +75,6 @@ def runs(since: str | None, tenant: str | None, as_json: bool) -> None:
                        f"{r['html_path'] or r['error'] or ''}")
 
     emit(rows, as_json, human)
+
+
+COMMANDS = [report]

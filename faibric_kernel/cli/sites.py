@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..cli import emit, json_option, progress
+from .output import emit, json_option, progress
 
-__all__ = ["sites"]
+__all__ = ["COMMANDS", "sites"]
 
 
 @click.group()
@@ -19,7 +19,7 @@ def sites() -> None:
 @json_option
 def sites_list(tenant: str | None, as_json: bool) -> None:
     """Every site with its latest deploy and the URL it is live at."""
-    from .store import list_sites
+    from ..deploy.store import list_sites
 
     rows = list_sites(tenant)
     for row in rows:
@@ -42,8 +42,8 @@ def sites_list(tenant: str | None, as_json: bool) -> None:
 @click.option("--verbose", is_flag=True, help="log every request to stderr")
 def sites_serve(port: int | None, verbose: bool) -> None:
     """Serve every site of the workspace at http://127.0.0.1:PORT/<site_id>/ until interrupted."""
+    from ..deploy.local import _configured_port, _probe, serve_sites, sites_dir
     from ..errors import ConfigError
-    from .local import _configured_port, _probe, serve_sites, sites_dir
 
     try:
         server = serve_sites(port, quiet=not verbose)
@@ -67,8 +67,11 @@ def sites_serve(port: int | None, verbose: bool) -> None:
 @json_option
 def sites_stop(as_json: bool) -> None:
     """Stop the background sites server that deploys started for this workspace."""
-    from .local import stop_sites_server
+    from ..deploy.local import stop_sites_server
 
     stopped = stop_sites_server()
     emit(stopped, as_json, lambda d: click.echo(
         f"stopped server process {d['process']}" if d["process"] else "no background sites server was running"))
+
+
+COMMANDS = [sites]
