@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from .analytics.prices import latest_rates
 from .errors import InvalidInputError
+from .store.event_types import event_names
 
 __all__ = ["SeedReport", "build_history", "seed_demo"]
 
@@ -68,12 +69,7 @@ FIRST_NAMES = ["ana", "ben", "chloe", "dev", "eva", "finn", "gia", "hugo", "isla
 DOMAINS = ["example.com", "mail.test", "studio.dev", "shop.test", "agency.example"]
 
 # event type codes used while generating; the order is the order of the CASE in _EVENTS_SQL
-EVENT_TYPES = [
-    "request_submitted", "email_provided", "magic_link_sent", "verified", "build_started", "library_reused",
-    "generation_completed", "validation_failed", "code_fixed", "preview_ready", "deploy_started", "deployed",
-    "deploy_failed", "modification_requested", "modification_applied", "build_stopped", "error",
-    "feedback_submitted",
-]
+EVENT_TYPES = list(event_names(demo=True))
 _T = {name: code for code, name in enumerate(EVENT_TYPES)}
 
 MODELS = ["claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-6", "claude-experimental-0"]

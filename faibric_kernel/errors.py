@@ -15,6 +15,7 @@ DuckDB) are translated at the boundary where they are caught.
     │   └── SpoolError              a spool segment is corrupt or unwritable
     ├── InvalidInputError           bad input from a user or caller
     │   ├── NotFoundError           an id that does not exist
+    │   ├── UnknownNameError        a provider, deploy target, backend or view that is not registered
     │   └── UnsafePathError         a generated file path would escape its project
     ├── ProviderError               an AI provider call failed
     │   ├── RateLimitedError        the provider answered 429 / overloaded
@@ -50,6 +51,7 @@ __all__ = [
     "SpoolError",
     "StoreError",
     "StoreLockedError",
+    "UnknownNameError",
     "UnsafePathError",
     "ValidationFailedError",
     "WorkspaceError",
@@ -106,6 +108,10 @@ class InvalidInputError(FaibricError):
 
 class NotFoundError(InvalidInputError):
     """A session, version, item or other id that does not exist."""
+
+
+class UnknownNameError(InvalidInputError):
+    """A name that no registry entry has (a provider, deploy target, email backend, embedder or dashboard)."""
 
 
 class UnsafePathError(InvalidInputError):

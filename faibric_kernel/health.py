@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from . import config
+from .services import KNOWN_SERVICES, check_service
 
 __all__ = ["CHECKS", "check_health", "register_check"]
 
@@ -77,6 +78,10 @@ CHECKS: dict[str, Callable[[], dict]] = {
 }
 
 
+for _service in KNOWN_SERVICES:
+    CHECKS[_service] = lambda _name=_service: check_service(_name)
+
+
 def register_check(name: str, check: Callable[[], dict]) -> None:
     """Add a health check (e.g. the dashboards or API server)."""
     CHECKS[name] = check
@@ -84,7 +89,6 @@ def register_check(name: str, check: Callable[[], dict]) -> None:
 
 def check_health() -> dict:
     """Run every check; a check that raises is reported as failed with its message."""
-    from . import monitor  # noqa: F401 - registers the dashboards and API server checks
     results = {}
     for name, check in CHECKS.items():
         try:

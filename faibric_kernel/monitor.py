@@ -27,7 +27,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -35,187 +34,26 @@ from pathlib import Path
 
 from . import config
 from .errors import FaibricError, InvalidInputError
-from .health import check_health, register_check
+from .health import check_health
+from .services import (
+    pid_alive,
+    probe,
+    read_service,
+    read_services,
+    register_service,
+    service_status,
+    track_child,
+    write_private_json,
+)
 
-__all__ = [
-    "KNOWN_SERVICES",
-    "check_service",
-    "monitor_loop",
-    "monitor_once",
-    "read_service",
-    "read_services",
-    "register_service",
-    "restart_service",
-    "single_monitor",
-    "service_status",
-    "unregister_service",
-]
+__all__ = ["monitor_loop", "monitor_once", "raise_alert", "restart_service", "single_monitor"]
 
-# name -> the command that starts it (for messages)
-KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve"}
-STARTUP_GRACE_S = 30.0
 HUNG_AFTER_PASSES = 3
 BACKOFF_BASE_S = 5.0
 BACKOFF_MAX_S = 300.0
 STABLE_AFTER_S = 300.0
 REALERT_AFTER_S = 3600.0
 RESTART_WAIT_S = 30.0
-
-_children: dict[int, subprocess.Popen] = {}
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _run_dir() -> Path:
-    return config.workspace_path("run")
-
-
-def _check_name(name: str) -> str:
-    if not name or not all(c.isalnum() or c in "-_" for c in name):
-        raise InvalidInputError(f"a service name is letters, digits, - and _, not {name!r}")
-    return name
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Atomically, readable by this user only (an argv may carry a token)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(data, indent=1, default=str))
-    os.replace(tmp, path)
-
-
-def register_service(
-    name: str,
-    pid: int,
-    port: int,
-    argv: list[str] | None = None,
-    *,
-    host: str = "127.0.0.1",
-    health_path: str = "/",
-    cwd: str | None = None,
-    managed: bool = True,
-) -> dict:
-    """Record a running service so ``faibric health`` checks it and ``faibric monitor`` restarts it.
-
-    ``argv`` is the exact command that starts the service again (default:
-    the current process's own command line, ``sys.orig_argv``); ``managed``
-    False means "check it, alert, but never restart it". No environment is
-    stored (it may hold secrets): a restart runs with the monitor's
-    environment and this workspace's ``FAIBRIC_HOME``.
-    """
-    _check_name(name)
-    if argv is None:
-        argv = [sys.executable, *sys.orig_argv[1:]]
-    record = {
-        "name": name,
-        "pid": int(pid),
-        "port": int(port),
-        "host": host,
-        "health_path": health_path,
-        "argv": [str(a) for a in argv],
-        "cwd": str(cwd or os.getcwd()),
-        "managed": bool(managed),
-        "started_at": _now().isoformat(),
-    }
-    _write_json(_run_dir() / f"{name}.json", record)
-    return record
-
-
-def unregister_service(name: str, pid: int | None = None) -> bool:
-    """Remove a service's record (only if it is still ``pid``'s, when given); True if removed."""
-    path = _run_dir() / f"{_check_name(name)}.json"
-    record = read_service(name)
-    if record is None or (pid is not None and record.get("pid") != pid):
-        return False
-    path.unlink(missing_ok=True)
-    return True
-
-
-def read_service(name: str) -> dict | None:
-    """One service's record, or None."""
-    path = _run_dir() / f"{_check_name(name)}.json"
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return record if isinstance(record, dict) and "pid" in record else None
-
-
-def read_services() -> list[dict]:
-    """Every recorded service, by name."""
-    out = []
-    for path in sorted(_run_dir().glob("*.json")):
-        if path.name.startswith(".") or path.stem.startswith("monitor"):
-            continue
-        record = read_service(path.stem)
-        if record is not None:
-            out.append(record)
-    return out
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not count)."""
-    child = _children.get(pid)
-    if child is not None and child.poll() is not None:
-        _children.pop(pid, None)
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return True
-
-
-def _answers(record: dict, timeout: float = 5.0) -> tuple[bool, str]:
-    """Whether the service's port answers HTTP (any status counts: a token-protected 403 is alive)."""
-    import httpx
-
-    url = f"http://{record.get('host', '127.0.0.1')}:{record['port']}{record.get('health_path', '/')}"
-    try:
-        response = httpx.get(url, timeout=timeout)
-    except httpx.HTTPError as exc:
-        return False, f"{url} did not answer ({type(exc).__name__})"
-    return True, f"{url} answered {response.status_code}"
-
-
-def service_status(record: dict) -> dict:
-    """``alive``, ``answering``, ``detail`` and ``starting`` (inside the grace period) for a record."""
-    alive = _pid_alive(int(record["pid"]))
-    answering, how = _answers(record) if alive else (False, "")
-    started = datetime.fromisoformat(record["started_at"]) if record.get("started_at") else None
-    starting = bool(started and (_now() - started).total_seconds() < STARTUP_GRACE_S)
-    if not alive:
-        detail = f"pid {record['pid']} is not running (port {record['port']})"
-    elif not answering:
-        detail = f"pid {record['pid']} runs but {how}"
-    else:
-        detail = f"pid {record['pid']}: {how}"
-    return {"alive": alive, "answering": answering, "starting": starting, "detail": detail}
-
-
-def check_service(name: str) -> dict:
-    """The health check of one service: fine when not started by Faibric, failing when it died or hangs."""
-    record = read_service(name)
-    if record is None:
-        start = KNOWN_SERVICES.get(name, name)
-        return {"ok": True, "running": False, "detail": f"not started by Faibric (start it with `{start}`)"}
-    status = service_status(record)
-    ok = status["alive"] and (status["answering"] or status["starting"])
-    detail = status["detail"] + (" (starting)" if ok and not status["answering"] else "")
-    return {"ok": ok, "running": status["alive"], "pid": record["pid"], "port": record["port"], "detail": detail}
-
-
-for _name in KNOWN_SERVICES:
-    register_check(_name, lambda _n=_name: check_service(_n))
 
 
 # -- restarts -----------------------------------------------------------------------------------------
@@ -230,7 +68,7 @@ def _stop(pid: int, wait: float = 5.0) -> None:
             return
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if not _pid_alive(pid):
+            if not pid_alive(pid):
                 return
             time.sleep(0.1)
 
@@ -242,7 +80,7 @@ def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:
     new pid (unless the new process recorded itself meanwhile).
     """
     name = record["name"]
-    if _pid_alive(int(record["pid"])):
+    if pid_alive(int(record["pid"])):
         _stop(int(record["pid"]))
     log_path = config.workspace_path("logs") / f"{name}.log"
     env = {**os.environ, "FAIBRIC_HOME": str(config.workspace())}
@@ -255,7 +93,7 @@ def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:
                                     stderr=subprocess.STDOUT, start_new_session=True)
         except OSError as exc:
             return {"ok": False, "pid": None, "detail": f"could not start {record['argv'][0]}: {exc.strerror or exc}"}
-    _children[proc.pid] = proc
+    track_child(proc)
     register_service(name, proc.pid, record["port"], record["argv"], host=record.get("host", "127.0.0.1"),
                      health_path=record.get("health_path", "/"), cwd=cwd, managed=record.get("managed", True))
     deadline = time.monotonic() + wait
@@ -264,10 +102,10 @@ def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:
             return {"ok": False, "pid": proc.pid,
                     "detail": f"exited with status {proc.returncode} right after the restart; see {log_path}"}
         current = read_service(name) or {}
-        probe = {**record, **current}
-        answering, how = _answers(probe, timeout=2.0)
+        latest = {**record, **current}
+        answering, how = probe(latest, timeout=2.0)
         if answering:
-            return {"ok": True, "pid": int(probe["pid"]), "detail": f"restarted as pid {probe['pid']}: {how}"}
+            return {"ok": True, "pid": int(latest["pid"]), "detail": f"restarted as pid {latest['pid']}: {how}"}
         time.sleep(0.2)
     return {"ok": False, "pid": proc.pid, "detail": f"pid {proc.pid} started but port {record['port']} did not answer "
                                                     f"within {wait:.0f} s; see {log_path}"}
@@ -281,7 +119,7 @@ def _backoff(restarts: int) -> float:
 
 
 def _state_path() -> Path:
-    return _run_dir() / "monitor-state.json"
+    return config.workspace_path("run") / "monitor-state.json"
 
 
 def _load_state() -> dict:
@@ -438,14 +276,14 @@ def monitor_once(*, restart: bool = True, http_client=None, restart_wait: float 
                                   details={"check": name, **{k: v for k, v in check.items() if k != "detail"}},
                                   http_client=http_client))
         memory["alerted_at"] = now.isoformat()
-    _write_json(_state_path(), state)
+    write_private_json(_state_path(), state)
     return {"ok": health["ok"], "checked_at": now.isoformat(), "checks": health["checks"], "restarts": restarts,
             "alerts": alerts}
 
 
 @contextlib.contextmanager
 def single_monitor():
-    path = _run_dir() / "monitor.lock"
+    path = config.workspace_path("run") / "monitor.lock"
     with open(path, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -492,3 +330,7 @@ def monitor_loop(interval: float = 30.0, *, passes: int | None = None, on_pass=N
         finally:
             if ingester is not None:
                 ingester.stop()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from faibric_kernel import email as mail
-from faibric_kernel.errors import ConfigError, EmailError, InvalidInputError
+from faibric_kernel.errors import EmailError, InvalidInputError, UnknownNameError
 from faibric_kernel.store import read_connection
 
 
@@ -40,7 +40,7 @@ def test_backend_chosen_by_environment(monkeypatch):
 
 
 def test_unknown_backend_names_the_choices():
-    with pytest.raises(ConfigError, match="outbox, sendgrid, smtp"):
+    with pytest.raises(UnknownNameError, match="outbox, sendgrid, smtp; set FAIBRIC_EMAIL_BACKEND"):
         mail.get_backend("pigeon")
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from faibric_kernel import library
-from faibric_kernel.errors import ConfigError, InvalidInputError, NotFoundError
+from faibric_kernel.errors import ConfigError, InvalidInputError, NotFoundError, UnknownNameError
 from faibric_kernel.library import LibraryItem
 from faibric_kernel.store import read_connection
 
@@ -518,9 +518,9 @@ def test_embedder_setting_none_means_lexical_only(monkeypatch):
     assert library.get_embedder() is None
 
 
-def test_unknown_embedder_setting_is_a_config_error(monkeypatch):
+def test_unknown_embedder_setting_names_the_setting_and_the_choices(monkeypatch):
     monkeypatch.setenv("FAIBRIC_EMBEDDER", "word2vec")
-    with pytest.raises(ConfigError, match="hashing"):
+    with pytest.raises(UnknownNameError, match="hashing.*set FAIBRIC_EMBEDDER"):
         library.get_embedder()
 
 

@@ -94,7 +94,7 @@ class Webhook:
 
 
 def test_register_read_and_unregister_a_service(workspace):
-    from faibric_kernel.monitor import read_service, read_services, register_service, unregister_service
+    from faibric_kernel.services import read_service, read_services, register_service, unregister_service
 
     register_service("api", 1234, 8000, ["faibric", "serve", "--port", "8000"])
     record = read_service("api")
@@ -119,7 +119,7 @@ def test_health_covers_dashboards_and_api_even_when_not_started():
 
 def test_health_fails_with_exit_code_1_when_a_started_service_died():
     from faibric_kernel.cli import main
-    from faibric_kernel.monitor import register_service
+    from faibric_kernel.services import register_service
 
     register_service("dashboards", _dead_pid(), _free_port(), ["faibric", "dashboards"])
     result = CliRunner().invoke(main, ["health", "--json"])
@@ -129,7 +129,7 @@ def test_health_fails_with_exit_code_1_when_a_started_service_died():
 
 
 def test_health_is_ok_for_a_running_service_that_answers():
-    from faibric_kernel.monitor import check_service, register_service
+    from faibric_kernel.services import check_service, register_service
 
     port = _free_port()
     proc = subprocess.Popen(_http_server_argv(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -157,7 +157,8 @@ def _children_of(pid: int) -> list[int]:
 @pytest.mark.slow
 def test_monitor_restarts_the_killed_dashboards_server_and_records_an_alert(workspace, monkeypatch):
     """The real ``faibric dashboards`` (Voila): kill it, one monitor pass brings it back on its port."""
-    from faibric_kernel.monitor import monitor_once, read_service, register_service
+    from faibric_kernel.monitor import monitor_once
+    from faibric_kernel.services import read_service, register_service
 
     monkeypatch.setenv("FAIBRIC_ALERT_WEBHOOK_URL", "https://hooks.example.test/faibric")
     port = _free_port()
@@ -201,7 +202,8 @@ def test_monitor_restarts_the_killed_dashboards_server_and_records_an_alert(work
 
 
 def test_monitor_restarts_a_stand_in_service_with_a_new_pid_on_the_same_port(workspace):
-    from faibric_kernel.monitor import monitor_once, read_service, register_service
+    from faibric_kernel.monitor import monitor_once
+    from faibric_kernel.services import read_service, register_service
 
     port = _free_port()
     proc = subprocess.Popen(_http_server_argv(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -221,7 +223,8 @@ def test_monitor_restarts_a_stand_in_service_with_a_new_pid_on_the_same_port(wor
 
 
 def test_a_service_that_keeps_dying_is_retried_with_backoff_and_alerted_by_email(workspace, monkeypatch):
-    from faibric_kernel.monitor import monitor_once, register_service
+    from faibric_kernel.monitor import monitor_once
+    from faibric_kernel.services import register_service
 
     monkeypatch.setenv("FAIBRIC_ALERT_EMAIL_TO", "oncall@example.com")
     register_service("api", _dead_pid(), _free_port(), [sys.executable, "-c", "import sys; sys.exit(3)"])

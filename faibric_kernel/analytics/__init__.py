@@ -3,7 +3,7 @@
 Each takes a connection (``read_connection()`` in production, whose
 ``events``/``api_calls`` include spooled rows; an in-memory database in tests)
 and returns a DataFrame or a small result object with ``.to_dict()`` (the JSON
-shapes of the CLI). Definitions follow DESIGN.md, "Metric definitions"; every
+shapes of the CLI). Definitions follow docs/metrics.md; every
 function takes ``now`` so that results are reproducible "as of" a moment.
 Only :func:`snapshot_health` and the alert runners write, through their own
 short-lived write connections.

@@ -1,6 +1,6 @@
 """The ordered conversion funnel, with a window from step 1, in SQL over the event store.
 
-Definition (DESIGN.md, "Metric definitions"): the unit is a session. A session
+Definition (docs/metrics.md, "Funnel"): the unit is a session. A session
 enters at its first step-1 event, t1. Step k counts if an event of step k
 comes at or after the time step k-1 was reached and no later than t1 + W
 (both ends inclusive); the earliest such event is taken each time. Overall

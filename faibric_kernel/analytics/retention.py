@@ -1,6 +1,6 @@
 """Customer retention cohorts and lifecycle, by day, week (Monday) or month, in UTC.
 
-Definitions (DESIGN.md, "Metric definitions"): the unit is a customer (see
+Definitions (docs/metrics.md, "Retention and lifecycle"): the unit is a customer (see
 :func:`._common.session_emails_sql` for how sessions are stitched to the first
 email they received). A customer's cohort is the period of their first event
 of any kind; they are active in a period if they have any event in it;

@@ -2,7 +2,7 @@
 
 Every analytics command reads through a short-lived read-only connection (so
 spooled events count) and, with ``--json``, prints exactly one JSON document
-in the shapes of DESIGN.md's CLI contract.
+in the shapes the README's command reference documents.
 """
 
 from __future__ import annotations

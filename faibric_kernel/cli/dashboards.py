@@ -43,7 +43,7 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
     server.start()
     try:
         server.wait_ready()
-        from ..monitor import register_service, unregister_service
+        from ..services import register_service, unregister_service
 
         # `faibric health` checks it and `faibric monitor` restarts it with this same command line
         register_service("dashboards", os.getpid(), settings.port,

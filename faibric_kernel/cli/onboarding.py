@@ -57,7 +57,7 @@ def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
     base = f"http://{shown}:{port}"
     progress(f"Faibric onboarding API on {base} (docs: {base}/docs); Ctrl-C stops it")
     # recorded so `faibric health` checks it and `faibric monitor` restarts it if it dies
-    from ..monitor import register_service, unregister_service
+    from ..services import register_service, unregister_service
 
     register_service("api", os.getpid(), port, host=shown, health_path="/api/health")
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit lets the

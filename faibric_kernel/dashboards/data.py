@@ -11,7 +11,7 @@ adds what only the dashboards need: key figures with their change, daily
 activity, the customer list and one customer's history.
 
 A customer is the first email a session received (the definition in
-DESIGN.md); sessions that never gave an email are left out of customer lists.
+docs/metrics.md); sessions that never gave an email are left out of customer lists.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 
 from ..errors import FaibricError, InvalidInputError
+from ..store.event_types import EVENT_TYPES
 
 __all__ = [
     "Filters",
@@ -271,26 +272,7 @@ def open_alerts(con, *, tenant: str | None = None, limit: int = 50) -> pd.DataFr
     ).df()
 
 
-_DESCRIBE = {
-    "request_submitted": ("submitted a request", "prompt"),
-    "email_provided": ("gave an email", None),
-    "magic_link_sent": ("was sent a magic link", None),
-    "verified": ("verified their email", None),
-    "build_started": ("started a build", None),
-    "library_reused": ("reused a library component", "item_name"),
-    "generation_completed": ("got generated code", "files"),
-    "validation_failed": ("failed validation", "rule"),
-    "code_fixed": ("had the code fixed", None),
-    "preview_ready": ("got a preview", None),
-    "deploy_started": ("started a deploy", "target"),
-    "deployed": ("deployed a site", "url"),
-    "deploy_failed": ("had a deploy fail", "error"),
-    "modification_requested": ("asked for a change", "request"),
-    "modification_applied": ("got a change applied", "version"),
-    "build_stopped": ("stopped a build", "reason"),
-    "error": ("hit an error", "error_type"),
-    "feedback_submitted": ("gave feedback", "comment"),
-}
+_DESCRIBE = {t.name: (t.summary, t.detail) for t in EVENT_TYPES.values()}
 
 
 def describe_event(event_type: str, properties) -> tuple[str, str]:

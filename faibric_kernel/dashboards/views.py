@@ -23,7 +23,8 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from ..errors import FaibricError, InvalidInputError
+from ..errors import FaibricError
+from ..registry import Registry
 from . import data, figures
 from .blocks import Block, Chart, Heading, Kpi, Kpis, Notice, Table
 from .roles import ANALYST, STAKEHOLDER, pseudonym, pseudonymise
@@ -715,16 +716,14 @@ class Costs(View):
 
 # ---------------------------------------------------------------- registry
 
-VIEWS: dict[str, View] = {
-    view.name: view for view in (Overview(), Users(), UserDetail(), Funnel(), Cohorts(), Health(), Costs())
-}
+VIEWS: Registry[View] = Registry("dashboard")
+for _view in (Overview(), Users(), UserDetail(), Funnel(), Cohorts(), Health(), Costs()):
+    VIEWS.register(_view)
 
 
 def build(name: str, ctx: ViewContext) -> list[Block]:
     """The blocks of dashboard ``name`` for this context; failures become notices, never tracebacks."""
-    view = VIEWS.get(name)
-    if view is None:
-        raise InvalidInputError(f"no dashboard named {name!r}; choose one of {', '.join(VIEWS)}")
+    view = VIEWS.lookup(name)
     blocks: list[Block] = []
     _section(blocks, view.title, lambda: view.build(ctx))
     return blocks

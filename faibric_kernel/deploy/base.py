@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from .. import config
 from ..errors import DeployError, InvalidInputError, MissingKeyError
+from ..registry import Registry
 
 __all__ = [
     "DEPLOYERS",
@@ -161,25 +162,17 @@ class Deployer:
         return value
 
 
-DEPLOYERS: dict[str, type[Deployer]] = {}
+DEPLOYERS: Registry[type[Deployer]] = Registry("deploy target")
 
 
 def register_deployer(cls: type[Deployer]) -> type[Deployer]:
     """Add a deployer class to :data:`DEPLOYERS` (usable as a class decorator)."""
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} has no name")
-    DEPLOYERS[cls.name] = cls
-    return cls
+    return DEPLOYERS.register(cls)
 
 
 def get_deployer(name: str, **options) -> Deployer:
     """A deployer instance for target ``name``; options go to its constructor."""
-    try:
-        cls = DEPLOYERS[name]
-    except KeyError:
-        known = ", ".join(sorted(DEPLOYERS))
-        raise InvalidInputError(f"unknown deploy target {name!r}; choose one of: {known}") from None
-    return cls(**options)
+    return DEPLOYERS.lookup(name)(**options)
 
 
 def missing_settings(target: str) -> list[str]:

@@ -32,6 +32,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from .. import config
 from ..errors import ConfigError, EmailError, FaibricError, InvalidInputError
+from ..registry import Registry
 from ..store import read_connection, record_event, write_connection
 from .backends import EmailBackend, OutboxBackend, SendgridBackend, SmtpBackend
 
@@ -51,15 +52,12 @@ __all__ = [
     "validate_address",
 ]
 
-BACKENDS: dict[str, type[EmailBackend]] = {}
+BACKENDS: Registry[type[EmailBackend]] = Registry("email backend", setting="FAIBRIC_EMAIL_BACKEND")
 
 
 def register_backend(cls: type[EmailBackend]) -> type[EmailBackend]:
     """Add a backend class to the registry under its ``name``."""
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} has no name")
-    BACKENDS[cls.name] = cls
-    return cls
+    return BACKENDS.register(cls)
 
 
 for _cls in (OutboxBackend, SmtpBackend, SendgridBackend):
@@ -69,12 +67,7 @@ for _cls in (OutboxBackend, SmtpBackend, SendgridBackend):
 def get_backend(name: str | None = None, **options) -> EmailBackend:
     """An instance of the backend ``name`` (default: ``FAIBRIC_EMAIL_BACKEND``, else ``outbox``)."""
     chosen = (name or config.get("FAIBRIC_EMAIL_BACKEND") or "outbox").strip().lower()
-    cls = BACKENDS.get(chosen)
-    if cls is None:
-        raise ConfigError(
-            f"unknown email backend {chosen!r}; set FAIBRIC_EMAIL_BACKEND to one of {', '.join(sorted(BACKENDS))}"
-        )
-    return cls(**options)
+    return BACKENDS.lookup(chosen)(**options)
 
 
 # applied by faibric_kernel.store.migrations (version 501)

@@ -20,6 +20,7 @@ import re
 
 from .. import config
 from ..errors import ConfigError
+from ..registry import Registry
 
 __all__ = ["EMBEDDERS", "Embedder", "HashingEmbedder", "MiniLMEmbedder", "get_embedder", "register"]
 
@@ -131,17 +132,14 @@ class MiniLMEmbedder(Embedder):
         return [[float(x) for x in row] for row in vectors]
 
 
-EMBEDDERS: dict[str, type[Embedder]] = {}
+EMBEDDERS: Registry[type[Embedder]] = Registry("embedder", setting="FAIBRIC_EMBEDDER")
 _instances: dict[str, Embedder] = {}
 
 
 def register(cls: type[Embedder]) -> type[Embedder]:
     """Add an embedder class to the registry under ``cls.name``."""
-    if not cls.name:
-        raise ValueError("an embedder needs a name")
-    EMBEDDERS[cls.name] = cls
     _instances.pop(cls.name, None)
-    return cls
+    return EMBEDDERS.register(cls)
 
 
 register(HashingEmbedder)
@@ -153,10 +151,6 @@ def get_embedder(name: str | None = None) -> Embedder | None:
     chosen = (name if name is not None else (config.get("FAIBRIC_EMBEDDER") or "none")).strip().lower()
     if chosen in ("", "none", "off", "0", "false"):
         return None
-    if chosen not in EMBEDDERS:
-        raise ConfigError(
-            f"FAIBRIC_EMBEDDER={chosen!r} is not a known embedder; choose one of: none, {', '.join(sorted(EMBEDDERS))}"
-        )
     if chosen not in _instances:
-        _instances[chosen] = EMBEDDERS[chosen]()
+        _instances[chosen] = EMBEDDERS.lookup(chosen)()
     return _instances[chosen]

@@ -16,7 +16,8 @@ Every request a provider sends is recorded as one ``api_calls`` row.
 from __future__ import annotations
 
 from .. import config
-from ..errors import InvalidInputError, MissingKeyError
+from ..errors import MissingKeyError
+from ..registry import Registry
 from .base import Completion, CompletionRequest, GenerationContext, Provider, estimate_tokens
 from .models import load_models, max_tokens_for, model_for, tier_for
 from .pricing import Usage, load_prices, price_call
@@ -40,15 +41,12 @@ __all__ = [
     "tier_for",
 ]
 
-PROVIDERS: dict[str, type[Provider]] = {}
+PROVIDERS: Registry[type[Provider]] = Registry("provider")
 
 
 def register(provider_class: type[Provider]) -> type[Provider]:
     """Add a provider class to the registry (usable as a decorator)."""
-    if not provider_class.name:
-        raise ValueError("a provider needs a name")
-    PROVIDERS[provider_class.name] = provider_class
-    return provider_class
+    return PROVIDERS.register(provider_class)
 
 
 def _register_builtin() -> None:
@@ -68,9 +66,7 @@ def get_provider(name: str | None = None, **options) -> Provider:
     """A provider instance: ``name``, or anthropic when its key is set, else offline."""
     if name is None or name == "auto":
         name = "anthropic" if config.is_set("ANTHROPIC_API_KEY") else "offline"
-    cls = PROVIDERS.get(name)
-    if cls is None:
-        raise InvalidInputError(f"unknown provider {name!r}; choose one of: {', '.join(sorted(PROVIDERS))}")
+    cls = PROVIDERS.lookup(name)
     if cls.needs_key and not options.get("client") and not config.is_set(cls.key_env_var):
         raise MissingKeyError(
             f"the {name} provider needs {cls.key_env_var}; set it in the environment or in "

@@ -28,7 +28,7 @@ from . import migrations
 __all__ = ["connect", "database_path", "read_connection", "write_connection", "ensure_database"]
 
 DB_FILENAME = "faibric.duckdb"
-_migrated: set[str] = set()
+_migrated: set[tuple[str, int]] = set()
 _migrate_lock = threading.Lock()
 
 
@@ -70,10 +70,15 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
     return con
 
 
+def _migrated_key(target: str) -> tuple[str, int]:
+    # a migration registered after a file was first opened (a plugin) changes the key, so it is applied too
+    return target, len(migrations.MIGRATIONS)
+
+
 def ensure_database(path: Path | str | None = None) -> None:
     """Create the database and apply migrations once per process and file."""
     target = str(path or database_path())
-    if target in _migrated and Path(target).exists():
+    if _migrated_key(target) in _migrated and Path(target).exists():
         return
     with _migrate_lock:
         con = connect(target)
@@ -81,7 +86,7 @@ def ensure_database(path: Path | str | None = None) -> None:
             migrations.apply(con)
         finally:
             con.close()
-        _migrated.add(target)
+        _migrated.add(_migrated_key(target))
 
 
 @contextmanager
@@ -90,9 +95,9 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
     target = str(path or database_path())
     con = connect(target, timeout=timeout)
     try:
-        if target not in _migrated:
+        if _migrated_key(target) not in _migrated:
             migrations.apply(con)
-            _migrated.add(target)
+            _migrated.add(_migrated_key(target))
         yield con
     finally:
         con.close()

@@ -21,17 +21,13 @@ from pathlib import Path
 
 from .. import config
 from ..errors import InvalidInputError, NotFoundError, SpoolError
+from .event_types import event_names
 
 __all__ = ["KNOWN_EVENT_TYPES", "ImportReport", "import_events", "spool_relation"]
 
 REQUIRED_COLUMNS = ("event_id", "ts", "tenant_id", "event_type")
 OPTIONAL_COLUMNS = ("session_id", "actor", "properties")
-KNOWN_EVENT_TYPES = (
-    "request_submitted", "email_provided", "magic_link_sent", "verified", "build_started", "library_reused",
-    "generation_completed", "validation_failed", "code_fixed", "preview_ready", "deploy_started", "deployed",
-    "deploy_failed", "modification_requested", "modification_applied", "build_stopped", "error",
-    "feedback_submitted",
-)
+KNOWN_EVENT_TYPES = event_names()
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
            ".json": "jsonl"}
 EXAMPLES = 10

@@ -200,10 +200,6 @@ def register(version: int, name: str, sql: str | SqlRef) -> None:
         raise ValueError(f"migration {version} is already registered")
     MIGRATIONS.append((version, name, sql))
     MIGRATIONS.sort(key=lambda m: m[0])
-    # a module imported after the store was first opened must still get its tables
-    from . import db
-
-    db._migrated.clear()
 
 
 def apply(con) -> list[int]:
