@@ -128,7 +128,7 @@ def validate_prompt(prompt) -> str:
     return prompt.strip()
 
 
-def create_session(
+def create_session(  # noqa: PLR0913 - one parameter per session column
     prompt: str,
     *,
     tenant_id: str = "default",

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 from click.testing import CliRunner
-from test_onboarding_fakes import FakeBuilds
+from fakes.builds import FakeBuilds
 
 from faibric_kernel.api import create_app
 from faibric_kernel.build import JobRunner
@@ -615,7 +615,7 @@ _SLOW_SERVER = """
 import sys
 sys.path.insert(0, {tests!r})
 import uvicorn
-from test_onboarding_fakes import FakeBuilds
+from fakes.builds import FakeBuilds
 from faibric_kernel.api import create_app
 from faibric_kernel.build import JobRunner
 from faibric_kernel.onboarding import Onboarding

@@ -17,7 +17,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
-from test_onboarding_fakes import FakeBuilds
+from fakes.builds import FakeBuilds
 
 from faibric_kernel import email as mail
 from faibric_kernel.build import JobRunner, leases
@@ -614,7 +614,7 @@ def test_recovery_without_lease_waits_until_stale(monkeypatch):
 _KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
-    from test_onboarding_fakes import FakeBuilds
+    from fakes.builds import FakeBuilds
     from faibric_kernel.build import JobRunner
     from faibric_kernel.onboarding import Onboarding
     fake = FakeBuilds(step_seconds=600)

@@ -33,7 +33,7 @@ def _who(actor, session_id) -> str:
     return "Someone"
 
 
-def describe_event(event_type: str, actor: str | None, session_id: str | None, properties: dict | None) -> str:
+def describe_event(event_type: str, actor: str | None, session_id: str | None, properties: dict | None) -> str:  # noqa: C901 - one sentence per event type
     """One readable sentence for one event."""
     p = properties or {}
     who = _who(actor, session_id)

@@ -136,7 +136,7 @@ def _breakdown_sql(breakdown: str | None, params: dict) -> tuple[str, str, str]:
     )
 
 
-def funnel(
+def funnel(  # noqa: PLR0913 - the funnel query options, keyword-only
     con,
     steps=DEFAULT_STEPS,
     window_days: float = 14,

@@ -117,7 +117,7 @@ def _build_json(result) -> dict:
 @click.option("--verbose", is_flag=True, help="stream the model's text to stderr (the default on a terminal)")
 @click.option("--quiet", is_flag=True, help="never stream the model's text")
 @json_option
-def build(prompt, email, tenant, provider, model, deploy_target, no_preview, verbose, quiet, as_json):
+def build(prompt, email, tenant, provider, model, deploy_target, no_preview, verbose, quiet, as_json):  # noqa: PLR0913 - one parameter per command-line option
     """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy.
 
     With ``--deploy none`` nothing is deployed: the result has a preview and

@@ -148,7 +148,7 @@ def _write_private(path: Path, text: str) -> None:
 @click.option("--port", type=int, default=None, help=f"port on 127.0.0.1 (default: {DEFAULT_PORT} or the next free)")
 @click.option("--no-browser", is_flag=True, help="do not open a browser")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (URL, token, port) once ready")
-def studio(port: int | None, no_browser: bool, as_json: bool) -> None:
+def studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # noqa: C901 - each way JupyterLab can fail to start gets its own message
     """Start the builder studio: JupyterLab on notebooks/builder.ipynb, loopback only, token required."""
     home = config.workspace()
     notebook = find_notebook()

@@ -58,7 +58,7 @@ def plot_texts(values) -> list[str]:
     return [plot_text(v) for v in values]
 
 
-def format_value(value) -> str:
+def format_value(value) -> str:  # noqa: C901 - one branch per kind of value shown
     """How one table cell reads: numbers with separators, times to the second, empty for missing."""
     if value is None or value is pd.NaT or value is pd.NA:
         return ""

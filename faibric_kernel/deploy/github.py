@@ -76,7 +76,7 @@ def _reset_hint(headers: dict | None) -> str:
 
 
 @contextmanager
-def _github_errors(repo: str, api_url: str, step: list[str]):
+def _github_errors(repo: str, api_url: str, step: list[str]):  # noqa: C901 - one translation per GitHub error, at the SDK boundary
     """Turn PyGithub and connection errors into :class:`DeployError` saying what to set or do."""
     from github import GithubException, RateLimitExceededException
 

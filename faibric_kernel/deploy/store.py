@@ -33,7 +33,7 @@ MIGRATION_SQL = """
         """
 
 
-def insert_deploy(*, deploy_id: str, site_id: str, session_id: str | None, project_id: str | None,
+def insert_deploy(*, deploy_id: str, site_id: str, session_id: str | None, project_id: str | None,  # noqa: PLR0913 - one parameter per column of a deploys row
                   version: int | None, tenant_id: str, target: str, started_at: datetime,
                   properties: dict | None = None) -> None:
     with write_connection() as con:

@@ -176,7 +176,7 @@ def _deliver(backend: EmailBackend, message: EmailMessage) -> tuple[str | None, 
         return None, f"the {backend.name} backend failed unexpectedly: {type(exc).__name__}: {exc}"
 
 
-def send_email(
+def send_email(  # noqa: PLR0913 - message parts and retry options, keyword-only
     to,
     subject: str,
     text: str,

@@ -157,7 +157,7 @@ def check_project(files: dict[str, str], *, bundle: bool = True, out_dir=None) -
     return Checked(files, report, result, note)
 
 
-def fix_once(
+def fix_once(  # noqa: PLR0913 - the build run's parts, keyword-only
     provider: Provider,
     files: dict[str, str],
     issues: list[Issue],

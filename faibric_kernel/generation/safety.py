@@ -61,7 +61,7 @@ def _shown(path) -> str:
     return text[:120] + ("..." if len(text) > 120 else "")
 
 
-def check_path(path) -> str:
+def check_path(path) -> str:  # noqa: C901 - one rule per hostile path shape, checked in order
     """The normalised form of a generated path, or :class:`UnsafePathError` saying why it is refused."""
     if not isinstance(path, str) or not path.strip():
         raise UnsafePathError("a file path is empty; every file needs a relative path such as src/App.jsx")

@@ -249,7 +249,7 @@ def _attribute_value(attr_node):
     return None
 
 
-def _check_js(path: str, source: str, names: set[str], packages: set[str] | None, lowered: dict[str, str]):
+def _check_js(path: str, source: str, names: set[str], packages: set[str] | None, lowered: dict[str, str]):  # noqa: C901 - one branch per JavaScript node kind the security rules inspect
     issues: list[Issue] = []
     tree, syntax = parse_js(source)
     for line, column, message in syntax:

@@ -326,7 +326,7 @@ def _leading_comment(code: str) -> str:
     return " ".join(text.split())[:300]
 
 
-def _prepare(item: LibraryItem, known_kinds: frozenset[str]) -> LibraryItem:
+def _prepare(item: LibraryItem, known_kinds: frozenset[str]) -> LibraryItem:  # noqa: C901 - one branch per manifest field or search filter
     """Validate an item for the store and fill what can be derived (kind, props, id, description)."""
     if not isinstance(item, LibraryItem):
         raise InvalidInputError(f"add_item takes a LibraryItem or a path, not {type(item).__name__}")
@@ -569,7 +569,7 @@ def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedd
     return _search(query, kind, k, embedder=embedder, fusion=fusion, semantic_weight=semantic_weight)
 
 
-def _search(query: str, kind: str | None, k: int, *, embedder: Embedder | str | None = None,
+def _search(query: str, kind: str | None, k: int, *, embedder: Embedder | str | None = None,  # noqa: C901 - one branch per manifest field or search filter
             fusion: str = "linear", semantic_weight: float = 0.35, kind_weight: float = 0.0) -> ResultList:
     """:func:`search`, optionally counting the requested kind itself as a query term of ``kind_weight``."""
     query = _check_query(query)

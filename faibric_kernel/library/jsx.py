@@ -131,7 +131,7 @@ def _string_value(node) -> str:
     return "".join(out)
 
 
-def _literal(node, consts: dict, depth: int = 0):
+def _literal(node, consts: dict, depth: int = 0):  # noqa: C901 - an evaluator of JSX literal nodes: one branch per node type
     """The Python value of a JS literal (objects, arrays, strings, numbers, booleans), or _UNRESOLVED."""
     if depth > 20:
         return _UNRESOLVED
@@ -203,7 +203,7 @@ def _type_of(node, value) -> str:
     return "any"
 
 
-def _component_function(root):
+def _component_function(root):  # noqa: C901 - an evaluator of JSX literal nodes: one branch per node type
     """The default-exported function node and its name (``export default function X``/``export default X``)."""
     functions = {}
     default_name = None
@@ -258,7 +258,7 @@ def _top_level_consts(root) -> dict:
     return consts
 
 
-def component_info(code: str) -> ComponentInfo:
+def component_info(code: str) -> ComponentInfo:  # noqa: C901 - an evaluator of JSX literal nodes: one branch per node type
     """Name, props (``{name: {"type", "default"}}``) and imports of a component file.
 
     A default that is not a plain literal (for example a template string with

@@ -138,7 +138,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "x"
 
 
-def learn_from_version(session_id: str, version: int | str, files: dict[str, str], outcome: str = "deployed",
+def learn_from_version(session_id: str, version: int | str, files: dict[str, str], outcome: str = "deployed",  # noqa: C901 - each reason a component is not learned is recorded apart
                        *, tenant_id: str = "default") -> LearnReport:
     """Learn from a built version's ``src/components/*.jsx``.
 

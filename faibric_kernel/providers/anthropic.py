@@ -94,7 +94,7 @@ class AnthropicProvider(Provider):
             return self._client
 
     # -- one request, retried --------------------------------------------------------------------
-    def complete(
+    def complete(  # noqa: C901 - SDK errors translated one by one at the boundary
         self,
         request: CompletionRequest,
         on_text: TextCallback | None = None,

@@ -328,7 +328,7 @@ def _daily_upkeep(day, say) -> dict:
     return done
 
 
-def run_daily_report(
+def run_daily_report(  # noqa: PLR0913 - the report run's options, keyword-only
     report_date=None,
     tenant: str | None = None,
     *,

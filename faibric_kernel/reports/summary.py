@@ -99,7 +99,7 @@ def _change(facts: dict, metric: str) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def write_offline_summary(facts: dict) -> str:
+def write_offline_summary(facts: dict) -> str:  # noqa: C901 - one sentence per fact of the day
     """The summary from the facts alone: deterministic, and citing nothing else."""
     f = facts
     day = f["report_date"]

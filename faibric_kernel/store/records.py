@@ -134,7 +134,7 @@ def _count(name: str, value) -> int:
     return value
 
 
-def _api_call_record(
+def _api_call_record(  # noqa: PLR0913 - one keyword per column of the stored row
     provider, model, purpose, session_id, tenant_id, input_tokens, output_tokens,
     cache_creation_input_tokens, cache_read_input_tokens, cost_usd, price_version,
     latency_ms, status, error_type, properties, ts, call_id,
@@ -168,7 +168,7 @@ def _api_call_record(
     }
 
 
-def record_api_call(
+def record_api_call(  # noqa: PLR0913 - one keyword per column of the stored row
     *,
     provider: str,
     model: str | None,

@@ -1,4 +1,4 @@
-"""A stand-in for ``builds.run_build`` / ``builds.modify_site`` with the same signature and session rules.
+"""A stand-in for ``build.run_build`` / ``build.modify_site`` with the same signature and session rules.
 
 It moves the session through the lifecycle the way the real pipeline does
 (``building`` -> ``deployed``, or ``stopped`` on cancel), reports progress,
