@@ -107,8 +107,8 @@ def main() -> int:
     items = synthetic_items(extra, library.seed_items(), rng)
     started = time.perf_counter()
     with write_connection() as con:
-        catalog._write_items(con, items, keep_stats=False)
-    catalog._bump_generation()
+        catalog.write_items(con, items, keep_stats=False)
+    catalog.bump_generation()
     print(f"bulk-loaded {extra} more items (Arrow) in {time.perf_counter() - started:.2f}s")
 
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""``faibric analytics ...``, ``faibric seed-demo`` and ``faibric events import``.
+"""``faibric analytics ...`` and ``faibric seed-demo``.
 
 Every analytics command reads through a short-lived read-only connection (so
 spooled events count) and, with ``--json``, prints exactly one JSON document

@@ -34,6 +34,13 @@ from .seed import seed_items
 __all__ = [
     "MERGE_SIMILARITY",
     "add_item",
+    "bump_generation",
+    "catalog_lock",
+    "kebab",
+    "leading_comment",
+    "read_items",
+    "utc_now",
+    "write_items",
     "ensure_embeddings",
     "ensure_seeded",
     "find_near_duplicate",
@@ -56,7 +63,7 @@ MERGE_SIMILARITY = 0.85  # structure similarity at or above which two components
 MAX_K = 1000
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_lock = threading.RLock()
+catalog_lock = threading.RLock()
 _seeded: set[str] = set()
 _embedded: dict[tuple[str, str], str | None] = {}
 _index_cache: dict[str, tuple[str, LexicalIndex]] = {}
@@ -65,7 +72,7 @@ _COLUMNS = ("id, name, kind, description, tags, CAST(files AS VARCHAR), CAST(pro
             "quality_score, source, CAST(provenance AS VARCHAR), created_at, updated_at")
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -84,7 +91,7 @@ def _generation() -> str | None:
         return None
 
 
-def _bump_generation() -> None:
+def bump_generation() -> None:
     """Tell every process (and this one) that the library changed."""
     marker = _marker()
     tmp = marker.with_suffix(f".{uuid.uuid4().hex}.tmp")
@@ -109,7 +116,7 @@ def _row_to_item(row, embedding=None, *, parse_files: bool = True) -> LibraryIte
     )
 
 
-def _read_items(con, where: str = "", params: list | None = None, *, with_embedding: bool = False) -> list[LibraryItem]:
+def read_items(con, where: str = "", params: list | None = None, *, with_embedding: bool = False) -> list[LibraryItem]:
     columns = _COLUMNS + (", embedding" if with_embedding else "")
     rows = con.execute(
         f"SELECT {columns} FROM library_items WHERE removed_at IS NULL {where} ORDER BY kind, id", params or []
@@ -117,14 +124,14 @@ def _read_items(con, where: str = "", params: list | None = None, *, with_embedd
     return [_row_to_item(r, r[13] if with_embedding else None) for r in rows]
 
 
-def _write_items(con, items: list[LibraryItem], *, keep_stats: bool, embeddings: dict | None = None,
+def write_items(con, items: list[LibraryItem], *, keep_stats: bool, embeddings: dict | None = None,
                  embedding_model: str | None = None) -> None:
     """Insert or update ``items`` in one statement (through Arrow, not row by row)."""
     import pyarrow as pa
 
     if not items:
         return
-    now = _now()
+    now = utc_now()
     embeddings = embeddings or {}
     table = pa.table({
         "id": [it.id for it in items],
@@ -174,7 +181,7 @@ def ensure_seeded(force: bool = False) -> int:
     that were removed stay removed.
     """
     key = _db_key()
-    with _lock:
+    with catalog_lock:
         if key in _seeded and not force and Path(key).exists() and _generation() is not None:
             return 0
         with write_connection() as con:
@@ -184,9 +191,9 @@ def ensure_seeded(force: bool = False) -> int:
                 "SELECT id, json_extract_string(provenance, '$.seed_hash') FROM library_items WHERE source = 'seed'"
             ).fetchall())
             todo = [it for it in seed_items() if existing.get(it.id) != it.provenance["seed_hash"]]
-            _write_items(con, todo, keep_stats=True)
+            write_items(con, todo, keep_stats=True)
         if todo or _generation() is None:
-            _bump_generation()
+            bump_generation()
         _seeded.add(key)
         return len(todo)
 
@@ -202,7 +209,7 @@ def ensure_embeddings(embedder: Embedder | None = None) -> int:
     if _embedded.get(key) == generation and generation is not None:
         return 0
     with read_connection(include_spool=False) as con:
-        stale = _read_items(con, "AND (embedding IS NULL OR embedding_model IS DISTINCT FROM ?)", [embedder.name])
+        stale = read_items(con, "AND (embedding IS NULL OR embedding_model IS DISTINCT FROM ?)", [embedder.name])
     if stale:
         vectors = embedder.embed([_embedding_text(it) for it in stale])
         import pyarrow as pa
@@ -226,7 +233,7 @@ def _index() -> LexicalIndex:
     ensure_seeded()
     key = _db_key()
     generation = _generation()
-    with _lock:
+    with catalog_lock:
         cached = _index_cache.get(key)
         if cached is not None and generation is not None and cached[0] == generation:
             return cached[1]
@@ -236,7 +243,7 @@ def _index() -> LexicalIndex:
     # files are parsed only for the items a caller gets back, which keeps large libraries quick to index
     index = LexicalIndex([_row_to_item(r, parse_files=False) for r in rows])
     index.raw_files = {r[0]: r[5] for r in rows}
-    with _lock:
+    with catalog_lock:
         _index_cache[key] = (generation, index)
     return index
 
@@ -263,7 +270,7 @@ def get_item(item_id: str) -> LibraryItem:
         raise InvalidInputError("an item id is a non-empty string such as 'hero-split'; see `faibric library list`")
     ensure_seeded()
     with read_connection(include_spool=False) as con:
-        found = _read_items(con, "AND id = ?", [item_id.strip()], with_embedding=True)
+        found = read_items(con, "AND id = ?", [item_id.strip()], with_embedding=True)
         if found:
             return found[0]
         known = [r[0] for r in con.execute("SELECT id FROM library_items WHERE removed_at IS NULL").fetchall()]
@@ -288,7 +295,7 @@ def infer_kind(*texts: str) -> str | None:
     return best
 
 
-def _kebab(name: str) -> str:
+def kebab(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
 
@@ -311,13 +318,13 @@ def item_from_path(path: str | Path, *, kind: str | None = None, item_id: str | 
     if css.exists():
         files[f"src/components/{name}.css"] = css.read_text(encoding="utf-8")
     return LibraryItem(
-        id=item_id or _kebab(name), name=name, kind=kind or "", description=description or "",
+        id=item_id or kebab(name), name=name, kind=kind or "", description=description or "",
         tags=list(tags or []), files=files, props={}, source="learned",
         provenance={"added_from": str(path.resolve())},
     )
 
 
-def _leading_comment(code: str) -> str:
+def leading_comment(code: str) -> str:
     match = re.match(r"\s*(?:/\*\*?(.*?)\*/|((?:\s*//[^\n]*\n)+))", code, re.S)
     if not match:
         return ""
@@ -346,15 +353,15 @@ def _prepare(item: LibraryItem, known_kinds: frozenset[str]) -> LibraryItem:  # 
         raise InvalidInputError(
             f"{item.component_path} has no default-exported component; write `export default function {item.name}(...)`"
         )
-    item.id = (item.id or _kebab(item.name)).strip()
+    item.id = (item.id or kebab(item.name)).strip()
     if not _ID.match(item.id):
         raise InvalidInputError(f"item id {item.id!r} must be kebab-case, like pricing-table")
     if not item.description:
-        item.description = _leading_comment(item.code) or f"{item.name} component"
+        item.description = leading_comment(item.code) or f"{item.name} component"
     if item.kind:
         item.kind = normalise_kind(item.kind, known_kinds)
     else:
-        guessed = infer_kind(_kebab(item.name).replace("-", " "), item.description, " ".join(item.tags))
+        guessed = infer_kind(kebab(item.name).replace("-", " "), item.description, " ".join(item.tags))
         if guessed is None:
             raise InvalidInputError(
                 f"cannot tell what kind of section {item.name} is; pass kind (one of: {', '.join(KINDS)})"
@@ -405,7 +412,7 @@ def _merge_into(existing: LibraryItem, incoming: LibraryItem, similarity: float)
     provenance = dict(existing.provenance or {})
     merged = list(provenance.get("merged", []))
     merged.append({"id": incoming.id, "similarity": round(similarity, 3), "provenance": incoming.provenance,
-                   "at": _now().isoformat(timespec="seconds")})
+                   "at": utc_now().isoformat(timespec="seconds")})
     provenance["merged"] = merged[-50:]
     existing.provenance = provenance
     existing.usage_count += max(1, incoming.usage_count)
@@ -439,7 +446,7 @@ def add_item(item: LibraryItem | str | Path, *, kind: str | None = None, item_id
     index = _index()
     item = _prepare(item, index.kind_set)
     embedder = embedder if embedder is not None else get_embedder()
-    with _lock:
+    with catalog_lock:
         with write_connection() as con:
             migrations.apply(con)
             active = {r[0] for r in con.execute(
@@ -449,19 +456,19 @@ def add_item(item: LibraryItem | str | Path, *, kind: str | None = None, item_id
                     f"a library item with id {item.id!r} already exists; choose another id, remove it first, "
                     "or pass replace=True (--replace)", item_id=item.id)
             if not allow_duplicate and not active:
-                same_kind = _read_items(con, "AND kind = ?", [item.kind])
+                same_kind = read_items(con, "AND kind = ?", [item.kind])
                 twin, similarity = find_near_duplicate(item.code, same_kind, item.kind)
                 if twin is not None:
                     merged = _merge_into(twin, item, similarity)
-                    _write_items(con, [merged], keep_stats=False,
+                    write_items(con, [merged], keep_stats=False,
                                  embeddings=_vectors(embedder, [merged]), embedding_model=_model(embedder))
-                    _bump_generation()
-                    return _read_items(con, "AND id = ?", [merged.id])[0]
+                    bump_generation()
+                    return read_items(con, "AND id = ?", [merged.id])[0]
             item.created_at = None
-            _write_items(con, [item], keep_stats=False, embeddings=_vectors(embedder, [item]),
+            write_items(con, [item], keep_stats=False, embeddings=_vectors(embedder, [item]),
                          embedding_model=_model(embedder))
-            stored = _read_items(con, "AND id = ?", [item.id])[0]
-        _bump_generation()
+            stored = read_items(con, "AND id = ?", [item.id])[0]
+        bump_generation()
     return stored
 
 
@@ -478,11 +485,11 @@ def _model(embedder: Embedder | None) -> str | None:
 def remove_item(item_id: str) -> LibraryItem:
     """Take an item out of the library (its row is kept with ``removed_at``); returns what was removed."""
     item = get_item(item_id)
-    with _lock:
+    with catalog_lock:
         with write_connection() as con:
             con.execute("UPDATE library_items SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
-                        [_now(), _now(), item.id])
-        _bump_generation()
+                        [utc_now(), utc_now(), item.id])
+        bump_generation()
     return item
 
 
@@ -549,7 +556,7 @@ def _semantic_scores(index: LexicalIndex, query: str, embedder: Embedder, kind: 
     ensure_embeddings(embedder)
     key = (_db_key(), embedder.name)
     generation = _generation()
-    with _lock:
+    with catalog_lock:
         cached = _vector_cache.get(key)
         if cached is None or cached[0] != generation or cached[1] != id(index) or generation is None:
             cached = (generation, id(index), _VectorCache(index, embedder))
@@ -557,21 +564,17 @@ def _semantic_scores(index: LexicalIndex, query: str, embedder: Embedder, kind: 
     return cached[2].similarities(embedder.embed([query])[0], index.n, kind)
 
 
-def search(query: str, kind: str | None = None, k: int = 10, *, embedder: Embedder | str | None = None,
-           fusion: str = "linear", semantic_weight: float = 0.35) -> ResultList:
+def search(query: str, kind: str | None = None, k: int = 10, *,  # noqa: C901 - one branch per search filter
+           embedder: Embedder | str | None = None, fusion: str = "linear", semantic_weight: float = 0.35,
+           kind_weight: float = 0.0) -> ResultList:
     """Items ranked for ``query`` (best first), each with a score in [0, 1] and the reasons it matched.
 
     Lexical BM25F ranking is always used. When an embedder is configured
     (``FAIBRIC_EMBEDDER`` or ``embedder=``), semantic similarity from DuckDB is
     combined with it: ``fusion="linear"`` blends the two scores,
-    ``fusion="rrf"`` ranks by reciprocal rank fusion.
+    ``fusion="rrf"`` ranks by reciprocal rank fusion. ``kind_weight`` counts
+    the requested kind itself as a query term of that weight (reuse decisions).
     """
-    return _search(query, kind, k, embedder=embedder, fusion=fusion, semantic_weight=semantic_weight)
-
-
-def _search(query: str, kind: str | None, k: int, *, embedder: Embedder | str | None = None,  # noqa: C901 - one branch per manifest field or search filter
-            fusion: str = "linear", semantic_weight: float = 0.35, kind_weight: float = 0.0) -> ResultList:
-    """:func:`search`, optionally counting the requested kind itself as a query term of ``kind_weight``."""
     query = _check_query(query)
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
         raise InvalidInputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")

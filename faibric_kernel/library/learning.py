@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ..errors import InvalidInputError
 from ..store import migrations, write_connection
 from . import catalog
-from .catalog import _bump_generation, _lock, _now, _read_items, _write_items, find_near_duplicate, get_item
+from .catalog import bump_generation, catalog_lock, find_near_duplicate, get_item, read_items, utc_now, write_items
 from .jsx import component_info, parse_problems
 from .models import LibraryItem
 
@@ -80,7 +80,7 @@ def _update_outcome(con, item_id: str, outcome: str, rating: float | None) -> No
     con.execute(
         "UPDATE library_items SET outcomes = CAST(? AS JSON), quality_score = ?, usage_count = usage_count + ?, "
         "updated_at = ? WHERE id = ?",
-        [json.dumps(outcomes), quality_from(outcomes), 1 if is_use else 0, _now(), item_id],
+        [json.dumps(outcomes), quality_from(outcomes), 1 if is_use else 0, utc_now(), item_id],
     )
 
 
@@ -89,10 +89,10 @@ def record_outcome(item_id: str, outcome: str, rating: float | None = None) -> L
     if outcome not in OUTCOMES:
         raise InvalidInputError(f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}")
     catalog.ensure_seeded()
-    with _lock:
+    with catalog_lock:
         with write_connection() as con:
             _update_outcome(con, item_id, outcome, rating)
-        _bump_generation()
+        bump_generation()
     return get_item(item_id)
 
 
@@ -158,10 +158,10 @@ def learn_from_version(session_id: str, version: int | str, files: dict[str, str
     if not components:
         return report
     catalog.ensure_seeded()
-    with _lock:
+    with catalog_lock:
         with write_connection() as con:
             migrations.apply(con)
-            items = _read_items(con)
+            items = read_items(con)
             changed = False
             for path, name in components:
                 code = files[path]
@@ -182,7 +182,7 @@ def learn_from_version(session_id: str, version: int | str, files: dict[str, str
                     elif outcome == "rolled_back" and _learned_only_from(twin, session_id, version):
                         # it was learned from this very version, which turned out not to be a success
                         con.execute("UPDATE library_items SET removed_at = ?, updated_at = ? WHERE id = ?",
-                                    [_now(), _now(), twin.id])
+                                    [utc_now(), utc_now(), twin.id])
                         entry.update(action="removed", reason=f"{twin.id} was learned from this version, "
                                                                "which was rolled back")
                     elif outcome in ("changed_soon", "rolled_back"):
@@ -203,14 +203,14 @@ def learn_from_version(session_id: str, version: int | str, files: dict[str, str
                 if kind is None:
                     entry["reason"] = "cannot tell which kind of section it is from its name"
                     continue
-                item_id = f"{catalog._kebab(name)}-{_slug(session_id)}-v{_slug(str(version))}"
+                item_id = f"{catalog.kebab(name)}-{_slug(session_id)}-v{_slug(str(version))}"
                 css_path = re.sub(r"\.(jsx|js)$", ".css", path)
                 item_files = {path: code}
                 if isinstance(files.get(css_path), str):
                     item_files[css_path] = files[css_path]
                 item = LibraryItem(
                     id=item_id, name=name, kind=kind,
-                    description=catalog._leading_comment(code) or f"{name}: a {kind.replace('-', ' ')} section "
+                    description=catalog.leading_comment(code) or f"{name}: a {kind.replace('-', ' ')} section "
                                                                    f"learned from a deployed build",
                     tags=["learned", kind], files=item_files,
                     props={n: {"type": s["type"], "default": s["default"], "description": ""}
@@ -218,12 +218,12 @@ def learn_from_version(session_id: str, version: int | str, files: dict[str, str
                     source="learned",
                     provenance={"session_id": session_id, "version": version, "path": path, "tenant_id": tenant_id},
                 )
-                _write_items(con, [item], keep_stats=False)
+                write_items(con, [item], keep_stats=False)
                 # the deployment it came from is its first use
                 _update_outcome(con, item.id, "deployed", None)
                 items.append(item)
                 entry.update(action="added", item_id=item.id, reason=f"new {kind} component")
                 changed = True
         if changed:
-            _bump_generation()
+            bump_generation()
     return report

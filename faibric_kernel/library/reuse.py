@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import config
 from ..errors import ConfigError, InvalidInputError
 from ..store import record_event
-from .catalog import _search
+from .catalog import search
 from .models import ReuseDecision
 
 __all__ = ["DEFAULT_REUSE_THRESHOLD", "choose_for_section", "record_reuse", "reuse_threshold"]
@@ -51,7 +51,7 @@ def choose_for_section(kind: str, query: str = "", threshold: float | None = Non
     wording = (query or "").strip() or (kind.replace("-", " ") if isinstance(kind, str) else str(kind))
     # the section's kind is itself evidence: every candidate is of that kind, and the query's own words
     # decide how well its specifics are covered
-    results = _search(wording, kind, 3, kind_weight=KIND_WEIGHT, **search_options)
+    results = search(wording, kind, 3, kind_weight=KIND_WEIGHT, **search_options)
     canonical = results[0].item.kind if results else kind
     if not results:
         return ReuseDecision(kind=canonical, query=query or "", item=None, score=0.0, decision="generate",
