@@ -233,13 +233,13 @@ def missed_days(*, today: date | None = None, max_days: int = MAX_CATCH_UP_DAYS,
     ``max_days`` days back.
     """
     from .reports.data import default_report_date
-    from .reports.runner import ALL_TENANTS, _tenant_key
+    from .reports.runner import ALL_TENANTS, tenant_key
     from .store import read_connection
 
     if max_days < 1:
         raise InvalidInputError("--days must be at least 1")
     yesterday = (today - timedelta(days=1)) if today else default_report_date()
-    key = _tenant_key(tenant)
+    key = tenant_key(tenant)
     with read_connection(include_spool=False) as con:
         rows = con.execute(
             "SELECT report_date, status FROM report_runs WHERE tenant_id = ? AND report_date <= ?",

@@ -287,10 +287,10 @@ def test_an_id_stored_earlier_at_another_time_does_not_slow_or_skew_a_later_batc
 
 
 def test_a_failed_append_seals_the_segment_and_the_next_record_starts_a_new_one():
-    from faibric_kernel.store.spool import _writer
+    from faibric_kernel.store.spool import process_writer
 
     record_event("x", session_id="s1")
-    writer = _writer("events")
+    writer = process_writer("events")
     first, segment_fd = writer.path, writer._fd
     writer._fd = os.open("/dev/full", os.O_WRONLY)  # every write now fails as on a full disk (ENOSPC)
     with pytest.raises(SpoolError, match="cannot append.*No space"):

@@ -154,7 +154,7 @@ class Deployer:
             raise DeployCancelledError(f"the {self.name} deploy was cancelled" + (f" {what}" if what else ""))
 
     @staticmethod
-    def _require(name: str, purpose: str) -> str:
+    def require_setting(name: str, purpose: str) -> str:
         value = config.get(name)
         if not value:
             raise MissingKeyError(f"{name} is not set; set it in the environment or in "

@@ -29,7 +29,7 @@ class GitHubRenderDeployer(Deployer):
     def deploy(self, site: SiteToDeploy, *, on_progress=None, cancel=None, on_remote_ids=None) -> DeployResult:
         started = utcnow()
         # both sets of settings are checked before anything is pushed
-        self.render._require("RENDER_OWNER_ID", "name the Render workspace that owns the services")
+        self.render.require_setting("RENDER_OWNER_ID", "name the Render workspace that owns the services")
         if self.render.client is None:
             config.get_secret("RENDER_API_KEY", required=True, purpose="deploy sites to Render")
         ids: dict = {}

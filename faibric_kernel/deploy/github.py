@@ -139,7 +139,7 @@ class GitHubDeployer(Deployer):
         self.api_url = api_url
 
     def _repo_name(self) -> str:
-        name = self.repo or self._require("GITHUB_APPS_REPO", "name the repository (owner/name) sites are pushed to")
+        name = self.repo or self.require_setting("GITHUB_APPS_REPO", "name the repository (owner/name) sites are pushed to")
         if name.count("/") != 1 or not all(name.split("/")):
             raise ConfigError(f"GITHUB_APPS_REPO must look like owner/name, not {name!r}")
         return name

@@ -200,7 +200,7 @@ class RenderDeployer(Deployer):
     def _source(self, site: SiteToDeploy, source: dict | None) -> tuple[str, str, str | None]:
         if source and source.get("repo_url"):
             return source["repo_url"], source.get("branch") or f"site/{site.site_id}", source.get("commit")
-        repo = self._require("GITHUB_APPS_REPO", "name the repository (owner/name) Render builds sites from")
+        repo = self.require_setting("GITHUB_APPS_REPO", "name the repository (owner/name) Render builds sites from")
         api = config.get("GITHUB_API_URL") or GITHUB_DEFAULT_API_URL
         return f"{html_base_url(api)}/{repo}", f"site/{site.site_id}", None
 
@@ -208,7 +208,7 @@ class RenderDeployer(Deployer):
                source: dict | None = None) -> DeployResult:
         """Deploy ``site`` from its GitHub branch; ``source`` (repo_url, branch, commit) comes from a push."""
         started = utcnow()
-        owner_id = self._require("RENDER_OWNER_ID", "name the Render workspace that owns the services")
+        owner_id = self.require_setting("RENDER_OWNER_ID", "name the Render workspace that owns the services")
         repo_url, branch, commit = self._source(site, source)
         client, owned = self._client()
         ids: dict = {}

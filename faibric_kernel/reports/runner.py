@@ -34,6 +34,7 @@ from .notebook import REPORT_JSON
 __all__ = [
     "ALL_TENANTS",
     "ReportRun",
+    "tenant_key",
     "list_runs",
     "notebook_source",
     "report_dir",
@@ -94,7 +95,8 @@ def notebook_source() -> Path:
     return path
 
 
-def _tenant_key(tenant: str | None) -> str:
+def tenant_key(tenant: str | None) -> str:
+    """The key a report run is stored under: the tenant, or ``ALL_TENANTS`` for every tenant."""
     tenant = (tenant or "").strip()
     return ALL_TENANTS if tenant in ("", "*", "all") else tenant
 
@@ -103,7 +105,7 @@ def report_dir(report_date, tenant: str | None = None) -> Path:
     """Where one day's report (for all tenants, or one) is kept."""
     day = parse_report_date(report_date)
     folder = config.workspace_path("reports", day.isoformat())
-    key = _tenant_key(tenant)
+    key = tenant_key(tenant)
     if key != ALL_TENANTS:
         folder = folder / ("tenant-" + re.sub(r"[^A-Za-z0-9._-]+", "_", key))
     return folder
@@ -133,7 +135,7 @@ def list_runs(*, since=None, tenant: str | None = None, status: str | None = Non
         params.append(parse_report_date(since))
     if tenant is not None:
         where.append("tenant_id = ?")
-        params.append(_tenant_key(tenant))
+        params.append(tenant_key(tenant))
     if status is not None:
         where.append("status = ?")
         params.append(status)
@@ -348,7 +350,7 @@ def run_daily_report(  # noqa: PLR0913 - the report run's options, keyword-only
     """
     say = progress or (lambda _msg: None)
     day = parse_report_date(report_date)
-    key = _tenant_key(tenant)
+    key = tenant_key(tenant)
     recipients = _recipients(to) if email else []
     source = notebook_source()
     folder = report_dir(day, key)

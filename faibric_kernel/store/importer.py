@@ -85,7 +85,7 @@ def spool_relation(con, relation_sql: str, kind: str) -> int:
             f"{found} {kind} row(s) hold a line break in one of {', '.join(texts)}; a spool line is one record, "
             "so refuse those rows (or minify JSON with json()) before spooling"
         )
-    writer = spool._writer(kind)
+    writer = spool.process_writer(kind)
     with tempfile.TemporaryDirectory(dir=config.workspace_path("run")) as scratch:
         path = os.path.join(scratch, f"{kind}{spool.SEGMENT_SUFFIX}")
         con.execute(f"COPY (SELECT {columns} FROM ({relation_sql})) TO {_sql_text(path)} (FORMAT csv, HEADER false)")

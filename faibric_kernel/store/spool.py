@@ -48,7 +48,8 @@ from ..errors import InvalidInputError, SpoolError
 from .schema import KINDS, SPOOL_SCHEMAS, select_sql, spool_table, unloadable_sql
 
 __all__ = [
-    "SpoolWriter", "append", "append_many", "attach_pending", "encode_line", "read_segment", "segments", "spool_dir",
+    "SpoolWriter", "append", "append_many", "attach_pending", "encode_line", "process_writer", "read_segment",
+    "segments", "spool_dir",
 ]
 
 SEGMENT_MAX_BYTES = 64 * 1024 * 1024
@@ -135,7 +136,8 @@ _writers: dict[tuple[str, str], SpoolWriter] = {}
 _writers_lock = threading.Lock()
 
 
-def _writer(kind: str) -> SpoolWriter:
+def process_writer(kind: str) -> SpoolWriter:
+    """This process's writer of ``kind`` records in the current workspace's spool (one per process and kind)."""
     directory = spool_dir()
     key = (str(directory), kind)
     writer = _writers.get(key)
@@ -184,12 +186,12 @@ def encode_line(kind: str, record: dict) -> bytes:
 
 def append(kind: str, record: dict) -> None:
     """Durably append one record (already in spool shape)."""
-    _writer(kind).append_bytes(encode_line(kind, record))
+    process_writer(kind).append_bytes(encode_line(kind, record))
 
 
 def append_many(kind: str, records) -> int:
     """Durably append many records; large batches go out in chunks of whole lines."""
-    writer = _writer(kind)
+    writer = process_writer(kind)
     chunk: list[bytes] = []
     size = n = 0
     for record in records:
