@@ -249,13 +249,24 @@ def _attribute_value(attr_node):
     return None
 
 
-def _check_js(path: str, source: str, names: set[str], packages: set[str] | None, lowered: dict[str, str]):  # noqa: C901 - one branch per JavaScript node kind the security rules inspect
-    issues: list[Issue] = []
+def _check_js(path: str, source: str, names: set[str], packages: set[str] | None, lowered: dict[str, str]):
+    """Syntax, imports and the security rules of one JavaScript/JSX file."""
     tree, syntax = parse_js(source)
-    for line, column, message in syntax:
-        issues.append(Issue(path, line, column, "syntax", message))
+    issues = [Issue(path, line, column, "syntax", message) for line, column, message in syntax]
     caps = _captures(tree)
     runtime = path.startswith("src/")
+    issues += _check_imports(path, caps, names, packages, lowered, runtime=runtime)
+    issues += _check_calls(path, caps, runtime=runtime)
+    issues += _check_dom(path, caps)
+    issues += _check_attributes(path, caps)
+    issues += _check_plain_http(path, source)
+    return issues
+
+
+def _check_imports(path: str, caps: dict, names: set[str], packages: set[str] | None, lowered: dict[str, str], *,
+                   runtime: bool) -> list[Issue]:
+    """Relative imports resolve (with a letter-case hint); packages are declared, allowed and not Node's."""
+    issues: list[Issue] = []
     for node in caps.get("import", []):
         spec = _text(node)
         line, column = _pos(node)
@@ -283,6 +294,12 @@ def _check_js(path: str, source: str, names: set[str], packages: set[str] | None
                 issues.append(Issue(path, line, column, "import-package",
                                     f"imports {name!r}; site code may only import "
                                     f"{', '.join(sorted(ALLOWED_PACKAGES))} (write it with plain React)"))
+    return issues
+
+
+def _check_calls(path: str, caps: dict, *, runtime: bool) -> list[Issue]:
+    """No eval, no string timers, no require() in site code."""
+    issues: list[Issue] = []
     calls = caps.get("call", [])
     for node in calls:
         name = _text(node)
@@ -297,6 +314,12 @@ def _check_js(path: str, source: str, names: set[str], packages: set[str] | None
                                     f"{name} with a string evaluates code; pass a function"))
         elif name == "require" and runtime:
             issues.append(Issue(path, line, column, "esm-only", "require() is not available; use import"))
+    return issues
+
+
+def _check_dom(path: str, caps: dict) -> list[Issue]:
+    """No new Function, document.write, innerHTML, script-like tags; images carry alt text."""
+    issues: list[Issue] = []
     for node in caps.get("new", []):
         if _text(node) == "Function":
             line, column = _pos(node)
@@ -321,6 +344,12 @@ def _check_js(path: str, source: str, names: set[str], packages: set[str] | None
                 line, column = _pos(node)
                 issues.append(Issue(path, line, column, "img-alt",
                                     "<img> needs an alt attribute (alt=\"\" for decoration)"))
+    return issues
+
+
+def _check_attributes(path: str, caps: dict) -> list[Issue]:
+    """Sanitised dangerouslySetInnerHTML, no javascript: URLs, React prop names, object styles."""
+    issues: list[Issue] = []
     for node in caps.get("attr", []):
         name = _text(node)
         attr = node.parent
@@ -343,6 +372,12 @@ def _check_js(path: str, source: str, names: set[str], packages: set[str] | None
             if value is not None and value.type == "string":
                 issues.append(Issue(path, line, column, "react-style",
                                     "style must be an object (style={{ color: 'red' }}), not a string"))
+    return issues
+
+
+def _check_plain_http(path: str, source: str) -> list[Issue]:
+    """Requests go over https (loopback excepted)."""
+    issues: list[Issue] = []
     for match in re.finditer(r"""(?:fetch|axios\.\w+|axios)\s*\(\s*["'`](http://[^"'`]+)""", source):
         if not re.match(r"http://(localhost|127\.0\.0\.1)", match[1]):
             line = source.count("\n", 0, match.start()) + 1
