@@ -113,7 +113,7 @@ class _Body(BaseModel):
 class InitialRequest(_Body):
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, description="what the site should be")
     variant: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,16}$",
-                                description="prompt variant for experiments; assigned A/B when omitted")
+                                description="prompt variant for experiments (faibric variants list); assigned by weight when omitted; an unknown or retired one is refused (422)")
 
 
 class ProvideEmail(_Body):

@@ -39,8 +39,11 @@ def check_and_fix(run: BuildRun, files: dict[str, str], extra_issues: list[Issue
     run.check("before fixing the code")
     run.progress("fix", 80, f"{len(report.errors)} problem(s) found; one fix attempt")
     fixed_files, parsed = fix_once(
-        run.provider, checked.files, report.errors, run.ledger, system=system_prompt(), model=model,
-        session_id=run.session_id, tenant_id=run.tenant_id, context=context, on_text=run.on_text, cancel=run.cancel)
+        run.provider, checked.files, report.errors, run.ledger, system=system_prompt(run.book), model=model,
+        session_id=run.session_id, tenant_id=run.tenant_id, context=context, on_text=run.on_text, cancel=run.cancel,
+        book=run.book, max_tokens=run.variant.max_tokens.get("fix"), cache=run.switch("prompt_cache"),
+        properties={"variant": run.variant.name, "prompt": run.book.label("fix_task"),
+                    "system_prompt": run.book.label("system")})
     safe, rejections = screen_files(parsed.files, session_id=run.session_id, tenant_id=run.tenant_id)
     fixed_files = {**checked.files, **safe}
     rechecked = check_project(fixed_files, bundle=run.bundle, out_dir=run.bundle_dir)

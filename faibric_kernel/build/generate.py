@@ -12,7 +12,7 @@ from ..generation.prompts import components_messages, compose_messages, generate
 from ..generation.safety import screen_files
 from ..generation.scaffold import ENTRY, scaffold_files
 from ..generation.validation import resolve_import
-from ..providers import CompletionRequest, GenerationContext
+from ..providers import GenerationContext
 from .check import check_and_fix, issues_from_rejections
 from .context import BuildRun
 from .plan import classify, record_decisions, reuse_plan, theme_css
@@ -67,9 +67,9 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     form_action = config.get("FAIBRIC_FORM_ENDPOINT") or ""
     context = GenerationContext(brief=brief.to_dict(), reuse=reuse, prompt=prompt, form_action=form_action,
                                 write_sections=write_sections)
-    system = system_prompt()
-    strong = run.model or run.provider.model_for("generate")
-    cheap = run.provider.model_for("adapt")
+    system = system_prompt(run.book)
+    strong = run.model_for("generate")
+    cheap = run.model_for("adapt")
     streamed = {"chars": 0}
 
     def on_text(piece: str) -> None:
@@ -82,32 +82,34 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     incomplete: list[str] = []
     gen_info = {"continuations": 0, "repaired": False, "format": None, "calls": []}
     steps = []
-    if not config.get_bool("FAIBRIC_SPLIT_GENERATION", True):
+    if not run.switch("split_generation"):
         # single-call mode: the strong model writes the new components, the copy and the page at once
-        steps.append(("generate", strong, generate_messages(brief, reuse, specs, provided), {"part": "site"}))
+        steps.append(("generate", strong, generate_messages(brief, reuse, specs, provided, run.book),
+                      {"part": "site", "prompt_id": "generate_task"}))
     else:
         if specs:
             # new code: the strong model writes only the components the library could not supply
-            steps.append(("generate", strong, components_messages(brief, specs), {"part": "components"}))
+            steps.append(("generate", strong, components_messages(brief, specs, run.book),
+                          {"part": "components", "prompt_id": "components_task"}))
         # the copy and the page: the cheap model adapts the reused (and the new) components to this business
-        steps.append(("adapt", cheap, None, {"part": "compose"}))
+        steps.append(("adapt", cheap, None, {"part": "compose", "prompt_id": "compose_task"}))
     # "offered": the page may still decline one (the final count is in the result's `reused`)
     run.progress("generate", 20, f"writing the site with {run.provider.name}: {len(reuse)} library component(s) "
                                  f"offered for reuse, {len(specs)} to write ({strong if specs else cheap})")
     for purpose, model, messages, extra in steps:
         if messages is None:
-            messages = compose_messages(brief, reuse, specs, provided + sorted(answers))
-        request = CompletionRequest(
-            purpose=purpose, system=system, model=model, messages=messages, session_id=run.session_id,
-            tenant_id=run.tenant_id, context=context.with_(part=extra["part"], provided=provided + sorted(answers)),
-        )
-        parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel)
+            messages = compose_messages(brief, reuse, specs, provided + sorted(answers), run.book)
+        request = run.request(purpose, extra["prompt_id"], messages, system=system, system_id="system", model=model,
+                              context=context.with_(part=extra["part"], provided=provided + sorted(answers)))
+        parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel,
+                                      book=run.book)
         answers.update(parsed.files)
         incomplete += parsed.incomplete
         gen_info["continuations"] += info["continuations"]
         gen_info["repaired"] = gen_info["repaired"] or info["repaired"]
         gen_info["format"] = info["format"]
-        gen_info["calls"].append({"purpose": purpose, "model": model, "files": sorted(parsed.files)})
+        gen_info["calls"].append({"purpose": purpose, "model": model, "files": sorted(parsed.files),
+                                  "prompt": run.book.label(extra["prompt_id"])})
         run.check("after generation")
     purpose, model = steps[0][0], steps[0][1]
     run.progress("parse", 70, f"{len(answers)} files in the answers ({gen_info['format']})")
@@ -123,6 +125,7 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
         "provider": run.provider.name, "model": model, "purpose": purpose, "files": len(safe),
         "rejected": len(rejections), "incomplete": incomplete, "continuations": gen_info["continuations"],
         "repaired": gen_info["repaired"], "format": gen_info["format"], "reused": len(reuse),
+        "variant": run.variant.name,
         "cost_usd": run.ledger.cost_usd, "seconds": run.seconds,
     })
     files, report, checked = check_and_fix(run, files, issues_from_rejections(rejections), context, model)

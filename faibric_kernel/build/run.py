@@ -36,6 +36,7 @@ from .context import (
     finish_failure,
     reraise,
     resolve_provider,
+    session_variant,
 )
 from .generate import generate_project
 from .publish import deploy, learn, write_preview
@@ -53,21 +54,25 @@ def run_build(
     on_text: TextFn | None = None,
     cancel: threading.Event | None = None,
     preview: bool = True,
+    variant: str | None = None,
 ) -> BuildResult:
     """Build a session's site from its prompt (see the module docstring for the stages).
 
     Raises the :class:`FaibricError` that ended the build (after setting the
     session to ``error``), or :class:`BuildStoppedError` on cancel (session
-    ``stopped``).
+    ``stopped``). ``variant`` names the prompt variant for a session that has
+    none yet (a session keeps its variant for life; see :func:`session_variant`).
     """
     if deploy_target not in DEPLOY_TARGETS and deploy_target is not None:
         raise InvalidInputError(f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")
     preflight(deploy_target)  # before the build spends anything
     session = get_session(session_id)
     prov = resolve_provider(provider, session)
+    chosen = session_variant(session, variant)
     transition(session_id, "building", expected=BUILDABLE,
-               properties={"provider": prov.name, "deploy_target": deploy_target})
-    run = BuildRun(session, prov, model, on_progress, on_text, cancel)
+               properties={"provider": prov.name, "deploy_target": deploy_target, "variant": chosen.name,
+                           "prompts": chosen.book().versions})
+    run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen)
     run.bundle = preview
     if preview and deploy_target not in (None, "none"):
         run.bundle_dir = bundle_dir(session_id)
@@ -95,7 +100,8 @@ def _publish(run: BuildRun, files: dict[str, str], info: dict, deploy_target: st
         validation=info["report"].to_dict(),
         properties={"brief": brief.to_dict(), "reused": info["reused"], "provider": run.provider.name,
                     "model": info["model"], "purpose": info["purpose"], "generation": info["generation"],
-                    "usage": run.ledger.to_dict(), "notes": run.notes},
+                    "usage": run.ledger.to_dict(), "notes": run.notes, "variant": run.variant.name,
+                    "prompts": run.book.versions},
     )
     preview_path = write_preview(run, project.project_id, files, info["checked"]) if preview else None
     deployed = deploy(run, deploy_target, project.project_id, version.version, files, info["checked"])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ..errors import BuildStoppedError, FaibricError, MalformedOutputError
 from ..providers import Completion, CompletionRequest, GenerationContext, Provider, Usage
 from .parsing import ParseResult, join_continuation, parse_files
+from .prompt_registry import PromptBook
 from .prompts import continue_messages, fix_messages, repair_messages
 from .validation import Issue, ValidationReport, apply_cheap_fixes, validate_files
 
@@ -71,8 +72,12 @@ def call_model(
     *,
     on_text: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
+    book: PromptBook | None = None,
 ) -> tuple[str, int]:
-    """The full answer to ``request`` (continued after ``max_tokens`` at most twice) and the continuations used."""
+    """The full answer to ``request`` (continued after ``max_tokens`` at most twice) and the continuations used.
+
+    ``book`` is the build's prompt versions (the default ones when None), for the continuation request.
+    """
     completion = ledger.add(provider.complete(request, on_text=on_text, cancel=cancel))
     text = completion.text
     continuations = 0
@@ -81,9 +86,10 @@ def call_model(
         continuations += 1
         follow_up = CompletionRequest(
             purpose=request.purpose, system=request.system, model=completion.model,
-            messages=continue_messages(request.messages, text), max_tokens=request.max_tokens,
-            session_id=request.session_id, tenant_id=request.tenant_id, context=request.context,
-            properties={**request.properties, "continuation": continuations},
+            messages=continue_messages(request.messages, text, book), max_tokens=request.max_tokens,
+            session_id=request.session_id, tenant_id=request.tenant_id, context=request.context, cache=request.cache,
+            properties={**request.properties, "continuation": continuations,
+                        **({"followup_prompt": book.label("continue_task")} if book else {})},
         )
         completion = ledger.add(provider.complete(follow_up, on_text=on_text, cancel=cancel))
         text = join_continuation(text, completion.text)
@@ -97,9 +103,10 @@ def generate_files(
     *,
     on_text: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
+    book: PromptBook | None = None,
 ) -> tuple[ParseResult, dict]:
     """Files parsed from the model's answer, after at most one repair request."""
-    text, continuations = call_model(provider, request, ledger, on_text=on_text, cancel=cancel)
+    text, continuations = call_model(provider, request, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     info = {"continuations": continuations, "repaired": False, "format": parsed.format, "answer_chars": len(text)}
     if parsed.ok:
@@ -107,11 +114,12 @@ def generate_files(
     _check(cancel, "before asking the model to repair its answer")
     repair = CompletionRequest(
         purpose="repair", system=request.system, model=request.model,
-        messages=repair_messages(request.messages, text), max_tokens=request.max_tokens,
-        session_id=request.session_id, tenant_id=request.tenant_id, context=request.context,
-        properties={**request.properties, "repair_of": request.purpose},
+        messages=repair_messages(request.messages, text, book), max_tokens=request.max_tokens,
+        session_id=request.session_id, tenant_id=request.tenant_id, context=request.context, cache=request.cache,
+        properties={**request.properties, "repair_of": request.purpose,
+                    **({"followup_prompt": book.label("repair_task")} if book else {})},
     )
-    text, more = call_model(provider, repair, ledger, on_text=on_text, cancel=cancel)
+    text, more = call_model(provider, repair, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     info.update(repaired=True, continuations=continuations + more, format=parsed.format, answer_chars=len(text))
     if not parsed.ok:
@@ -170,12 +178,17 @@ def fix_once(
     context: GenerationContext,
     on_text=None,
     cancel=None,
+    book: PromptBook | None = None,
+    max_tokens: int | None = None,
+    cache: bool = True,
+    properties: dict | None = None,
 ) -> tuple[dict[str, str], ParseResult]:
     """The one AI fix of a version: the files with the model's corrected ones laid over them."""
     request = CompletionRequest(
-        purpose="fix", system=system, model=model, messages=fix_messages(issues, files), session_id=session_id,
+        purpose="fix", system=system, model=model, messages=fix_messages(issues, files, book), session_id=session_id,
         tenant_id=tenant_id, context=GenerationContext.of(context).with_(issues=[i.to_dict() for i in issues], files=files),
+        max_tokens=max_tokens, cache=cache, properties=dict(properties or {}),
     )
-    text, _ = call_model(provider, request, ledger, on_text=on_text, cancel=cancel)
+    text, _ = call_model(provider, request, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     return {**files, **parsed.files}, parsed
