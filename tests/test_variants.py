@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from fakes.anthropic_fake import FakeMessagesAPI
 
 from faibric_kernel import config
+from faibric_kernel.analytics.experiments import OUTCOMES, experiments
 from faibric_kernel.build import modify_site, run_build
 from faibric_kernel.cli import main
 from faibric_kernel.errors import ConfigError, InvalidInputError
@@ -180,6 +181,13 @@ def test_each_sessions_api_calls_use_its_variants_prompts_and_models():
         assert by_prompt[f"compose_task@{compose_v}"] == cheap
         assert by_prompt[f"modify_task@{modify_v}"] == strong
         assert by_prompt["classify_task@1"] == cheap and by_prompt["classify_change_task@1"] == cheap
+
+    # and the experiment table compares the two arms on the outcomes (one session each: collecting, no verdict)
+    with read_connection() as con:
+        result = experiments(con)
+    assert list(result.variants["variant"]) == ["ctrl", "tight"] and result.control == "ctrl"
+    assert set(result.verdicts["outcome"]) == set(OUTCOMES) and result.verdicts["p_value"].isna().all()
+    assert list(result.variants["cost_usd"] > 0) == [True, True]
 
 
 def test_a_variant_switch_turns_off_split_generation_for_its_sessions():
