@@ -349,3 +349,4 @@ from .analytics.cli import analytics as _analytics, seed_demo as _seed_demo, eve
 from .generation.cli import register as _generation; _generation(main)  # noqa: E402, E702, I001
 from .library.cli import library as _library; main.add_command(_library)  # noqa: E402, E702, I001
 from .generation.variants_cli import variants as _variants; main.add_command(_variants)  # noqa: E402, E702, I001
+from .build.budgets_cli import budgets as _budgets; main.add_command(_budgets)  # noqa: E402, E702, I001

@@ -56,6 +56,7 @@ from ..build import JobRunner, get_runner
 from ..build.leases import recover_interrupted
 from ..errors import (
     AuthError,
+    BudgetExceededError,
     BuildError,
     ConfigError,
     EmailError,
@@ -242,6 +243,8 @@ def status_for(exc: FaibricError) -> int:
         return {"not_verified": 403, "invalid": 401}.get(reason, 410)
     if isinstance(exc, IllegalTransitionError):
         return 409
+    if isinstance(exc, BudgetExceededError):
+        return 402
     if isinstance(exc, BuildError):
         return 503 if reason == "shutting_down" else 409
     if isinstance(exc, InvalidInputError):

@@ -28,6 +28,7 @@ from ..store import record_event
 
 __all__ = [
     "DEPLOY_TARGETS",
+    "apply_budget",
     "BuildResult",
     "BuildRun",
     "ModifyResult",
@@ -126,6 +127,7 @@ class BuildRun:
         self.started = time.perf_counter()
         self.bundle = True
         self.bundle_dir: Path | None = None
+        self.cheap_only = False  # a tenant over its soft budget: every call uses the cheap model
 
     def progress(self, stage: str, percent: float, message: str) -> None:
         if self.on_progress is not None:
@@ -154,6 +156,11 @@ class BuildRun:
     def model_for(self, purpose: str) -> str:
         """The model for a purpose: an explicit ``--model`` (strong work), else the variant's, else the model table's."""
         tier = tier_for(self.provider.name, purpose) if self.provider.name in _model_table_providers() else "strong"
+        if self.cheap_only:
+            tier = "cheap"
+            if self.provider.name != "offline" and self.variant.models.get("cheap"):
+                return self.variant.models["cheap"]
+            return self.provider.model_for(purpose, tier="cheap")
         if self.model and tier == "strong":
             return self.model
         # the offline composer has its own fixed models; a variant's model ids name real models
@@ -175,6 +182,22 @@ class BuildRun:
             max_tokens=self.variant.max_tokens.get(purpose) or max_tokens, session_id=self.session_id,
             tenant_id=self.tenant_id, context=context or GenerationContext(),
             cache=cache and self.switch("prompt_cache"), properties={**labels, **(properties or {})})
+
+
+def apply_budget(run: BuildRun, decision) -> None:
+    """Record a budget step (cheap model, or the offline composer chosen by the caller) and note it in the result."""
+    if decision.step == "none":
+        return
+    note = decision.note
+    if decision.step == "cheap":
+        if run.provider.name == "offline":
+            note += " (this build already uses the offline composer, which costs nothing)"
+        else:
+            run.cheap_only = True
+    run.notes.append(note)
+    run.event("budget_applied", {"step": decision.step, "month": decision.month, "spent_usd": decision.spent_usd,
+                                 **({k: v for k, v in decision.budget.to_dict().items() if k != "tenant_id"}
+                                    if decision.budget else {})})
 
 
 def _model_table_providers() -> set[str]:

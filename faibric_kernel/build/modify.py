@@ -19,15 +19,17 @@ from ..generation.pipeline import call_model
 from ..generation.prompts import classify_change_messages, modify_messages, rewrite_messages, system_prompt
 from ..generation.safety import check_path, screen_files
 from ..projects import create_version, get_version, project_dir, project_for_session
-from ..providers import GenerationContext, Provider
+from ..providers import GenerationContext, Provider, get_provider
 from ..sessions import get_session, transition, update_session
 from ..store import record_event
+from . import budgets
 from .check import check_and_fix
 from .context import (
     BuildRun,
     ModifyResult,
     ProgressFn,
     TextFn,
+    apply_budget,
     bundle_dir,
     change_failed,
     finish_failure,
@@ -133,7 +135,8 @@ def modify_site(
     session = get_session(session_id)
     project = project_for_session(session_id)
     current = get_version(project.project_id)
-    prov = resolve_provider(provider, session)
+    decision = budgets.enforce(session.tenant_id, "change")  # over the hard budget: refused, the site unchanged
+    prov = get_provider("offline") if decision.step == "offline" else resolve_provider(provider, session)
     was_deployed = session.status == "deployed" or bool(session.url)
     record_event("modification_requested", session_id=session_id, tenant_id=session.tenant_id,
                  actor=session.actor, properties={"request_chars": len(request), "version": current.version,
@@ -142,6 +145,7 @@ def modify_site(
     transition(session_id, "building", expected={"ready", "deployed", "error", "stopped"},
                properties={"reason": "modification", "provider": prov.name, "variant": chosen.name})
     run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen)
+    apply_budget(run, decision)
     run.bundle = preview
     if preview and was_deployed:
         run.bundle_dir = bundle_dir(session_id)

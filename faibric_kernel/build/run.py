@@ -24,14 +24,16 @@ import threading
 from ..deploy import preflight
 from ..errors import InvalidInputError
 from ..projects import create_version, get_or_create_project, project_dir
-from ..providers import Provider
+from ..providers import Provider, get_provider
 from ..sessions import get_session, transition, update_session
+from . import budgets
 from .context import (
     DEPLOY_TARGETS,
     BuildResult,
     BuildRun,
     ProgressFn,
     TextFn,
+    apply_budget,
     bundle_dir,
     finish_failure,
     reraise,
@@ -67,12 +69,14 @@ def run_build(
         raise InvalidInputError(f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")
     preflight(deploy_target)  # before the build spends anything
     session = get_session(session_id)
-    prov = resolve_provider(provider, session)
+    decision = budgets.enforce(session.tenant_id, "build")  # over the hard budget: refused before anything runs
+    prov = get_provider("offline") if decision.step == "offline" else resolve_provider(provider, session)
     chosen = session_variant(session, variant)
     transition(session_id, "building", expected=BUILDABLE,
                properties={"provider": prov.name, "deploy_target": deploy_target, "variant": chosen.name,
                            "prompts": chosen.book().versions})
     run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen)
+    apply_budget(run, decision)
     run.bundle = preview
     if preview and deploy_target not in (None, "none"):
         run.bundle_dir = bundle_dir(session_id)

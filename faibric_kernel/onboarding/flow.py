@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 
 from .. import config
 from ..build import DEPLOY_TARGETS, JobRunner, get_runner, leases
+from ..build.budgets import enforce as enforce_budget
 from ..email import send_email, validate_address
 from ..errors import AuthError, BuildError, IllegalTransitionError, InvalidInputError, NotFoundError
 from ..generation.variants import assignable, choose_variant
@@ -338,6 +339,7 @@ class Onboarding:
                              reason="already_building", session_id=session_id)
         if "building" not in ALLOWED.get(session.status, set()):
             raise IllegalTransitionError(f"session {session_id} is {session.status} and cannot be built")
+        enforce_budget(session.tenant_id, "build")  # over the hard budget: refused now (402), not in the background
         job = worker.start_build(session_id, tenant_id=session.tenant_id, provider=provider or session.provider,
                                  model=model, deploy_target=deploy_target or session.deploy_target or "local")
         self.cache.invalidate(session_id)
@@ -414,6 +416,7 @@ class Onboarding:
                 f"session {session_id} is {session.status}; there is no built site to change yet "
                 "(trigger a build first)", reason="nothing_to_change",
             )
+        enforce_budget(session.tenant_id, "change")
         worker.start_modify(session_id, message, tenant_id=session.tenant_id, provider=provider or session.provider)
         self.cache.invalidate(session_id)
         return {"session_id": session_id, "kind": "change", "classification": verdict.to_dict(),
