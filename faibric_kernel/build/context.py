@@ -25,6 +25,7 @@ from ..generation.variants import Variant, assignable, choose_variant, get_varia
 from ..providers import CompletionRequest, GenerationContext, Provider, get_provider, tier_for
 from ..sessions import Session, get_session, transition, update_session
 from ..store import record_event
+from .traces import Trace
 
 __all__ = [
     "DEPLOY_TARGETS",
@@ -70,6 +71,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    trace_id: str | None = None
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -96,6 +98,7 @@ class ModifyResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    trace_id: str | None = None
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -111,7 +114,8 @@ class BuildRun:
     """
 
     def __init__(self, session: Session, provider: Provider, model: str | None, on_progress: ProgressFn | None,
-                 on_text: TextFn | None, cancel: threading.Event | None, variant: Variant | None = None):
+                 on_text: TextFn | None, cancel: threading.Event | None, variant: Variant | None = None,
+                 kind: str = "build"):
         self.session = session
         self.variant = variant or Variant(name="default", description="the default prompts, models and switches")
         self.book: PromptBook = self.variant.book()
@@ -122,7 +126,8 @@ class BuildRun:
         self.on_progress = on_progress
         self.on_text = on_text
         self.cancel = cancel
-        self.ledger = Ledger()
+        self.trace = Trace(kind, self.session_id, self.tenant_id, self.variant.name)
+        self.ledger = Ledger(observer=self.trace.on_call)
         self.notes: list[str] = []
         self.started = time.perf_counter()
         self.bundle = True

@@ -54,10 +54,13 @@ def _description(brief: SiteBrief) -> str:
 def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tuple[dict, dict]:
     """Generate, check and fix a whole site; returns (files, info for the version and result)."""
     run.progress("classify", 5, "working out what the site needs")
-    brief = classify(run, prompt)
+    with run.trace.span("classify"):
+        brief = classify(run, prompt)
     run.check("after classifying the request")
     run.progress("library", 12, f"{brief.kind} site for {brief.business_name}: {len(brief.sections)} sections")
-    reuse, decisions = reuse_plan(run, brief)
+    with run.trace.span("library") as span:
+        reuse, decisions = reuse_plan(run, brief)
+        span.attributes["reused"] = len(reuse)
     run.check("after searching the component library")
     provided = sorted(scaffold_files(brief.business_name)) + ["src/theme.css"] + sorted(
         p for r in reuse for p in r["files"])
@@ -96,31 +99,13 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     # "offered": the page may still decline one (the final count is in the result's `reused`)
     run.progress("generate", 20, f"writing the site with {run.provider.name}: {len(reuse)} library component(s) "
                                  f"offered for reuse, {len(specs)} to write ({strong if specs else cheap})")
-    for purpose, model, messages, extra in steps:
-        if messages is None:
-            messages = compose_messages(brief, reuse, specs, provided + sorted(answers), run.book)
-        request = run.request(purpose, extra["prompt_id"], messages, system=system, system_id="system", model=model,
-                              context=context.with_(part=extra["part"], provided=provided + sorted(answers)))
-        parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel,
-                                      book=run.book)
-        answers.update(parsed.files)
-        incomplete += parsed.incomplete
-        gen_info["continuations"] += info["continuations"]
-        gen_info["repaired"] = gen_info["repaired"] or info["repaired"]
-        gen_info["format"] = info["format"]
-        gen_info["calls"].append({"purpose": purpose, "model": model, "files": sorted(parsed.files),
-                                  "prompt": run.book.label(extra["prompt_id"])})
-        run.check("after generation")
+    with run.trace.span("generate", steps=len(steps)):
+        _run_steps(run, steps, system, brief, reuse, specs, provided, context, answers, incomplete, gen_info,
+                   on_text)
     purpose, model = steps[0][0], steps[0][1]
-    run.progress("parse", 70, f"{len(answers)} files in the answers ({gen_info['format']})")
-    safe, rejections = screen_files(answers, session_id=run.session_id, tenant_id=run.tenant_id)
-    library_paths = {p for r in reuse for p in r["files"]}
-    files = {**scaffold_files(brief.business_name, _description(brief)), "src/theme.css": theme_css(brief.theme)}
-    for entry in reuse:
-        files.update(entry["files"])
-    files.update(safe)
-    files = _prune_unused(files, library_paths - set(safe))
-    incomplete = [p for p in incomplete if p in safe]
+    with run.trace.span("parse") as span:
+        files, safe, rejections, incomplete = _assemble(run, answers, incomplete, brief, reuse)
+        span.attributes.update(files=len(files), rejected=len(rejections))
     run.event("generation_completed", {
         "provider": run.provider.name, "model": model, "purpose": purpose, "files": len(safe),
         "rejected": len(rejections), "incomplete": incomplete, "continuations": gen_info["continuations"],
@@ -137,3 +122,36 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
         "model": model, "purpose": purpose, "generation": gen_info, "kind": kind, "prompt": prompt,
     }
     return files, info
+
+
+def _run_steps(run, steps, system, brief, reuse, specs, provided, context, answers, incomplete, gen_info, on_text):
+    """The model calls of a generation, in order; the compose step sees the files the steps before it wrote."""
+    for purpose, model, messages, extra in steps:
+        if messages is None:
+            messages = compose_messages(brief, reuse, specs, provided + sorted(answers), run.book)
+        request = run.request(purpose, extra["prompt_id"], messages, system=system, system_id="system", model=model,
+                              context=context.with_(part=extra["part"], provided=provided + sorted(answers)))
+        parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel,
+                                      book=run.book)
+        answers.update(parsed.files)
+        incomplete += parsed.incomplete
+        gen_info["continuations"] += info["continuations"]
+        gen_info["repaired"] = gen_info["repaired"] or info["repaired"]
+        gen_info["format"] = info["format"]
+        gen_info["calls"].append({"purpose": purpose, "model": model, "files": sorted(parsed.files),
+                                  "prompt": run.book.label(extra["prompt_id"])})
+        run.check("after generation")
+
+
+def _assemble(run: BuildRun, answers: dict, incomplete: list, brief: SiteBrief, reuse: list[dict]):
+    """The answers screened for safety and laid over the scaffold, theme and library files."""
+    run.progress("parse", 70, f"{len(answers)} files in the answers")
+    safe, rejections = screen_files(answers, session_id=run.session_id, tenant_id=run.tenant_id)
+    library_paths = {p for r in reuse for p in r["files"]}
+    files = {**scaffold_files(brief.business_name, _description(brief)), "src/theme.css": theme_css(brief.theme)}
+    for entry in reuse:
+        files.update(entry["files"])
+    files.update(safe)
+    files = _prune_unused(files, library_paths - set(safe))
+    incomplete = [p for p in incomplete if p in safe]
+    return files, safe, rejections, incomplete

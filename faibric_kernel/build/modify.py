@@ -144,26 +144,30 @@ def modify_site(
     chosen = session_variant(session)  # the variant it was built with: a session keeps it for life
     transition(session_id, "building", expected={"ready", "deployed", "error", "stopped"},
                properties={"reason": "modification", "provider": prov.name, "variant": chosen.name})
-    run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen)
+    run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen, kind="change")
     apply_budget(run, decision)
     run.bundle = preview
     if preview and was_deployed:
         run.bundle_dir = bundle_dir(session_id)
     try:
         change = _make_change(run, request, current)
-        return _save_change(run, project, current, change, request, was_deployed=was_deployed, preview=preview)
+        result = _save_change(run, project, current, change, request, was_deployed=was_deployed, preview=preview)
+        run.trace.finish(result.status)
+        return result
     except BaseException as exc:  # noqa: BLE001 - settled, then re-raised by reraise()
         if isinstance(exc, BuildStoppedError) or session.status not in ("ready", "deployed"):
             finish_failure(session_id, exc)
         else:
             change_failed(session_id, session.status, exc, run)
+        run.trace.finish("stopped" if isinstance(exc, BuildStoppedError) else "error", exc)
         reraise(run, exc, "change")
 
 
 def _make_change(run: BuildRun, request: str, current) -> dict:
     """The changed files, checked: by targeted edits, or a new site when the request asks for one."""
     run.progress("classify", 10, "understanding the change")
-    plan = _classify_change(run, request, current.files)
+    with run.trace.span("classify"):
+        plan = _classify_change(run, request, current.files)
     run.check("after classifying the change")
     if plan["kind"] == "new_project":
         files, info = generate_project(run, request, kind="generate")
@@ -172,7 +176,9 @@ def _make_change(run: BuildRun, request: str, current) -> dict:
     selected = plan["files"] or [p for p in _DEFAULT_CHANGE_FILES if p in current.files]
     brief = current.properties.get("brief")
     edit_model = run.model_for("modify")
-    changed, edit_info = _edit_loop(run, request, current.files, selected, brief, edit_model)
+    with run.trace.span("generate", method="edits") as span:
+        changed, edit_info = _edit_loop(run, request, current.files, selected, brief, edit_model)
+        span.attributes.update(method=edit_info["method"], attempts=edit_info["attempts"])
     if changed == current.files:
         raise BuildError("the change produced no difference in any file; rephrase the request")
     files, report, checked = check_and_fix(run, changed, [], GenerationContext(request=request, brief=brief),
@@ -202,8 +208,9 @@ def _save_change(run: BuildRun, project, current, change: dict, request: str, *,
                                        "attempts": change["attempts"], "cost_usd": run.ledger.cost_usd})
     deployed = None
     if was_deployed:
-        deployed = deploy(run, session.deploy_target or "local", project.project_id, version.version, files,
-                          change["checked"])
+        with run.trace.span("deploy", target=session.deploy_target or "local"):
+            deployed = deploy(run, session.deploy_target or "local", project.project_id, version.version, files,
+                              change["checked"])
     url = (deployed or {}).get("url") or (session.url if not was_deployed else None)
     if url:
         update_session(run.session_id, url=url)
@@ -218,4 +225,5 @@ def _save_change(run: BuildRun, project, current, change: dict, request: str, *,
         attempts=change["attempts"], touched=touched, version=version.version, previous_version=current.version,
         project_dir=str(project_dir(project.project_id)), files=sorted(files), diff=version.diff, url=url,
         cost_usd=run.ledger.cost_usd, validation=change["report"].to_dict(), notes=run.notes, seconds=run.seconds,
+        trace_id=run.trace.trace_id,
     )

@@ -83,9 +83,12 @@ def run_build(
     try:
         update_session(session_id, provider=prov.name, deploy_target=deploy_target)
         files, info = generate_project(run, session.prompt or "")
-        return _publish(run, files, info, deploy_target, preview)
+        result = _publish(run, files, info, deploy_target, preview)
+        run.trace.finish(result.status)
+        return result
     except BaseException as exc:  # noqa: BLE001 - settled, then re-raised by reraise()
-        finish_failure(session_id, exc)
+        status = finish_failure(session_id, exc)
+        run.trace.finish(status, exc)
         reraise(run, exc, "build")
 
 
@@ -108,7 +111,8 @@ def _publish(run: BuildRun, files: dict[str, str], info: dict, deploy_target: st
                     "prompts": run.book.versions},
     )
     preview_path = write_preview(run, project.project_id, files, info["checked"]) if preview else None
-    deployed = deploy(run, deploy_target, project.project_id, version.version, files, info["checked"])
+    with run.trace.span("deploy", target=deploy_target or "none"):
+        deployed = deploy(run, deploy_target, project.project_id, version.version, files, info["checked"])
     url = deployed.get("url") if deployed else None
     if url:
         update_session(run.session_id, url=url)
@@ -125,5 +129,5 @@ def _publish(run: BuildRun, files: dict[str, str], info: dict, deploy_target: st
         url=url, cost_usd=run.ledger.cost_usd, provider=run.provider.name, model=info["model"],
         brief=brief.to_dict(), reused=info["reused"], validation=info["report"].to_dict(),
         preview_path=preview_path, deploy=deployed, usage=run.ledger.to_dict(), notes=run.notes,
-        seconds=run.seconds,
+        seconds=run.seconds, trace_id=run.trace.trace_id,
     )

@@ -14,6 +14,7 @@ These are shared by a new build and a change (see :mod:`faibric_kernel.build`):
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,9 +35,12 @@ class Ledger:
     """What the model calls of one build or change cost, together."""
 
     calls: list[Completion] = field(default_factory=list)
+    observer: Callable[[CompletionRequest, Completion], None] | None = None  # a build's trace
 
-    def add(self, completion: Completion) -> Completion:
+    def add(self, completion: Completion, request: CompletionRequest | None = None) -> Completion:
         self.calls.append(completion)
+        if self.observer is not None and request is not None:
+            self.observer(request, completion)
         return completion
 
     @property
@@ -78,7 +82,7 @@ def call_model(
 
     ``book`` is the build's prompt versions (the default ones when None), for the continuation request.
     """
-    completion = ledger.add(provider.complete(request, on_text=on_text, cancel=cancel))
+    completion = ledger.add(provider.complete(request, on_text=on_text, cancel=cancel), request)
     text = completion.text
     continuations = 0
     while completion.stop_reason == "max_tokens" and continuations < MAX_CONTINUATIONS:
@@ -91,7 +95,7 @@ def call_model(
             properties={**request.properties, "continuation": continuations,
                         **({"followup_prompt": book.label("continue_task")} if book else {})},
         )
-        completion = ledger.add(provider.complete(follow_up, on_text=on_text, cancel=cancel))
+        completion = ledger.add(provider.complete(follow_up, on_text=on_text, cancel=cancel), follow_up)
         text = join_continuation(text, completion.text)
     return text, continuations
 
@@ -143,15 +147,20 @@ class Checked:
     report: ValidationReport
     bundle: object | None = None
     bundle_note: str | None = None
+    validate_seconds: float = 0.0
+    bundle_seconds: float | None = None  # None: no bundle was attempted
 
 
 def check_project(files: dict[str, str], *, bundle: bool = True, out_dir=None) -> Checked:
     """Cheap fixes, then validation, then (if clean and possible) a bundle whose errors count as issues."""
+    started = time.perf_counter()
     files, fixes = apply_cheap_fixes(files)
     report = validate_files(files)
     report.fixes.extend(fixes)
-    result, note = None, None
+    validate_seconds = time.perf_counter() - started
+    result, note, bundle_seconds = None, None, None
     if report.ok and bundle and preview_available():
+        started = time.perf_counter()
         from ..preview import bundle_files
 
         try:
@@ -162,7 +171,8 @@ def check_project(files: dict[str, str], *, bundle: bool = True, out_dir=None) -
         if result is not None and not result.ok:
             for error in result.errors:
                 report.issues.append(Issue(error.file or "<bundle>", error.line, error.column, "bundle", error.message))
-    return Checked(files, report, result, note)
+        bundle_seconds = time.perf_counter() - started
+    return Checked(files, report, result, note, validate_seconds, bundle_seconds)
 
 
 def fix_once(
