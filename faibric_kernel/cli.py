@@ -351,3 +351,4 @@ from .library.cli import library as _library; main.add_command(_library)  # noqa
 from .generation.variants_cli import variants as _variants; main.add_command(_variants)  # noqa: E402, E702, I001
 from .build.budgets_cli import budgets as _budgets; main.add_command(_budgets)  # noqa: E402, E702, I001
 from .build.traces_cli import traces_group as _traces; main.add_command(_traces)  # noqa: E402, E702, I001
+from .build.evals_cli import eval_command as _eval; main.add_command(_eval)  # noqa: E402, E702, I001
