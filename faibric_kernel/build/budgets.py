@@ -21,14 +21,13 @@ the alert id is derived from rule, month and tenant, so it fires once.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import config
 from ..errors import BudgetExceededError, ConfigError, InvalidInputError
+from ..jsonfile import write_json_atomic
 
 __all__ = ["Budget", "BudgetDecision", "budget_decision", "enforce", "get_budget", "list_budgets", "month_spend",
            "set_budget"]
@@ -110,13 +109,8 @@ def set_budget(tenant_id: str, *, soft_usd: float | None = None, hard_usd: float
         budgets.pop(tenant_id, None)
     else:
         budgets[tenant_id] = budget
-    path = budgets_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"budgets": {t: {k: v for k, v in asdict(b).items() if k != "tenant_id"} for t, b in budgets.items()}}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".budgets.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=2)
-    os.replace(tmp, path)
+    write_json_atomic(budgets_file(), {"budgets": {t: {k: v for k, v in asdict(b).items() if k != "tenant_id"}
+                                                   for t, b in budgets.items()}})
     return budget
 
 
@@ -136,9 +130,12 @@ def month_spend(tenant_id: str, now: datetime | None = None) -> tuple[str, float
     return start.strftime("%Y-%m"), round(float(row[0] or 0.0), 6)
 
 
-def budget_decision(tenant_id: str, now: datetime | None = None) -> BudgetDecision:
+def budget_decision(tenant_id: str, now: datetime | None = None, *, with_spend: bool = True) -> BudgetDecision:
     """The step a tenant's next build takes, from its budget and its spend this month."""
     budget = get_budget(tenant_id)
+    if budget is None and not with_spend:
+        # no budget, no limit: the spend query is skipped (it runs before every build)
+        return BudgetDecision(tenant_id, (now or datetime.now(UTC)).strftime("%Y-%m"), 0.0, None, "none")
     month, spent = month_spend(tenant_id, now)
     if budget is None:
         return BudgetDecision(tenant_id, month, spent, None, "none")
@@ -185,7 +182,7 @@ def enforce(tenant_id: str, what: str = "build", now: datetime | None = None) ->
 
     Alerts fire here (once per threshold, tenant and month).
     """
-    decision = budget_decision(tenant_id, now)
+    decision = budget_decision(tenant_id, now, with_spend=False)
     if decision.step == "none":
         return decision
     _alert_once(decision)

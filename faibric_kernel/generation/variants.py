@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import config
 from ..errors import ConfigError, InvalidInputError
+from ..jsonfile import write_json_atomic
 from .prompt_registry import PromptBook
 
 __all__ = [
@@ -209,13 +208,8 @@ def choose_variant(session_id: str) -> str:
 
 
 def _write_workspace(variants: list[Variant]) -> None:
-    path = workspace_variants_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"variants": [{k: v for k, v in variant.to_dict().items() if k != "source"} for variant in variants]}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".variants.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=2, ensure_ascii=False)
-    os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+    write_json_atomic(workspace_variants_file(), payload)
 
 
 def add_variant(name: str, *, base: str | None = None, description: str = "", weight: float = 1.0,
