@@ -81,3 +81,15 @@ def test_eval_sets_are_checked(tmp_path):
     assert len(load_eval_set()["cases"]) == 4
     with pytest.raises(InvalidInputError, match="no prompt variant"):
         run_eval(["nope"], preview=False)
+
+
+def test_eval_builds_are_not_counted_in_the_experiments():
+    from faibric_kernel.analytics.experiments import experiments
+    from faibric_kernel.sessions import create_session
+    from faibric_kernel.store import read_connection
+
+    create_session("a bakery in Lisbon", variant="A")
+    run_eval(["B"], preview=False)
+    with read_connection() as con:
+        result = experiments(con)
+    assert list(result.variants["variant"]) == ["A"] and list(result.variants["sessions"]) == [1]

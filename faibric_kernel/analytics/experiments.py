@@ -9,7 +9,8 @@ or not, AI spend, modification requests, and mean feedback rating.
 Each variant is compared with the control (``A`` when present, else the first
 by name): deploy rate with a two-proportion z-test, spend and modifications
 with Welch's t-test, ratings with the Mann-Whitney U test; plus a chi-square
-test of deploy rate across all variants. p-values are two-sided.
+test of deploy rate across all variants. p-values are two-sided. Sessions of
+the ``eval`` tenant (``faibric eval``'s builds) are not customers and are left out.
 
 Verdicts (``verdicts``) follow a fixed-horizon design, so looking often does
 not inflate false positives: the sample size per arm is computed up front
@@ -37,6 +38,8 @@ import pandas as pd
 
 from ._common import filters, records, resolve_now, utc_naive
 from .funnel import session_variants_sql
+
+EVAL_TENANT = "eval"  # `faibric eval` builds under this tenant: test builds, not customers in an experiment
 
 __all__ = [
     "OUTCOMES",
@@ -207,7 +210,7 @@ def experiments(
                    count(*) FILTER (WHERE event_type = 'modification_requested') AS modifications,
                    avg(CASE WHEN event_type = 'feedback_submitted'
                             THEN TRY_CAST(json_extract_string(properties, '$.rating') AS DOUBLE) END) AS rating
-            FROM events WHERE {where} AND session_id IS NOT NULL
+            FROM events WHERE {where} AND session_id IS NOT NULL AND tenant_id <> '{EVAL_TENANT}'
             GROUP BY 1
         ),
         before_deploy AS (

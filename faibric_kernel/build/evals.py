@@ -18,7 +18,8 @@ Weight (bytes of the project), cost and time are reported, not scored. Per
 variant the table has the mean score and rates; a variant is **flagged** when a
 build failed, when it scores more than :data:`FLAG_POINTS` below the best
 variant of the run, or more than that below its own last stored run of the same
-set. Runs are stored in ``$FAIBRIC_HOME/evals/<run id>.json``.
+set. Runs are stored in ``$FAIBRIC_HOME/evals/<run id>.json``. Eval builds run as the ``eval`` tenant, which
+the experiment analytics leave out.
 ``language`` is recorded with each case; it is not scored.
 """
 
@@ -80,6 +81,7 @@ def _site_text(files: dict[str, str]) -> str:
 
 
 def _score_case(case: dict, variant: str, provider, *, preview: bool, browser: bool) -> dict:
+    from ..analytics.experiments import EVAL_TENANT
     from ..generation.pipeline import preview_available
     from ..projects import get_version, project_for_session
     from ..sessions import create_session
@@ -89,7 +91,7 @@ def _score_case(case: dict, variant: str, provider, *, preview: bool, browser: b
            "error": None, "built": False, "bundled": None, "rendered": None, "kind": None, "kind_ok": False,
            "must_missing": list(case["must"]), "must_not_found": [], "weight_bytes": 0, "cost_usd": 0.0,
            "seconds": 0.0, "score": 0.0}
-    session = create_session(case["prompt"], tenant_id="eval", variant=variant, properties={"source": "eval"})
+    session = create_session(case["prompt"], tenant_id=EVAL_TENANT, variant=variant, properties={"source": "eval"})
     started = time.perf_counter()
     try:
         result = run_build(session.session_id, provider=provider, deploy_target="none", preview=preview)
