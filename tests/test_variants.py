@@ -238,3 +238,19 @@ def test_the_api_refuses_an_unknown_variant_with_422(workspace):
         chosen = handle.post("/api/initial-request", {"prompt": "a bakery in Lisbon", "variant": "B"})
     assert refused.status_code == 422 and "no prompt variant 'nope'" in refused.json()["message"]
     assert chosen.status_code == 201 and chosen.json()["variant"] == "B"
+
+
+def test_the_chat_routing_call_uses_the_sessions_variant_prompt():
+    from faibric_kernel.onboarding import classify_message
+
+    _write_prompt("route_message_task", "terse", "Site: ${site}\nMessage: ${message}\nCHANGE or NEW?")
+    add_variant("terse", prompts={"route_message_task": "terse"})
+    api = FakeMessagesAPI()
+    api.responder = lambda body: "CHANGE"
+    provider = AnthropicProvider(client=api.client(), sleep=lambda s: None)
+    sid = create_session(PROMPT, variant="terse").session_id
+    verdict = classify_message("make the headline shorter", site_prompt=PROMPT, session_id=sid, provider=provider)
+    assert verdict.kind == "change"
+    assert _user_text(api.requests[-1].body).startswith(f"Site: {PROMPT}\nMessage: make the headline shorter")
+    [(purpose, _, props)] = _calls(sid)
+    assert purpose == "classify" and props["variant"] == "terse" and props["prompt"] == "route_message_task@terse"

@@ -58,6 +58,7 @@ PROMPT_IDS: dict[str, tuple[frozenset, frozenset]] = {
     "modify_task": (frozenset({"request", "bodies", "retry"}), frozenset({"others"})),
     "modify_retry": (frozenset({"failures"}), frozenset()),
     "rewrite_task": (frozenset({"request", "bodies", "selected"}), frozenset()),
+    "route_message_task": (frozenset({"message"}), frozenset({"site"})),
 }
 
 _VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
