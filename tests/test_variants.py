@@ -254,3 +254,20 @@ def test_the_chat_routing_call_uses_the_sessions_variant_prompt():
     assert _user_text(api.requests[-1].body).startswith(f"Site: {PROMPT}\nMessage: make the headline shorter")
     [(purpose, _, props)] = _calls(sid)
     assert purpose == "classify" and props["variant"] == "terse" and props["prompt"] == "route_message_task@terse"
+
+
+def test_prompt_add_checks_the_new_version_and_a_variant_can_use_it(tmp_path):
+    runner = CliRunner()
+    good = tmp_path / "good.md"
+    good.write_text("Request:\n${prompt}\nBe brief.\n")
+    added = runner.invoke(main, ["variants", "prompt-add", "classify_task", "brief", "--file", str(good),
+                                 "--changelog", "asks for brevity", "--json"])
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(main, ["variants", "add", "brief", "--prompt", "classify_task=brief"]).exit_code == 0
+    assert get_variant("brief").book().render("classify_task", prompt="x") == "Request:\nx\nBe brief."
+    bad = tmp_path / "bad.md"
+    bad.write_text("No placeholder here")
+    refused = runner.invoke(main, ["variants", "prompt-add", "classify_task", "bad", "--file", str(bad),
+                                   "--changelog", "oops"])
+    assert refused.exit_code != 0 and "must use the placeholder(s) ${prompt}" in refused.output
+    assert not (config.workspace() / "prompts" / "classify_task" / "bad.md").exists()

@@ -30,6 +30,7 @@ from ..errors import ConfigError
 
 __all__ = [
     "DEFAULT_VERSION",
+    "add_prompt_version",
     "PROMPT_IDS",
     "default_book",
     "PromptBook",
@@ -189,6 +190,30 @@ def prompt_version(prompt_id: str, version: str | None = None) -> PromptVersion:
                           f"{', '.join(sorted(registry[prompt_id]))} (add {workspace_prompts_dir()}/{prompt_id}/"
                           f"{version}.md to create it)")
     return registry[prompt_id][version]
+
+
+def add_prompt_version(prompt_id: str, version: str, text: str, changelog: str) -> PromptVersion:
+    """Save a new version of a prompt in the workspace, checked like the shipped ones (refused if it breaks a rule)."""
+    from ..errors import InvalidInputError
+
+    if prompt_id not in PROMPT_IDS:
+        raise InvalidInputError(f"there is no prompt {prompt_id!r}; prompt ids: {', '.join(PROMPT_IDS)}")
+    if not _VERSION_NAME.match(version or ""):
+        raise InvalidInputError(f"version {version!r} must be letters, digits, '.', '-' or '_' (up to 32)")
+    if version in load_prompts()[prompt_id]:
+        raise InvalidInputError(f"prompt {prompt_id}@{version} exists already; prompt versions never change, "
+                                "so choose a new version name")
+    changelog = " ".join((changelog or "").split())
+    if not changelog:
+        raise InvalidInputError("say what the new version changes (--changelog)")
+    path = workspace_prompts_dir() / prompt_id / f"{version}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"changelog: {changelog}\n---\n{text.rstrip(chr(10))}\n", encoding="utf-8")
+    try:
+        return _parse(path, prompt_id, "workspace")
+    except ConfigError as exc:
+        path.unlink()
+        raise InvalidInputError(exc.message) from None
 
 
 class PromptBook:

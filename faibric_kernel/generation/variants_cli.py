@@ -6,7 +6,7 @@ import click
 
 from ..cli import emit, json_option
 from ..errors import InvalidInputError
-from .prompt_registry import load_prompts, prompt_version
+from .prompt_registry import add_prompt_version, load_prompts, prompt_version
 from .variants import SWITCHES, add_variant, get_variant, list_variants, retire_variant
 
 __all__ = ["variants"]
@@ -139,3 +139,20 @@ def prompts_command(prompt_id, version, as_json):
             click.echo(f"{row['prompt_id'] + '@' + row['version']:<28} {row['source']:<9} {row['changelog']}")
 
     emit(data, as_json, human)
+
+
+@variants.command("prompt-add")
+@click.argument("prompt_id")
+@click.argument("version")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="the new text (placeholders as ${name}; `faibric variants prompts ID --version 1` shows the current)")
+@click.option("--changelog", required=True, help="what this version changes, in one line")
+@json_option
+def prompt_add_command(prompt_id, version, path, changelog, as_json):
+    """Add a new version of a prompt (checked: its placeholders must match what the code supplies)."""
+    from pathlib import Path
+
+    added = add_prompt_version(prompt_id, version, Path(path).read_text(encoding="utf-8"), changelog)
+    emit(added.to_dict(), as_json, lambda d: click.echo(
+        f"added {d['prompt_id']}@{d['version']}; use it with `faibric variants add NAME --prompt "
+        f"{d['prompt_id']}={d['version']}`"))
