@@ -210,7 +210,7 @@ def experiments(
                    count(*) FILTER (WHERE event_type = 'modification_requested') AS modifications,
                    avg(CASE WHEN event_type = 'feedback_submitted'
                             THEN TRY_CAST(json_extract_string(properties, '$.rating') AS DOUBLE) END) AS rating
-            FROM events WHERE {where} AND session_id IS NOT NULL AND tenant_id <> '{EVAL_TENANT}'
+            FROM events WHERE {where} AND session_id IS NOT NULL AND tenant_id IS DISTINCT FROM '{EVAL_TENANT}'
             GROUP BY 1
         ),
         before_deploy AS (

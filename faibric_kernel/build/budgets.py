@@ -21,18 +21,20 @@ the alert id is derived from rule, month and tenant, so it fires once.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import config
-from ..errors import BudgetExceededError, ConfigError, InvalidInputError
+from ..errors import BudgetExceededError, ConfigError, FaibricError, InvalidInputError
 from ..jsonfile import write_json_atomic
 
 __all__ = ["Budget", "BudgetDecision", "budget_decision", "enforce", "get_budget", "list_budgets", "month_spend",
            "set_budget"]
 
 STEPS = ("none", "cheap", "offline", "refuse")
+log = logging.getLogger("faibric.budgets")
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,10 @@ def enforce(tenant_id: str, what: str = "build", now: datetime | None = None) ->
     decision = budget_decision(tenant_id, now, with_spend=False)
     if decision.step == "none":
         return decision
-    _alert_once(decision)
+    try:
+        _alert_once(decision)
+    except FaibricError as exc:  # a store busy elsewhere must not let a build past its budget, nor fail it
+        log.warning("could not record the budget alert for %s: %s", tenant_id, exc.message)
     if decision.step == "refuse":
         raise BudgetExceededError(
             f"payment required: {decision.note}, so this {what} is refused until next month or until the budget is "

@@ -162,7 +162,6 @@ class BuildRun:
         """The model for a purpose: an explicit ``--model`` (strong work), else the variant's, else the model table's."""
         tier = tier_for(self.provider.name, purpose) if self.provider.name in _model_table_providers() else "strong"
         if self.cheap_only:
-            tier = "cheap"
             if self.provider.name != "offline" and self.variant.models.get("cheap"):
                 return self.variant.models["cheap"]
             return self.provider.model_for(purpose, tier="cheap")
