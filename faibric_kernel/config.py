@@ -112,6 +112,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_PROMPT_CACHE", "use Anthropic prompt caching for the constraints (1/0)", default="1"),
         Setting("FAIBRIC_SPLIT_GENERATION", "strong model for new components only, cheap model for copy (1/0)",
                 default="1"),
+        Setting("FAIBRIC_TRACE_TEXT", "keep build traces' prompt and answer texts, redacted (1/0)", default="0"),
         Setting("FAIBRIC_PUBLIC_URL", "base URL in magic links (default: the API's own address)"),
         Setting("FAIBRIC_MAGIC_LINK_TTL_HOURS", "hours a magic link stays valid"),
         Setting("FAIBRIC_CORS_ORIGINS", "comma-separated origins the HTTP API allows"),

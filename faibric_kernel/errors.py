@@ -23,6 +23,7 @@ DuckDB) are translated at the boundary where they are caught.
     ├── ValidationFailedError       generated code did not pass validation
     ├── BuildError                  a build failed or was refused
     │   ├── BuildStoppedError       a build was stopped on request
+    │   ├── BudgetExceededError     the tenant's hard monthly budget is used up (HTTP 402)
     │   └── IllegalTransitionError  a session status change that is not allowed
     ├── DeployError                 a deploy target failed
     ├── EmailError                  an email backend failed
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuthError",
+    "BudgetExceededError",
     "BuildError",
     "BuildStoppedError",
     "ConfigError",
@@ -140,6 +142,10 @@ class BuildError(FaibricError):
 
 class BuildStoppedError(BuildError):
     """A build was stopped on request; the session is left ``stopped``."""
+
+
+class BudgetExceededError(BuildError):
+    """A tenant's hard monthly AI budget is used up: new builds and changes are refused (HTTP 402)."""
 
 
 class IllegalTransitionError(BuildError):

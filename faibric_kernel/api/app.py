@@ -56,6 +56,7 @@ from ..build import JobRunner, get_runner
 from ..build.leases import recover_interrupted
 from ..errors import (
     AuthError,
+    BudgetExceededError,
     BuildError,
     ConfigError,
     EmailError,
@@ -113,7 +114,7 @@ class _Body(BaseModel):
 class InitialRequest(_Body):
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, description="what the site should be")
     variant: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,16}$",
-                                description="prompt variant for experiments; assigned A/B when omitted")
+                                description="prompt variant for experiments (faibric variants list); assigned by weight when omitted; an unknown or retired one is refused (422)")
 
 
 class ProvideEmail(_Body):
@@ -242,6 +243,8 @@ def status_for(exc: FaibricError) -> int:
         return {"not_verified": 403, "invalid": 401}.get(reason, 410)
     if isinstance(exc, IllegalTransitionError):
         return 409
+    if isinstance(exc, BudgetExceededError):
+        return 402
     if isinstance(exc, BuildError):
         return 503 if reason == "shutting_down" else 409
     if isinstance(exc, InvalidInputError):

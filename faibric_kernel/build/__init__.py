@@ -10,6 +10,9 @@ Stages, one module each, in the order a build runs them:
 * :mod:`.run`: :func:`run_build`, the stages in order;
 * :mod:`.context`: :class:`BuildRun` (the state every stage shares), the results,
   and :data:`ProgressFn`, the one progress signature ``(stage, percent, message)``;
+* :mod:`.budgets`: per-tenant monthly budgets (cheap model, then offline, then refuse);
+* :mod:`.traces`: every build and change as a trace of spans;
+* :mod:`.evals`: ``faibric eval``, the prompt set built per variant and scored;
 * :mod:`.jobs`: :class:`JobRunner`, the one runner the CLI, the studio and the
   API use (submit, progress, cancel, result), and :mod:`.leases`, which keeps
   one job per session across processes and notices a killed one.

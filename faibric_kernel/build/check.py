@@ -29,6 +29,7 @@ def check_and_fix(run: BuildRun, files: dict[str, str], extra_issues: list[Issue
     checked = check_project(files, bundle=run.bundle, out_dir=run.bundle_dir)
     checked.report.issues[:0] = extra_issues
     report = checked.report
+    _trace_checks(run, checked)
     if checked.bundle_note:
         run.notes.append(checked.bundle_note)
     if report.fixes:
@@ -38,15 +39,11 @@ def check_and_fix(run: BuildRun, files: dict[str, str], extra_issues: list[Issue
     _record_validation_failed(run, report, "initial")
     run.check("before fixing the code")
     run.progress("fix", 80, f"{len(report.errors)} problem(s) found; one fix attempt")
-    fixed_files, parsed = fix_once(
-        run.provider, checked.files, report.errors, run.ledger, system=system_prompt(), model=model,
-        session_id=run.session_id, tenant_id=run.tenant_id, context=context, on_text=run.on_text, cancel=run.cancel)
-    safe, rejections = screen_files(parsed.files, session_id=run.session_id, tenant_id=run.tenant_id)
-    fixed_files = {**checked.files, **safe}
-    rechecked = check_project(fixed_files, bundle=run.bundle, out_dir=run.bundle_dir)
-    rechecked.report.issues[:0] = issues_from_rejections(rejections)
-    final = rechecked.report
-    final.fixes[:0] = report.fixes
+    with run.trace.span("fix", errors_before=len(report.errors)) as span:
+        rechecked, final, safe = _fix(run, checked, report, context, model)
+        span.attributes["errors_after"] = len(final.errors)
+        if not final.ok:
+            span.outcome = "failed"
     run.event("code_fixed", {"kind": "ai", "files": sorted(safe), "errors_before": len(report.errors),
                              "errors_after": len(final.errors)})
     if not final.ok:
@@ -56,3 +53,29 @@ def check_and_fix(run: BuildRun, files: dict[str, str], extra_issues: list[Issue
             + "; ".join(i.describe() for i in final.errors[:3]),
             issues=[i.to_dict() for i in final.errors[:20]])
     return rechecked.files, final, rechecked
+
+
+def _trace_checks(run: BuildRun, checked) -> None:
+    errors = len(checked.report.errors)
+    run.trace.add_span("validate", checked.validate_seconds,
+                       "ok" if not any(i.rule != "bundle" for i in checked.report.errors) else "failed", errors=errors)
+    if checked.bundle_seconds is not None:
+        bundle_errors = sum(1 for i in checked.report.errors if i.rule == "bundle")
+        run.trace.add_span("bundle", checked.bundle_seconds, "failed" if bundle_errors else "ok", errors=bundle_errors)
+
+
+def _fix(run: BuildRun, checked, report: ValidationReport, context: GenerationContext, model: str | None):
+    """The one AI fix, screened and checked again: (rechecked, its report, the files the fix wrote)."""
+    fixed_files, parsed = fix_once(
+        run.provider, checked.files, report.errors, run.ledger, system=system_prompt(run.book), model=model,
+        session_id=run.session_id, tenant_id=run.tenant_id, context=context, on_text=run.on_text, cancel=run.cancel,
+        book=run.book, max_tokens=run.variant.max_tokens.get("fix"), cache=run.switch("prompt_cache"),
+        properties={"variant": run.variant.name, "prompt": run.book.label("fix_task"),
+                    "system_prompt": run.book.label("system")})
+    safe, rejections = screen_files(parsed.files, session_id=run.session_id, tenant_id=run.tenant_id)
+    fixed_files = {**checked.files, **safe}
+    rechecked = check_project(fixed_files, bundle=run.bundle, out_dir=run.bundle_dir)
+    rechecked.report.issues[:0] = issues_from_rejections(rejections)
+    final = rechecked.report
+    final.fixes[:0] = report.fixes
+    return rechecked, final, safe

@@ -7,24 +7,22 @@ import dataclasses
 import json
 import re
 
-from .. import config, library
+from .. import library
 from ..errors import FaibricError
 from ..generation.brief import SiteBrief, brief_from_classification
 from ..generation.pipeline import call_model
 from ..generation.prompts import classify_messages
 from ..library.themes import theme_css
-from ..providers import CompletionRequest, GenerationContext
+from ..providers import GenerationContext
 from .context import BuildRun
 
 __all__ = ["classify", "record_decisions", "reuse_plan", "theme_css"]
 
 
 def classify(run: BuildRun, prompt: str) -> SiteBrief:
-    system, messages = classify_messages(prompt)
-    request = CompletionRequest(purpose="classify", system=system, messages=messages, cache=False,
-                                session_id=run.session_id, tenant_id=run.tenant_id,
-                                context=GenerationContext(prompt=prompt),
-                                max_tokens=1024)
+    system, messages = classify_messages(prompt, run.book)
+    request = run.request("classify", "classify_task", messages, system=system, system_id="classify_system",
+                          context=GenerationContext(prompt=prompt), cache=False, max_tokens=1024)
     text, _ = call_model(run.provider, request, run.ledger, cancel=run.cancel)
     data = None
     match = re.search(r"\{.*\}", text, re.S)
@@ -38,8 +36,8 @@ def classify(run: BuildRun, prompt: str) -> SiteBrief:
 
 def reuse_plan(run: BuildRun, brief: SiteBrief) -> tuple[list[dict], dict]:
     """Library decisions per section: (reused components, decision objects by section)."""
-    if not config.get_bool("FAIBRIC_REUSE", True):
-        run.notes.append("no reuse: FAIBRIC_REUSE=0")
+    if not run.switch("reuse"):
+        run.notes.append(f"no reuse: switched off ({_switch_source(run, 'reuse')})")
         return [], {}
     plan, decisions = [], {}
     # a short query: long prompts dilute the match scores below the reuse threshold
@@ -58,6 +56,12 @@ def reuse_plan(run: BuildRun, brief: SiteBrief) -> tuple[list[dict], dict]:
             plan.append({"section": section, "component": item.name, "item_id": item.id, "files": dict(item.files),
                          "props": item.props or {}, "description": item.description, "score": decision.score})
     return plan, decisions
+
+
+def _switch_source(run: BuildRun, name: str) -> str:
+    if run.variant.switches.get(name) is not None:
+        return f"variant {run.variant.name}"
+    return "FAIBRIC_REUSE=0"
 
 
 def record_decisions(run: BuildRun, decisions: dict, used_sections: set[str]) -> None:

@@ -24,18 +24,21 @@ import threading
 from ..deploy import preflight
 from ..errors import InvalidInputError
 from ..projects import create_version, get_or_create_project, project_dir
-from ..providers import Provider
+from ..providers import Provider, get_provider
 from ..sessions import get_session, transition, update_session
+from . import budgets
 from .context import (
     DEPLOY_TARGETS,
     BuildResult,
     BuildRun,
     ProgressFn,
     TextFn,
+    apply_budget,
     bundle_dir,
     finish_failure,
     reraise,
     resolve_provider,
+    session_variant,
 )
 from .generate import generate_project
 from .publish import deploy, learn, write_preview
@@ -43,7 +46,7 @@ from .publish import deploy, learn, write_preview
 __all__ = ["BUILDABLE", "run_build"]
 
 
-def run_build(
+def run_build(  # noqa: PLR0913 - the build's options, keyword-only
     session_id: str,
     *,
     provider: str | Provider | None = None,
@@ -53,30 +56,39 @@ def run_build(
     on_text: TextFn | None = None,
     cancel: threading.Event | None = None,
     preview: bool = True,
+    variant: str | None = None,
 ) -> BuildResult:
     """Build a session's site from its prompt (see the module docstring for the stages).
 
     Raises the :class:`FaibricError` that ended the build (after setting the
     session to ``error``), or :class:`BuildStoppedError` on cancel (session
-    ``stopped``).
+    ``stopped``). ``variant`` names the prompt variant for a session that has
+    none yet (a session keeps its variant for life; see :func:`session_variant`).
     """
     if deploy_target not in DEPLOY_TARGETS and deploy_target is not None:
         raise InvalidInputError(f"unknown deploy target {deploy_target!r}; choose one of: {', '.join(DEPLOY_TARGETS)}")
     preflight(deploy_target)  # before the build spends anything
     session = get_session(session_id)
-    prov = resolve_provider(provider, session)
+    decision = budgets.enforce(session.tenant_id, "build")  # over the hard budget: refused before anything runs
+    prov = get_provider("offline") if decision.step == "offline" else resolve_provider(provider, session)
+    chosen = session_variant(session, variant)
     transition(session_id, "building", expected=BUILDABLE,
-               properties={"provider": prov.name, "deploy_target": deploy_target})
-    run = BuildRun(session, prov, model, on_progress, on_text, cancel)
+               properties={"provider": prov.name, "deploy_target": deploy_target, "variant": chosen.name,
+                           "prompts": chosen.book().versions})
+    run = BuildRun(session, prov, model, on_progress, on_text, cancel, variant=chosen)
+    apply_budget(run, decision)
     run.bundle = preview
     if preview and deploy_target not in (None, "none"):
         run.bundle_dir = bundle_dir(session_id)
     try:
         update_session(session_id, provider=prov.name, deploy_target=deploy_target)
         files, info = generate_project(run, session.prompt or "")
-        return _publish(run, files, info, deploy_target, preview)
+        result = _publish(run, files, info, deploy_target, preview)
+        run.trace.finish(result.status)
+        return result
     except BaseException as exc:  # noqa: BLE001 - settled, then re-raised by reraise()
-        finish_failure(session_id, exc)
+        status = finish_failure(session_id, exc)
+        run.trace.finish(status, exc)
         reraise(run, exc, "build")
 
 
@@ -95,10 +107,12 @@ def _publish(run: BuildRun, files: dict[str, str], info: dict, deploy_target: st
         validation=info["report"].to_dict(),
         properties={"brief": brief.to_dict(), "reused": info["reused"], "provider": run.provider.name,
                     "model": info["model"], "purpose": info["purpose"], "generation": info["generation"],
-                    "usage": run.ledger.to_dict(), "notes": run.notes},
+                    "usage": run.ledger.to_dict(), "notes": run.notes, "variant": run.variant.name,
+                    "prompts": run.book.versions},
     )
     preview_path = write_preview(run, project.project_id, files, info["checked"]) if preview else None
-    deployed = deploy(run, deploy_target, project.project_id, version.version, files, info["checked"])
+    with run.trace.span("deploy", target=deploy_target or "none"):
+        deployed = deploy(run, deploy_target, project.project_id, version.version, files, info["checked"])
     url = deployed.get("url") if deployed else None
     if url:
         update_session(run.session_id, url=url)
@@ -115,5 +129,5 @@ def _publish(run: BuildRun, files: dict[str, str], info: dict, deploy_target: st
         url=url, cost_usd=run.ledger.cost_usd, provider=run.provider.name, model=info["model"],
         brief=brief.to_dict(), reused=info["reused"], validation=info["report"].to_dict(),
         preview_path=preview_path, deploy=deployed, usage=run.ledger.to_dict(), notes=run.notes,
-        seconds=run.seconds,
+        seconds=run.seconds, trace_id=run.trace.trace_id,
     )

@@ -249,30 +249,43 @@ def alerts_cmd(dry_run, list_only, budget, now, as_json):
 
 @analytics.command("experiments")
 @click.option("--control", default=None, help="the control variant (default A, else the first)")
+@click.option("--baseline", type=click.FloatRange(0.01, 0.99), default=0.30, show_default=True,
+              help="the deploy rate expected without a change (for the sample size)")
+@click.option("--mde", type=click.FloatRange(0.005, 0.5), default=0.05, show_default=True,
+              help="smallest deploy-rate difference worth detecting (absolute)")
+@click.option("--power", type=click.FloatRange(0.5, 0.99), default=0.80, show_default=True)
+@click.option("--sample-size", type=click.IntRange(min=2), default=None,
+              help="sessions per arm before any verdict (default: computed from the design)")
 @_range_options
 @json_option
-def experiments_cmd(control, now, since, until, tenant, as_json):
-    """Prompt variants compared on deploy rate, cost, modifications and feedback, with p-values."""
-    from ..analytics.experiments import experiments
+def experiments_cmd(control, baseline, mde, power, sample_size, now, since, until, tenant, as_json):  # noqa: PLR0913 - one parameter per command-line option
+    """Prompt variants compared on outcomes, with verdicts only once the fixed sample size is reached."""
+    from ..analytics.experiments import ExperimentDesign, experiments
 
+    design = ExperimentDesign(baseline_deploy_rate=baseline, minimum_detectable_effect=mde, power=power,
+                              sample_size=sample_size)
     with _read() as con:
         _quiet(con)
-        result = experiments(con, since=since, until=until, tenant=tenant, now=now, control=control)
+        result = experiments(con, since=since, until=until, tenant=tenant, now=now, control=control, design=design)
 
     def human(d):
         if not d["variants"]:
             click.echo("no sessions with a prompt variant")
             return
+        n = d["design"]["sample_size_per_arm"]
+        click.echo(f"fixed horizon: {n:,} sessions per arm (deploy rate {baseline:.0%} -> {baseline + mde:.0%}, "
+                   f"alpha {d['design']['alpha']}, power {power:.0%}); no verdict before that")
         for v in d["variants"]:
             rating = "-" if v["mean_rating"] is None else f"{v['mean_rating']:.2f}"
             click.echo(f"  {v['variant']:<8} {v['sessions']:>8,} sessions  deploy {_pct(v['deploy_rate'])}  "
                        f"${v['cost_per_session_usd']:.3f}/session  {v['modifications_per_session']:.2f} mods  "
                        f"rating {rating}")
-        for c in d["comparisons"]:
-            p = c["deploy_p_value"]
-            click.echo(f"  {c['variant']} vs {c['control']}: deploy rate {c['deploy_rate_diff'] * 100:+.1f} points, "
-                       f"p = {'-' if p is None else f'{p:.4f}'}"
-                       + (" (significant)" if c["deploy_significant"] else ""))
+        for r in d["verdicts"]:
+            def fmt(value):
+                return "-" if value is None else f"{value:.4g}"
+            p = "" if r["adjusted_p_value"] is None else f"  p(adj) = {r['adjusted_p_value']:.4f}"
+            click.echo(f"  {r['variant']} vs {r['control']}  {r['label']:<22} {fmt(r['control_value']):>9} -> "
+                       f"{fmt(r['variant_value']):<9} {r['state']}{p}")
 
     emit(result.to_dict(), as_json, human)
 

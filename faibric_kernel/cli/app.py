@@ -18,8 +18,10 @@ from .. import __version__
 from ..errors import FaibricError
 from . import (
     analytics,
+    budgets,
     build,
     dashboards,
+    evals,
     events,
     library,
     monitor,
@@ -28,6 +30,8 @@ from . import (
     schedule,
     sites,
     studio,
+    traces,
+    variants,
     workspace,
 )
 
@@ -71,7 +75,7 @@ def main(debug: bool) -> None:
 
 
 COMMAND_MODULES = [workspace, events, build, onboarding, sites, studio, dashboards, report, schedule, monitor,
-                   analytics, library]
+                   analytics, library, variants, budgets, traces, evals]
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         main.add_command(_command)

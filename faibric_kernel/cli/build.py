@@ -112,24 +112,29 @@ def _build_json(result) -> dict:
 @click.option("--provider", type=click.Choice(["auto", "offline", "anthropic"]), default="auto", show_default=True,
               help="auto: anthropic when ANTHROPIC_API_KEY is set, else offline")
 @click.option("--model", default=None, help="override the strong model for this build")
+@click.option("--variant", default=None, help="the prompt variant (default: assigned by weight; faibric variants list)")
 @click.option("--deploy", "deploy_target", type=click.Choice(TARGETS), default="local", show_default=True)
 @click.option("--no-preview", is_flag=True, help="skip the bundle check and preview (faster)")
 @click.option("--verbose", is_flag=True, help="stream the model's text to stderr (the default on a terminal)")
 @click.option("--quiet", is_flag=True, help="never stream the model's text")
 @json_option
-def build(prompt, email, tenant, provider, model, deploy_target, no_preview, verbose, quiet, as_json):  # noqa: PLR0913 - one parameter per command-line option
+def build(prompt, email, tenant, provider, model, variant, deploy_target, no_preview, verbose, quiet, as_json):  # noqa: PLR0913 - one parameter per command-line option
     """Build a site from PROMPT: a validated project folder, a version, a preview, a deploy.
 
     With ``--deploy none`` nothing is deployed: the result has a preview and
     no URL. ``--json`` prints one JSON document, on failure too.
     """
     from ..deploy import preflight
+    from ..generation.variants import assignable
     from ..sessions import create_session
 
     with _json_on_failure(as_json):
         preflight(deploy_target)  # refuse a target with missing settings before a session or a build exists
+        if variant:
+            assignable(variant)  # an unknown or retired variant is refused before a session exists
         session = create_session(prompt, tenant_id=tenant, email=email,
-                                 provider=None if provider == "auto" else provider, deploy_target=deploy_target)
+                                 provider=None if provider == "auto" else provider, deploy_target=deploy_target,
+                                 variant=variant)
     console = _Console(stream_text=_streams_text(verbose, quiet))
     progress(f"session {session.session_id}")
     try:

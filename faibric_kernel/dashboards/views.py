@@ -463,6 +463,9 @@ class Funnel(View):
             if not experiment.comparisons.empty:
                 blocks.append(Table("Each variant against the control", experiment.comparisons,
                                     "prompt-variant-tests.csv"))
+            if not experiment.verdicts.empty:  # verdicts only at the fixed horizon (analytics.experiments)
+                blocks.append(Table(f"Outcome verdicts (fixed horizon: {experiment.design.sample_size_per_arm():,} "
+                                    "sessions per arm)", experiment.verdicts, "prompt-variant-verdicts.csv"))
             if verdict:
                 blocks.append(Notice(verdict.strip()))
         return blocks

@@ -14,12 +14,14 @@ These are shared by a new build and a change (see :mod:`faibric_kernel.build`):
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import BuildStoppedError, FaibricError, MalformedOutputError
 from ..providers import Completion, CompletionRequest, GenerationContext, Provider, Usage
 from .parsing import ParseResult, join_continuation, parse_files
+from .prompt_registry import PromptBook
 from .prompts import continue_messages, fix_messages, repair_messages
 from .validation import Issue, ValidationReport, apply_cheap_fixes, validate_files
 
@@ -33,9 +35,12 @@ class Ledger:
     """What the model calls of one build or change cost, together."""
 
     calls: list[Completion] = field(default_factory=list)
+    observer: Callable[[CompletionRequest, Completion], None] | None = None  # a build's trace
 
-    def add(self, completion: Completion) -> Completion:
+    def add(self, completion: Completion, request: CompletionRequest | None = None) -> Completion:
         self.calls.append(completion)
+        if self.observer is not None and request is not None:
+            self.observer(request, completion)
         return completion
 
     @property
@@ -71,9 +76,13 @@ def call_model(
     *,
     on_text: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
+    book: PromptBook | None = None,
 ) -> tuple[str, int]:
-    """The full answer to ``request`` (continued after ``max_tokens`` at most twice) and the continuations used."""
-    completion = ledger.add(provider.complete(request, on_text=on_text, cancel=cancel))
+    """The full answer to ``request`` (continued after ``max_tokens`` at most twice) and the continuations used.
+
+    ``book`` is the build's prompt versions (the default ones when None), for the continuation request.
+    """
+    completion = ledger.add(provider.complete(request, on_text=on_text, cancel=cancel), request)
     text = completion.text
     continuations = 0
     while completion.stop_reason == "max_tokens" and continuations < MAX_CONTINUATIONS:
@@ -81,11 +90,12 @@ def call_model(
         continuations += 1
         follow_up = CompletionRequest(
             purpose=request.purpose, system=request.system, model=completion.model,
-            messages=continue_messages(request.messages, text), max_tokens=request.max_tokens,
-            session_id=request.session_id, tenant_id=request.tenant_id, context=request.context,
-            properties={**request.properties, "continuation": continuations},
+            messages=continue_messages(request.messages, text, book), max_tokens=request.max_tokens,
+            session_id=request.session_id, tenant_id=request.tenant_id, context=request.context, cache=request.cache,
+            properties={**request.properties, "continuation": continuations,
+                        **({"followup_prompt": book.label("continue_task")} if book else {})},
         )
-        completion = ledger.add(provider.complete(follow_up, on_text=on_text, cancel=cancel))
+        completion = ledger.add(provider.complete(follow_up, on_text=on_text, cancel=cancel), follow_up)
         text = join_continuation(text, completion.text)
     return text, continuations
 
@@ -97,9 +107,10 @@ def generate_files(
     *,
     on_text: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
+    book: PromptBook | None = None,
 ) -> tuple[ParseResult, dict]:
     """Files parsed from the model's answer, after at most one repair request."""
-    text, continuations = call_model(provider, request, ledger, on_text=on_text, cancel=cancel)
+    text, continuations = call_model(provider, request, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     info = {"continuations": continuations, "repaired": False, "format": parsed.format, "answer_chars": len(text)}
     if parsed.ok:
@@ -107,11 +118,12 @@ def generate_files(
     _check(cancel, "before asking the model to repair its answer")
     repair = CompletionRequest(
         purpose="repair", system=request.system, model=request.model,
-        messages=repair_messages(request.messages, text), max_tokens=request.max_tokens,
-        session_id=request.session_id, tenant_id=request.tenant_id, context=request.context,
-        properties={**request.properties, "repair_of": request.purpose},
+        messages=repair_messages(request.messages, text, book), max_tokens=request.max_tokens,
+        session_id=request.session_id, tenant_id=request.tenant_id, context=request.context, cache=request.cache,
+        properties={**request.properties, "repair_of": request.purpose,
+                    **({"followup_prompt": book.label("repair_task")} if book else {})},
     )
-    text, more = call_model(provider, repair, ledger, on_text=on_text, cancel=cancel)
+    text, more = call_model(provider, repair, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     info.update(repaired=True, continuations=continuations + more, format=parsed.format, answer_chars=len(text))
     if not parsed.ok:
@@ -135,15 +147,20 @@ class Checked:
     report: ValidationReport
     bundle: object | None = None
     bundle_note: str | None = None
+    validate_seconds: float = 0.0
+    bundle_seconds: float | None = None  # None: no bundle was attempted
 
 
 def check_project(files: dict[str, str], *, bundle: bool = True, out_dir=None) -> Checked:
     """Cheap fixes, then validation, then (if clean and possible) a bundle whose errors count as issues."""
+    started = time.perf_counter()
     files, fixes = apply_cheap_fixes(files)
     report = validate_files(files)
     report.fixes.extend(fixes)
-    result, note = None, None
+    validate_seconds = time.perf_counter() - started
+    result, note, bundle_seconds = None, None, None
     if report.ok and bundle and preview_available():
+        started = time.perf_counter()
         from ..preview import bundle_files
 
         try:
@@ -154,7 +171,8 @@ def check_project(files: dict[str, str], *, bundle: bool = True, out_dir=None) -
         if result is not None and not result.ok:
             for error in result.errors:
                 report.issues.append(Issue(error.file or "<bundle>", error.line, error.column, "bundle", error.message))
-    return Checked(files, report, result, note)
+        bundle_seconds = time.perf_counter() - started
+    return Checked(files, report, result, note, validate_seconds, bundle_seconds)
 
 
 def fix_once(  # noqa: PLR0913 - the build run's parts, keyword-only
@@ -170,12 +188,17 @@ def fix_once(  # noqa: PLR0913 - the build run's parts, keyword-only
     context: GenerationContext,
     on_text=None,
     cancel=None,
+    book: PromptBook | None = None,
+    max_tokens: int | None = None,
+    cache: bool = True,
+    properties: dict | None = None,
 ) -> tuple[dict[str, str], ParseResult]:
     """The one AI fix of a version: the files with the model's corrected ones laid over them."""
     request = CompletionRequest(
-        purpose="fix", system=system, model=model, messages=fix_messages(issues, files), session_id=session_id,
+        purpose="fix", system=system, model=model, messages=fix_messages(issues, files, book), session_id=session_id,
         tenant_id=tenant_id, context=GenerationContext.of(context).with_(issues=[i.to_dict() for i in issues], files=files),
+        max_tokens=max_tokens, cache=cache, properties=dict(properties or {}),
     )
-    text, _ = call_model(provider, request, ledger, on_text=on_text, cancel=cancel)
+    text, _ = call_model(provider, request, ledger, on_text=on_text, cancel=cancel, book=book)
     parsed = parse_files(text)
     return {**files, **parsed.files}, parsed

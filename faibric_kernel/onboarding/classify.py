@@ -62,12 +62,19 @@ def classify_by_rules(message: str) -> Classification:
     return Classification(CHANGE, "rules", "no request for a new project, so a change to the current site")
 
 
-_PROMPT = (
-    "A customer has a live website built from this request:\n<site>{site}</site>\n"
-    "They now wrote:\n<message>{message}</message>\n"
-    "Is this a CHANGE to their current site, or a request for a NEW separate project? "
-    "Answer with exactly one word: CHANGE or NEW."
-)
+def _route_prompt(session_id: str | None):
+    """The routing prompt of the session's variant (its text and the labels for the api_calls row)."""
+    from ..generation.prompt_registry import default_book
+    from ..generation.variants import get_variant
+    from ..sessions import get_session
+
+    variant = None
+    try:
+        variant = get_session(session_id).variant if session_id else None
+        book = get_variant(variant).book() if variant else default_book()
+    except FaibricError:
+        variant, book = None, default_book()
+    return book.prompts["route_message_task"], {"variant": variant, "prompt": book.label("route_message_task")}
 
 
 def classify_message(message: str, *, site_prompt: str | None = None, session_id: str | None = None,
@@ -81,13 +88,15 @@ def classify_message(message: str, *, site_prompt: str | None = None, session_id
         return classify_by_rules(message)
     if chosen.name == "offline":
         return classify_by_rules(message)
+    template, labels = _route_prompt(session_id)
     try:
         model = chosen.model_for("classify", tier="cheap")
         completion = chosen.complete(CompletionRequest(
             purpose="classify",
-            messages=[{"role": "user", "content": _PROMPT.format(site=(site_prompt or "")[:2000], message=message)}],
+            messages=[{"role": "user", "content": template.render(site=(site_prompt or "")[:2000], message=message)}],
             model=model, max_tokens=5, session_id=session_id, tenant_id=tenant_id,
             context={"task": "classify_modification", "message": message, "site_prompt": site_prompt},
+            properties={k: v for k, v in labels.items() if v},
         ))
     except FaibricError as exc:
         log.warning("classifier model failed (%s); using rules", exc)

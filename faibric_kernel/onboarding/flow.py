@@ -19,7 +19,6 @@ are the same everywhere:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -29,8 +28,10 @@ from datetime import UTC, datetime
 
 from .. import config
 from ..build import DEPLOY_TARGETS, JobRunner, get_runner, leases
+from ..build.budgets import enforce as enforce_budget
 from ..email import send_email, validate_address
 from ..errors import AuthError, BuildError, IllegalTransitionError, InvalidInputError, NotFoundError
+from ..generation.variants import assignable, choose_variant
 from ..sessions import (
     ALLOWED,
     Session,
@@ -62,7 +63,6 @@ __all__ = [
     "verify",
 ]
 
-VARIANTS = ("A", "B")
 MAX_MESSAGE_CHARS = 5_000
 MAX_COMMENT_CHARS = 2_000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -86,8 +86,8 @@ def validate_tenant(tenant_id) -> str:
 
 
 def assign_variant(session_id: str) -> str:
-    """The prompt variant (A or B) for a session: fixed by its id, so reproducible and evenly split."""
-    return VARIANTS[int(hashlib.sha256(session_id.encode()).hexdigest()[:8], 16) % len(VARIANTS)]
+    """The prompt variant for a session: by the variants' weights, fixed by its id (reproducible)."""
+    return choose_variant(session_id)
 
 
 def _iso(value) -> str | None:
@@ -256,6 +256,8 @@ class Onboarding:
         session_id = uuid.uuid4().hex
         if variant is not None and (not isinstance(variant, str) or not _VARIANT.match(variant)):
             raise InvalidInputError("variant must be up to 16 letters, digits, '-' or '_' (e.g. A or B)")
+        if variant is not None:
+            assignable(variant)  # an unknown or retired variant is refused before a session exists
         properties = {"source": "onboarding", **({"ip": ip} if ip else {})}
         session = create_session(prompt, tenant_id=tenant_id, variant=variant or assign_variant(session_id),
                                  session_id=session_id, provider=provider, deploy_target=deploy_target,
@@ -337,6 +339,7 @@ class Onboarding:
                              reason="already_building", session_id=session_id)
         if "building" not in ALLOWED.get(session.status, set()):
             raise IllegalTransitionError(f"session {session_id} is {session.status} and cannot be built")
+        enforce_budget(session.tenant_id, "build")  # over the hard budget: refused now (402), not in the background
         job = worker.start_build(session_id, tenant_id=session.tenant_id, provider=provider or session.provider,
                                  model=model, deploy_target=deploy_target or session.deploy_target or "local")
         self.cache.invalidate(session_id)
@@ -413,6 +416,7 @@ class Onboarding:
                 f"session {session_id} is {session.status}; there is no built site to change yet "
                 "(trigger a build first)", reason="nothing_to_change",
             )
+        enforce_budget(session.tenant_id, "change")
         worker.start_modify(session_id, message, tenant_id=session.tenant_id, provider=provider or session.provider)
         self.cache.invalidate(session_id)
         return {"session_id": session_id, "kind": "change", "classification": verdict.to_dict(),
@@ -423,7 +427,9 @@ class Onboarding:
         child = create_session(prompt, tenant_id=parent.tenant_id, email=parent.email,
                                parent_session_id=parent.session_id, session_id=child_id,
                                provider=parent.provider, deploy_target=parent.deploy_target,
-                               variant=assign_variant(child_id), properties={"source": "modification_chat"})
+                               # a new project asked for in the chat stays in its parent's experiment arm
+                               variant=parent.variant or assign_variant(child_id),
+                               properties={"source": "modification_chat"})
         proof = {"via": "parent_session", "parent_session_id": parent.session_id}
         transition(child.session_id, "email_provided", properties=proof)
         return self._changed(transition(child.session_id, "verified", properties={"method": "parent_session",
