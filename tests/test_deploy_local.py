@@ -24,6 +24,7 @@ from faibric_kernel.deploy import (
     prepare_site,
     stop_sites_server,
 )
+from faibric_kernel.deploy.local import public_site_id
 from faibric_kernel.errors import DeployError, InvalidInputError, NotFoundError, ValidationFailedError
 from faibric_kernel.preview.sample import sample_project
 from faibric_kernel.store import read_connection, write_connection
@@ -81,7 +82,8 @@ def test_site_ids_that_are_not_path_segments_are_refused():
 def test_local_deploy_serves_the_site_over_http():
     result = deploy_site(site())
     assert result.status == "live"
-    assert result.url.startswith("http://127.0.0.1:") and result.url.endswith("/s-demo/")
+    assert result.url.startswith("http://127.0.0.1:") and result.url.endswith(f"/{public_site_id('s-demo')}/")
+    assert "s-demo" not in result.url  # the URL does not give the session (site) id away
     status, body, headers = fetch(result.url)
     assert status == 200 and '<div id="root">' in body
     status, js, headers = fetch(result.url + "assets/index.js")
@@ -92,7 +94,7 @@ def test_client_routes_fall_back_to_index_html_with_a_base():
     url = deploy_site(site()).url
     status, body, _ = fetch(url + "menu/today")
     assert status == 200
-    assert '<base href="/s-demo/">' in body
+    assert f'<base href="/{public_site_id("s-demo")}/">' in body
 
 
 def test_missing_assets_are_404_not_index_html():
@@ -199,18 +201,26 @@ def test_sites_list_json_shows_the_live_url():
     assert list_sites()[0]["deploys"] == 1
 
 
-def test_sites_server_lists_the_sites_and_answers_its_health_check():
+def test_sites_server_lists_nothing_and_its_health_says_only_ok(monkeypatch):
     from faibric_kernel.deploy import serve_sites
+    from faibric_kernel.deploy.local import KEY_HEADER, sites_key
 
+    served = public_site_id("s-one")
     deploy_site(site("s-one"))
     server = serve_sites(0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        status, body, _ = fetch(server.url + "/")
-        assert status == 200 and 'href="/s-one/"' in body
-        health = json.loads(fetch(server.url + "/__faibric__/health")[1])
+        assert fetch(server.url + "/")[0] == 404  # no list of sites for strangers
+        status, body, _ = fetch(server.url + "/__faibric__/health")
+        assert status == 200 and body.strip() == "ok"  # no workspace path, no pid
+        mine = urllib.request.Request(server.url + "/__faibric__/health", headers={KEY_HEADER: sites_key()})
+        with urllib.request.urlopen(mine, timeout=10) as resp:
+            health = json.loads(resp.read())
         assert health["service"] == "faibric-sites" and health["root"] == str(server.root)
-        assert fetch(server.url + "/s-one")[0] == 200  # redirected to /s-one/
+        assert fetch(server.url + f"/{served}")[0] == 200  # redirected to /<site>/
+        monkeypatch.setenv("FAIBRIC_SITES_INDEX", "1")
+        status, body, _ = fetch(server.url + "/")
+        assert status == 200 and f'href="/{served}/"' in body
     finally:
         server.shutdown()
         server.server_close()
