@@ -95,7 +95,8 @@ def _lifespan(context: ApiContext, *, public_url, recover: bool, interval: float
 
 def _add_layers(app: FastAPI, context: ApiContext, max_body: int, cors_origins) -> None:
     app.add_middleware(StatusFastPath, context=context)
-    app.add_middleware(BodyGuard, max_bytes=max_body)
+    app.add_middleware(BodyGuard, max_bytes=max_body,
+                       timeout=float(config.get("FAIBRIC_API_TIMEOUT_SECONDS") or 15))
     origins = _cors_origins(cors_origins)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "OPTIONS"],

@@ -139,14 +139,10 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path (Starlette names only the first route's)."""
     from starlette.routing import Match
 
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
-    if methods:
-        methods |= {"OPTIONS"}
-    return sorted(methods)
+    methods = {method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                      for route in request.app.routes)}
+    return sorted(methods | {"OPTIONS"}) if methods else []
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException):

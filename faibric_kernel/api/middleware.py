@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -13,17 +14,20 @@ from .ratelimit import RateLimited
 __all__ = ["BodyGuard", "StatusFastPath"]
 
 _JSON_METHODS = {"POST", "PUT", "PATCH"}
+MAX_HEADER_BYTES = 32 * 1024
 _VERIFY_PREFIXES = ("/api/verify/", "/api/onboarding/verify/")
 STATUS_PREFIX = "/api/session-status/"
 SEED_STATUS_PATH = "/api/onboarding/session-status/"
 
 
 class BodyGuard:
-    """Refuses bodies over ``max_bytes`` (413) and non-JSON writes under /api/ (415), before any parsing."""
+    """Refuses oversized headers (431), bodies over ``max_bytes`` (413), non-JSON posts under /api/ (415)
+    and bodies that do not arrive within ``timeout`` seconds (408), before any parsing."""
 
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app, max_bytes: int, timeout: float = 15.0):
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -31,27 +35,43 @@ class BodyGuard:
         refusal = self._refusal(scope)
         if refusal is not None:
             return await refusal(scope, receive, send)
-        if any(k == b"content-length" for k, _ in scope["headers"]):
+        if scope["method"] in ("GET", "HEAD") and not any(
+                k in (b"content-length", b"transfer-encoding") for k, _ in scope["headers"]):
             return await self.app(scope, receive, send)
-        # no length given (chunked): read the body up to the limit, then replay it
+        # read the body here, up to the limit and within the time allowed, then replay it
+        try:
+            body = await asyncio.wait_for(self._read(receive), self.timeout)
+        except TimeoutError:
+            return await error_response(408, "RequestTimeout", f"the body did not arrive within {self.timeout:g} s; "
+                                        "send it at once")(scope, receive, send)
+        if body is None:
+            return await self._too_big()(scope, receive, send)
+        if isinstance(body, dict):  # the client went away
+            return await self.app(scope, _replay([body]), send)
+        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}],
+                                             receive), send)
+
+    async def _read(self, receive):
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                return await self.app(scope, _replay([message]), send)
+                return message
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                return await self._too_big()(scope, receive, send)
+                return None
             chunks.append(chunk)
             more = message.get("more_body", False)
-        return await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks),
-                                                "more_body": False}], receive), send)
+        return b"".join(chunks)
 
     def _too_big(self):
         return error_response(413, "BodyTooLarge", f"the body is larger than {self.max_bytes} bytes; send less")
 
     def _refusal(self, scope):
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+            return error_response(431, "HeadersTooLarge", f"the request's headers are larger than "
+                                                          f"{MAX_HEADER_BYTES} bytes; send less")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         length = headers.get("content-length")
         if length is not None:
