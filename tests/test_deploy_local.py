@@ -255,3 +255,55 @@ def test_locally_deployed_site_opens_in_chromium_without_console_errors():
     assert check.blocked_requests == []
     assert check.overflow_px == 0
     assert check.violations == []
+
+
+def _raw(server, request: bytes, timeout: float = 10) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as conn:
+        conn.sendall(request)
+        chunks = []
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+@pytest.fixture
+def sites_server(capfd):
+    from faibric_kernel.deploy import serve_sites
+
+    deploy_site(site())
+    server = serve_sites(0)
+    server.RequestHandlerClass.timeout = 0.5  # the read timeout, short for the test
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_nul_byte_or_an_over_long_path_is_a_4xx_with_one_log_line(sites_server, capfd):
+    served = public_site_id("s-demo")
+    capfd.readouterr()
+    assert _raw(sites_server, f"GET /{served}/%00 HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(b"HTTP/1.0 400")
+    long_name = "a" * 1500
+    assert _raw(sites_server, f"GET /{served}/{long_name} HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(
+        b"HTTP/1.0 404")
+    assert _raw(sites_server, f"GET /{'b' * 3000} HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(b"HTTP/1.0 404")
+    logged = capfd.readouterr().err
+    assert "Traceback" not in logged and len(logged.strip().splitlines()) <= 3, logged
+
+
+def test_oversized_headers_and_slow_clients_are_cut_off(sites_server):
+    big = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 1000) for i in range(20)) + b"\r\n"
+    assert _raw(sites_server, big).startswith(b"HTTP/1.0 431")
+    # never finishes its headers: the server hangs up (well before this client's own 10 s would run out)
+    assert _raw(sites_server, b"GET / HTTP/1.1\r\nHost: x\r\n") == b""
+
+
+def test_the_redirect_to_a_site_s_folder_does_not_use_the_host_header(sites_server):
+    served = public_site_id("s-demo")
+    answer = _raw(sites_server, f"GET /{served} HTTP/1.1\r\nHost: evil.example.com\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 301") and f"Location: /{served}/".encode() in answer
+    assert b"evil.example.com" not in answer
