@@ -96,7 +96,7 @@ class ApiContext:
         """
         key = first_header(scope, b"x-faibric-key")
         claimed = first_header(scope, b"x-faibric-tenant")
-        if key:
+        if key is not None:  # an empty key is a wrong key, not "no key"
             tenant = self.keys.tenant_for_key(key) if self.keys is not None else None
             if tenant is None:
                 raise AuthError("the API key (X-Faibric-Key) is not valid; ask the operator for your tenant's key",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Header
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..sessions import MAX_PROMPT_CHARS
 
@@ -64,6 +64,12 @@ class Modify(SessionRef):
 class Feedback(SessionRef):
     rating: int = Field(ge=1, le=5, strict=True)
     comment: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _whole_number(cls, value):
+        # JSON has one number type: 5.0 is the integer 5 (as JSON Schema says); "5" and true stay refused
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class SessionCreated(BaseModel):
