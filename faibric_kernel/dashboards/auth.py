@@ -22,15 +22,33 @@ Design (why a stakeholder cannot become an analyst by editing a URL):
    a missing or unknown value as stakeholder. Voila kernels refuse
    ``execute_request`` from browsers, so a viewer cannot run code to change it.
 
+Guards, also decided here for every request (so in the one place every request passes):
+
+5. Sign-in attempts are throttled per address: after ``max_failures`` wrong
+   tokens within a minute, every attempt from there (right or wrong) gets a 429
+   until the minute has passed.
+6. Kernels are capped: a dashboard page starts a kernel (hundreds of MB) that
+   lives until culled, so a viewer may open at most ``max_kernels_per_viewer``
+   pages per ``kernel_window`` seconds and the server runs at most
+   ``max_kernels`` kernels; beyond that the viewer gets a "busy, try again"
+   page (503) instead of another kernel.
+7. Tokens never reach the log: every log record of this process is redacted
+   (``token=...``), and a malformed template path answers 404, not Voila's 500.
+
 This module imports jupyter_server and is only loaded inside the Voila process.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import threading
+import time
+from collections import defaultdict, deque
 
 from jupyter_server.auth.identity import PasswordIdentityProvider, User
-from traitlets import Unicode
+from tornado.web import HTTPError
+from traitlets import Float, Int, Unicode
 
 from .roles import ANALYST, ROLE_HEADER, ROLES, STAKEHOLDER
 
@@ -49,6 +67,64 @@ def role_for_token(candidate: str | None, *, stakeholder_token: str, analyst_tok
     return None
 
 
+class AttemptThrottle:
+    """Wrong sign-in attempts per address in a sliding window; an address over the limit is refused."""
+
+    def __init__(self, max_failures: int = 5, window: float = 60.0, clock=time.monotonic):
+        self.max_failures, self.window, self._clock = max_failures, window, clock
+        self._failures: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str) -> deque:
+        now, failures = self._clock(), self._failures[address]
+        while failures and now - failures[0] >= self.window:
+            failures.popleft()
+        return failures
+
+    def check(self, address: str) -> None:
+        with self._lock:
+            failures = self._recent(address)
+            if len(failures) >= self.max_failures:
+                wait = max(1, int(self.window - (self._clock() - failures[0])))
+                raise HTTPError(429, f"too many wrong tokens from your address; wait {wait} seconds and try again")
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._recent(address).append(self._clock())
+
+
+class KernelBudget:
+    """Dashboard pages (each a kernel) per viewer in a sliding window, and kernels in total."""
+
+    def __init__(self, per_viewer: int, total: int, window: float, clock=time.monotonic):
+        self.per_viewer, self.total, self.window, self._clock = per_viewer, total, window, clock
+        self._pages: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def admit(self, viewer: str, running: int) -> None:
+        """Count a page for ``viewer``, or refuse it (503) when the viewer or the server is at its cap."""
+        with self._lock:
+            now, pages = self._clock(), self._pages[viewer]
+            while pages and now - pages[0] >= self.window:
+                pages.popleft()
+            if running >= self.total:
+                raise HTTPError(503, "the dashboards are busy right now; try again in a few minutes")
+            if len(pages) >= self.per_viewer:
+                wait = max(1, int(self.window - (now - pages[0])))
+                raise HTTPError(503, f"you have opened {len(pages)} dashboard pages in the last "
+                                     f"{int(self.window / 60)} minutes, the most one viewer may; close some tabs or "
+                                     f"try again in {wait} seconds")
+            pages.append(now)
+
+
+def _running_kernels(handler) -> int:
+    manager = getattr(handler, "settings", {}).get("kernel_manager") if hasattr(handler, "settings") else None
+    try:
+        return len(manager.list_kernel_ids()) if manager is not None else 0
+    except Exception:  # noqa: BLE001 - a count we cannot take never blocks a viewer
+        return 0
+
+
 def _role_user(role: str) -> User:
     title = "Analyst" if role == ANALYST else "Stakeholder"
     return User(username=role, name=title, display_name=title, initials=title[0])
@@ -58,6 +134,15 @@ class RoleIdentityProvider(PasswordIdentityProvider):
     """Accepts the stakeholder token (``token``) and the analyst token, and tells kernels which one was used."""
 
     analyst_token = Unicode("", config=True, help="token that grants the analyst role (individual customers)")
+    max_failures = Int(5, config=True, help="wrong tokens per address and minute before sign-ins are refused")
+    max_kernels = Int(24, config=True, help="most kernels the server runs (pre-heated ones included)")
+    max_kernels_per_viewer = Int(8, config=True, help="most dashboard pages one viewer opens per kernel_window")
+    kernel_window = Float(300.0, config=True, help="seconds a page's kernel lives after its tab closes")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.throttle = AttemptThrottle(self.max_failures)
+        self.budget = KernelBudget(self.max_kernels_per_viewer, self.max_kernels, self.kernel_window)
 
     @property
     def auth_enabled(self) -> bool:
@@ -70,9 +155,20 @@ class RoleIdentityProvider(PasswordIdentityProvider):
     def _role_of(self, candidate: str | None) -> str | None:
         return role_for_token(candidate, stakeholder_token=self.token, analyst_token=self.analyst_token)
 
+    def _attempt(self, handler, candidate: str | None) -> User | None:
+        """A sign-in with ``candidate``: refused while the address is throttled; a wrong token counts."""
+        if not candidate:
+            return None
+        address = handler.request.remote_ip or "unknown"
+        self.throttle.check(address)
+        role = self._role_of(candidate)
+        if role is None:
+            self.throttle.failed(address)
+            return None
+        return _role_user(role)
+
     async def get_user_token(self, handler) -> User | None:
-        role = self._role_of(self.get_token(handler))
-        return _role_user(role) if role else None
+        return self._attempt(handler, self.get_token(handler))
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
         user = super().user_from_cookie(cookie_value)
@@ -82,8 +178,7 @@ class RoleIdentityProvider(PasswordIdentityProvider):
         return _role_user(user.username)
 
     def process_login_form(self, handler) -> User | None:
-        role = self._role_of(handler.get_argument("password", default=""))
-        return _role_user(role) if role else None
+        return self._attempt(handler, handler.get_argument("password", default=""))
 
     async def _get_user(self, handler) -> User | None:
         user = await super()._get_user(handler)
@@ -95,4 +190,67 @@ class RoleIdentityProvider(PasswordIdentityProvider):
             del headers[ROLE_HEADER]
         if user is not None:
             headers[ROLE_HEADER] = user.username
+            request = handler.request
+            if getattr(request, "method", "GET") == "GET" and getattr(request, "path", "").startswith("/voila/render/"):
+                self.budget.admit(f"{user.username}@{request.remote_ip}", _running_kernels(handler))
         return user
+
+
+def _redacting_records() -> None:
+    """Every log record of this process goes through the same redaction as the API's (``token=``)."""
+    from ..api.logs import redact
+
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "faibric_redacts", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        if isinstance(record.msg, str) and ("token" in record.msg.lower() or "bearer" in record.msg.lower()):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return record
+
+    factory.faibric_redacts = True
+    logging.setLogRecordFactory(factory)
+
+
+def _template_paths_answer_404() -> None:
+    """Voila asserts on the shape of a template path (``/voila/templates/..%2f..`` -> AssertionError -> 500):
+    a path it cannot parse is simply not there."""
+    try:
+        from voila.static_file_handler import TemplateStaticFileHandler
+    except ImportError:
+        return
+    if getattr(TemplateStaticFileHandler, "faibric_guarded", False):
+        return
+    parse, validate = TemplateStaticFileHandler.parse_url_path, TemplateStaticFileHandler.validate_absolute_path
+    absolute = TemplateStaticFileHandler.get_absolute_path.__func__
+
+    def parse_url_path(self, path):
+        try:
+            return parse(self, path)
+        except (AssertionError, ValueError):
+            raise HTTPError(404) from None
+
+    def validate_absolute_path(self, root, absolute_path):
+        try:
+            return validate(self, root, absolute_path)
+        except (AssertionError, ValueError, AttributeError):
+            raise HTTPError(404) from None
+
+    def get_absolute_path(cls, root, path):
+        try:
+            return absolute(cls, root, path)
+        except (AssertionError, ValueError):
+            raise HTTPError(404) from None
+
+    TemplateStaticFileHandler.parse_url_path = parse_url_path
+    TemplateStaticFileHandler.validate_absolute_path = validate_absolute_path
+    TemplateStaticFileHandler.get_absolute_path = classmethod(get_absolute_path)
+    TemplateStaticFileHandler.faibric_guarded = True
+
+
+_redacting_records()
+_template_paths_answer_404()
