@@ -265,3 +265,44 @@ def test_internal_addresses_never_reach_an_api_answer(monkeypatch):
 def test_oversized_headers_are_refused(api):
     answer = api.client.get("/api/health/", headers={"X-Padding": "x" * 70_000})
     assert answer.status_code == 431
+
+
+@pytest.fixture
+def redis_url():
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    pytest.importorskip("redis")
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_with_redis_every_api_process_shares_the_limits(workspace, monkeypatch, redis_url):
+    monkeypatch.setenv("FAIBRIC_REDIS_URL", redis_url)
+    first_server, first = start_api(workspace, limits={"initial": "2/minute"})
+    second_server, second = start_api(workspace, limits={"initial": "2/minute"})
+    with first_server, second_server, first.client, second.client:
+        codes = [first.post("/api/initial-request", {"prompt": "x"}).status_code,
+                 second.post("/api/initial-request", {"prompt": "x"}).status_code,
+                 first.post("/api/initial-request", {"prompt": "x"}).status_code]
+    assert codes == [201, 201, 429]
