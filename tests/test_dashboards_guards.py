@@ -81,3 +81,16 @@ def test_a_template_path_voila_cannot_parse_is_404():
         with pytest.raises(HTTPError) as missing:
             TemplateStaticFileHandler.parse_url_path(object.__new__(TemplateStaticFileHandler), path)
         assert missing.value.status_code == 404
+
+
+def test_the_studio_s_token_sign_in_can_be_throttled_the_same_way():
+    from faibric_kernel.dashboards.auth import ThrottledTokenProvider
+
+    p = ThrottledTokenProvider(token="studio-token-123")
+    for _ in range(5):
+        assert p.process_login_form(FakeHandler(args={"password": "guess"})) is None
+    with pytest.raises(HTTPError) as refused:
+        p.process_login_form(FakeHandler(args={"password": "studio-token-123"}))
+    assert refused.value.status_code == 429
+    fresh = ThrottledTokenProvider(token="studio-token-123")
+    assert fresh.process_login_form(FakeHandler(args={"password": "studio-token-123"})) is not None

@@ -52,7 +52,7 @@ from traitlets import Float, Int, Unicode
 
 from .roles import ANALYST, ROLE_HEADER, ROLES, STAKEHOLDER
 
-__all__ = ["RoleIdentityProvider", "role_for_token"]
+__all__ = ["AttemptThrottle", "KernelBudget", "RoleIdentityProvider", "ThrottledTokenProvider", "role_for_token"]
 
 
 def role_for_token(candidate: str | None, *, stakeholder_token: str, analyst_token: str) -> str | None:
@@ -194,6 +194,35 @@ class RoleIdentityProvider(PasswordIdentityProvider):
             if getattr(request, "method", "GET") == "GET" and getattr(request, "path", "").startswith("/voila/render/"):
                 self.budget.admit(f"{user.username}@{request.remote_ip}", _running_kernels(handler))
         return user
+
+
+class ThrottledTokenProvider(PasswordIdentityProvider):
+    """Jupyter's token sign-in with the same per-address throttle, for the builder studio (JupyterLab):
+    ``ServerApp.identity_provider_class = "faibric_kernel.dashboards.auth.ThrottledTokenProvider"``."""
+
+    max_failures = Int(5, config=True, help="wrong tokens per address and minute before sign-ins are refused")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.throttle = AttemptThrottle(self.max_failures)
+
+    def _checked(self, handler, candidate: str | None, user: User | None) -> User | None:
+        """``user`` as Jupyter decided; a wrong candidate counts against the address."""
+        if candidate and user is None:
+            self.throttle.failed(handler.request.remote_ip or "unknown")
+        return user
+
+    async def get_user_token(self, handler) -> User | None:
+        candidate = self.get_token(handler)
+        if candidate:
+            self.throttle.check(handler.request.remote_ip or "unknown")
+        return self._checked(handler, candidate, await super().get_user_token(handler))
+
+    def process_login_form(self, handler) -> User | None:
+        candidate = handler.get_argument("password", default="")
+        if candidate:
+            self.throttle.check(handler.request.remote_ip or "unknown")
+        return self._checked(handler, candidate, super().process_login_form(handler))
 
 
 def _redacting_records() -> None:
