@@ -67,7 +67,7 @@ def viewer_for(token: str | None, ctx: ApiContext) -> Viewer:
 
 
 @dataclass(frozen=True)
-class Query_:
+class AnalyticsQuery:
     viewer: Viewer
     since: date
     until: date
@@ -90,7 +90,7 @@ def asked(request: Request, ctx: Ctx,
           since: Annotated[date | None, Query(description="first day (UTC); default 30 days ago")] = None,
           until: Annotated[date | None, Query(description="last day (UTC); default today")] = None,
           tenant: Annotated[str | None, Query(pattern=TENANT_PATTERN, description="one tenant's figures")] = None,
-          ) -> Query_:
+          ) -> AnalyticsQuery:
     """The caller's role and what they asked for; a tenant's token never sees another tenant."""
     ctx.hit("analytics", ctx.client_ip(request.scope))
     viewer = viewer_for(bearer(request.scope), ctx)
@@ -104,18 +104,18 @@ def asked(request: Request, ctx: Ctx,
     since = since or until - timedelta(days=29)
     if since > until:
         raise InvalidInputError(f"the date range starts ({since}) after it ends ({until})")
-    return Query_(viewer, since, until, tenant)
+    return AnalyticsQuery(viewer, since, until, tenant)
 
 
-Asked = Annotated[Query_, Depends(asked)]
+Asked = Annotated[AnalyticsQuery, Depends(asked)]
 
 
-def _analyst_only(q: Query_, what: str) -> None:
+def _analyst_only(q: AnalyticsQuery, what: str) -> None:
     if not q.analyst:
         raise AuthError(f"{what} lists individual customers: it needs the analyst token", reason="analyst_only")
 
 
-def _records(df, q: Query_, drop=()) -> list[dict]:
+def _records(df, q: AnalyticsQuery, drop=()) -> list[dict]:
     from ..analytics._common import records
     from ..dashboards.roles import pseudonymise
 
@@ -134,7 +134,7 @@ async def _read(fn):
     return await run_in_threadpool(run)
 
 
-def _main(con, q: Query_) -> dict:
+def _main(con, q: AnalyticsQuery) -> dict:
     from ..dashboards import data
 
     filters = data.Filters(since=q.since, until=q.until, tenant=q.tenant)
@@ -160,7 +160,7 @@ async def users(q: Asked) -> dict:
     return {"role": q.viewer.role, "users": await _read(lambda con: _records(customers_table(con, filters), q))}
 
 
-def _user(con, q: Query_, token: str) -> dict:
+def _user(con, q: AnalyticsQuery, token: str) -> dict:
     from ..dashboards import data
     from ..dashboards.roles import pseudonym
 
