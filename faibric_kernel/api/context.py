@@ -7,18 +7,21 @@ client address and the session secret.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from .. import config
 from ..errors import AuthError, InvalidInputError, NotFoundError
-from ..onboarding.flow import Onboarding, validate_session_id, validate_tenant
+from ..onboarding.flow import Onboarding, validate_tenant
 from ..sessions import Session, secret_matches, session_of_secret
 from ..tenant_keys import TenantKeys, tenant_keys
 from .ratelimit import Limit, RateLimiter, parse_limit
 
 __all__ = ["DEFAULT_LIMITS", "ApiContext", "first_header", "get_context"]
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 DEFAULT_LIMITS = {
     "initial": ("FAIBRIC_RATE_INITIAL_PER_IP", "5/minute", "initial requests from this address"),
@@ -126,20 +129,22 @@ class ApiContext:
         if not secret:
             raise AuthError("this needs the session secret that verifying the email returned; send it as "
                             "'Authorization: Bearer <secret>'", reason="missing_secret")
-        named = session_of_secret(secret)
-        session_id = validate_session_id(session_id or named or "")
+        wrong = AuthError("the session secret does not match this session; use the one your email "
+                          "confirmation gave", reason="invalid_secret")
+        session_id = session_id or session_of_secret(secret)
+        if not session_id or not _SESSION_ID.match(session_id):
+            raise wrong
         tenant = self.tenant_of(scope)
-        if cached_only:
-            session = self.journey.cache.usable(session_id)
-            if session is None:
-                return None
-        else:
-            session = self.journey.cache.get(session_id)
+        try:
+            session = self.journey.cache.usable(session_id) if cached_only else self.journey.cache.get(session_id)
+        except NotFoundError:
+            raise wrong from None  # a secret for no session is a wrong secret: existence is not told
+        if session is None:
+            return None
+        if not secret_matches(session, secret):
+            raise wrong
         if session.tenant_id != tenant:
             raise NotFoundError(f"no session {session_id!r}")
-        if not secret_matches(session, secret):
-            raise AuthError("the session secret does not match this session; use the one your email "
-                            "confirmation gave", reason="invalid_secret")
         return session
 
 
