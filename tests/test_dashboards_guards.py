@@ -94,3 +94,24 @@ def test_the_studio_s_token_sign_in_can_be_throttled_the_same_way():
     assert refused.value.status_code == 429
     fresh = ThrottledTokenProvider(token="studio-token-123")
     assert fresh.process_login_form(FakeHandler(args={"password": "studio-token-123"})) is not None
+
+
+def test_a_tenant_s_dashboard_token_sees_only_that_tenant():
+    from faibric_kernel.dashboards import roles
+    from faibric_kernel.tenant_keys import tenant_keys
+
+    token = tenant_keys().add("acme", dashboard=True)["dashboard_token"]
+    p = provider()
+    handler = page_request(token)
+    handler.request.query = "since=2026-11-01&tenant=globex&tenant=other"
+    user = get_user(p, handler)
+    assert user.username == "stakeholder:acme"
+    assert handler.request.headers[roles.ROLE_HEADER] == "stakeholder"  # never analyst
+    assert handler.request.query == "since=2026-11-01&tenant=acme"  # what the kernel reads its filters from
+    again = page_request("")  # the login cookie keeps the scope
+    again.cookies, again.request.query = handler.cookies, "tenant=globex"
+    assert get_user(p, again).username == "stakeholder:acme" and again.request.query == "tenant=acme"
+    tenant_keys().remove("acme")  # a removed tenant's cookie no longer works
+    gone = page_request("")
+    gone.cookies = handler.cookies
+    assert get_user(p, gone) is None

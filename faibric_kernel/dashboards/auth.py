@@ -22,6 +22,11 @@ Design (why a stakeholder cannot become an analyst by editing a URL):
    a missing or unknown value as stakeholder. Voila kernels refuse
    ``execute_request`` from browsers, so a viewer cannot run code to change it.
 
+A tenant's dashboard token (``faibric tenants add acme --dashboard-token``) yields
+the user ``stakeholder:acme``: a stakeholder whose every request has its query
+rewritten to ``tenant=acme`` (and no other tenant) before Voila hands it to the
+kernel, so that tenant's stakeholders see only their data.
+
 Guards, also decided here for every request (so in the one place every request passes):
 
 5. Sign-in attempts are throttled per address: after ``max_failures`` wrong
@@ -125,9 +130,56 @@ def _running_kernels(handler) -> int:
         return 0
 
 
-def _role_user(role: str) -> User:
+TENANT_SEPARATOR = ":"
+
+
+def _role_user(role: str, tenant: str | None = None) -> User:
+    """The user of a role; a tenant's dashboard token makes ``stakeholder:<tenant>``."""
     title = "Analyst" if role == ANALYST else "Stakeholder"
-    return User(username=role, name=title, display_name=title, initials=title[0])
+    name = f"{role}{TENANT_SEPARATOR}{tenant}" if tenant else role
+    return User(username=name, name=title, display_name=title, initials=title[0])
+
+
+def _tenant_of_token(candidate: str) -> str | None:
+    """The tenant of a tenant-scoped dashboard token (``faibric tenants add --dashboard-token``), or None."""
+    from ..tenant_keys import tenant_keys
+
+    try:
+        return tenant_keys().tenant_for_dashboard_token(candidate)
+    except Exception:  # noqa: BLE001 - an unreadable tenants file grants nothing
+        return None
+
+
+def _split_user(username: str) -> tuple[str | None, str | None]:
+    """(role, tenant) of one of our user names; (None, None) for anything else."""
+    role, _, tenant = username.partition(TENANT_SEPARATOR)
+    if role not in ROLES or (tenant and role != STAKEHOLDER):
+        return None, None
+    if tenant and not any(t["tenant_id"] == tenant and t["dashboard_token"] for t in _tenant_list()):
+        return None, None  # the tenant or its dashboard token was removed since the cookie was set
+    return role, tenant or None
+
+
+def _tenant_list() -> list[dict]:
+    from ..tenant_keys import tenant_keys
+
+    try:
+        return tenant_keys().list()
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _force_tenant(request, tenant: str) -> None:
+    """The request's query says ``tenant=<tenant>`` and no other tenant: the kernel reads its filters from it."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from tornado.httputil import parse_qs_bytes
+
+    pairs = [(k, v) for k, v in parse_qsl(request.query or "", keep_blank_values=True) if k != "tenant"]
+    request.query = urlencode([*pairs, ("tenant", tenant)])
+    request.uri = f"{request.path}?{request.query}"
+    request.query_arguments = parse_qs_bytes(request.query, keep_blank_values=True)
+    request.arguments = {**getattr(request, "body_arguments", {}), **request.query_arguments}
 
 
 class RoleIdentityProvider(PasswordIdentityProvider):
@@ -162,35 +214,40 @@ class RoleIdentityProvider(PasswordIdentityProvider):
         address = handler.request.remote_ip or "unknown"
         self.throttle.check(address)
         role = self._role_of(candidate)
-        if role is None:
-            self.throttle.failed(address)
-            return None
-        return _role_user(role)
+        if role is not None:
+            return _role_user(role)
+        tenant = _tenant_of_token(candidate)
+        if tenant is not None:
+            return _role_user(STAKEHOLDER, tenant)
+        self.throttle.failed(address)
+        return None
 
     async def get_user_token(self, handler) -> User | None:
         return self._attempt(handler, self.get_token(handler))
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
         user = super().user_from_cookie(cookie_value)
-        # only the two role users are ever issued; anything else is not ours
-        if user is None or user.username not in ROLES:
-            return None
-        return _role_user(user.username)
+        # only the role users are ever issued; anything else is not ours
+        role, tenant = _split_user(user.username) if user is not None else (None, None)
+        return _role_user(role, tenant) if role else None
 
     def process_login_form(self, handler) -> User | None:
         return self._attempt(handler, handler.get_argument("password", default=""))
 
     async def _get_user(self, handler) -> User | None:
         user = await super()._get_user(handler)
-        if user is not None and user.username not in ROLES:
+        role, tenant = _split_user(user.username) if user is not None else (None, None)
+        if role is None:
             # e.g. an anonymous user from a code path we did not foresee: no role, no access
             user = None
         headers = handler.request.headers
         if ROLE_HEADER in headers:
             del headers[ROLE_HEADER]
         if user is not None:
-            headers[ROLE_HEADER] = user.username
+            headers[ROLE_HEADER] = role
             request = handler.request
+            if tenant:
+                _force_tenant(request, tenant)
             if getattr(request, "method", "GET") == "GET" and getattr(request, "path", "").startswith("/voila/render/"):
                 self.budget.admit(f"{user.username}@{request.remote_ip}", _running_kernels(handler))
         return user
