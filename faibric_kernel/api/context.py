@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from .. import config
-from ..errors import AuthError, InvalidInputError, NotFoundError
+from ..errors import AuthError, ConfigError, NotFoundError
 from ..onboarding.flow import Onboarding, validate_tenant
 from ..sessions import Session, secret_matches, session_of_secret
 from ..tenant_keys import TenantKeys, tenant_keys
@@ -73,7 +73,7 @@ class ApiContext:
     def from_settings(cls, journey: Onboarding, limits: dict[str, str] | None = None) -> ApiContext:
         hops = config.get_int("FAIBRIC_PROXY_HOPS", 1)
         if hops < 1:
-            raise InvalidInputError("FAIBRIC_PROXY_HOPS must be 1 or more (the proxies in front of the API)")
+            raise ConfigError("FAIBRIC_PROXY_HOPS must be 1 or more (the proxies in front of the API)")
         allowed = {t.strip() for t in (config.get("FAIBRIC_API_TENANTS") or "").split(",") if t.strip()}
         return cls(journey=journey, limits=_limits(limits), limiter=RateLimiter(),
                    trust_proxy=config.get_bool("FAIBRIC_TRUST_PROXY", False), proxy_hops=hops,
