@@ -277,6 +277,7 @@ def sites_server(capfd):
     deploy_site(site())
     server = serve_sites(0)
     server.RequestHandlerClass.timeout = 0.5  # the read timeout, short for the test
+    server.RequestHandlerClass.header_deadline = 1.0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -307,3 +308,21 @@ def test_the_redirect_to_a_site_s_folder_does_not_use_the_host_header(sites_serv
     answer = _raw(sites_server, f"GET /{served} HTTP/1.1\r\nHost: evil.example.com\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.0 301") and f"Location: /{served}/".encode() in answer
     assert b"evil.example.com" not in answer
+
+
+def test_a_client_trickling_its_headers_is_hung_up_on(sites_server):
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", sites_server.port), timeout=10) as conn:
+        sent = 0
+        trickle = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"y" * 200
+        try:
+            for byte in trickle:  # one byte every 50 ms: each read arrives well within the read timeout
+                conn.sendall(bytes([byte]))
+                sent += 1
+                time.sleep(0.05)
+            closed = conn.recv(1) == b""
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+    assert closed and sent < len(trickle)  # the server hung up before the client was done

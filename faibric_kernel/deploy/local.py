@@ -34,6 +34,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -178,6 +179,25 @@ class _SitesHandler(BaseHTTPRequestHandler):
     key: str = ""
     quiet = True
     timeout = READ_TIMEOUT_SECONDS  # a slow client's socket read gives up after this long
+    header_deadline = 2 * READ_TIMEOUT_SECONDS  # and its whole request line and headers must arrive by then
+
+    def handle_one_request(self) -> None:
+        # a client trickling its headers a byte at a time never hits the read timeout: a deadline ends it
+        self._deadline = threading.Timer(self.header_deadline, self._hang_up)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._deadline.cancel()
+
+    def _hang_up(self) -> None:
+        sys.stderr.write(f"{self.log_date_time_string()} sites server: hung up on {self.client_address[0]}: "
+                         f"no complete request within {self.header_deadline:g} s\n")
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         if not self.quiet:
@@ -193,6 +213,7 @@ class _SitesHandler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        self._deadline.cancel()  # the headers are in
         size = sum(len(k) + len(v) + 4 for k, v in self.headers.items())
         if size > MAX_HEADER_BYTES:
             self._refuse(431, f"headers of {size} bytes (the limit is {MAX_HEADER_BYTES})")
