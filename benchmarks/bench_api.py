@@ -1,8 +1,10 @@
 """Session-status under load: requests/s and latency percentiles with 50 concurrent clients on loopback.
 
 Starts ``faibric serve`` in its own process (its own workspace unless
-FAIBRIC_HOME is set), creates a session, then runs N keep-alive clients that
-poll ``GET /api/session-status/{id}`` as fast as they can for a while. The
+FAIBRIC_HOME is set), creates and verifies a session (so it has its session
+secret), then runs N keep-alive clients that poll ``GET
+/api/session-status/{id}`` with ``Authorization: Bearer <secret>`` as fast as
+they can for a while. The
 clients are plain asyncio sockets so that the client side costs little next to
 the server. Target: p99 <= 50 ms.
 
@@ -50,7 +52,8 @@ def free_port() -> int:
 
 def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen:
     env = {**os.environ, "FAIBRIC_HOME": str(home), "FAIBRIC_RATE_STATUS_PER_IP": "off",
-           "FAIBRIC_RATE_INITIAL_PER_IP": "off"}
+           "FAIBRIC_RATE_INITIAL_PER_IP": "off", "FAIBRIC_RATE_EMAIL_PER_IP": "off",
+           "FAIBRIC_RATE_EMAIL_PER_ADDRESS": "off", "FAIBRIC_RATE_VERIFY_PER_IP": "off"}
     if not cache:
         env["FAIBRIC_STATUS_CACHE_SECONDS"] = "0"
     proc = subprocess.Popen(
@@ -70,29 +73,34 @@ def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen:
         time.sleep(0.1)
 
 
-def prepare_sessions(base: str, count: int) -> list[str]:
-    with httpx.Client(base_url=base, timeout=30) as client:
-        return [client.post("/api/initial-request", json={"prompt": f"site {i}"}).json()["session_id"]
-                for i in range(count)]
+def verified_session(client: httpx.Client, home: Path, n: int) -> tuple[str, str]:
+    """A new session, verified through its magic link: (session id, session secret)."""
+    session_id = client.post("/api/initial-request", json={"prompt": f"site {n}"}).json()["session_id"]
+    email = f"bench{n}@example.com"
+    client.post("/api/provide-email", json={"session_id": session_id, "email": email})
+    for path in sorted((home / "outbox").glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=default_policy)
+        if message["To"] == email:
+            link = re.search(r"/api/verify/[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content()).group(0)
+            return session_id, client.get(link).json()["session_secret"]
+    raise SystemExit(f"no magic link for {email} in {home / 'outbox'}")
 
 
-def prepare_session(base: str, home: Path, build: bool) -> str:
+def prepare_sessions(base: str, home: Path, count: int, build: bool) -> list[tuple[str, str]]:
     with httpx.Client(base_url=base, timeout=30) as client:
-        session_id = client.post("/api/initial-request", json={"prompt": "a landing page for a bakery"}).json()[
-            "session_id"]
+        sessions = [verified_session(client, home, n) for n in range(count)]
         if build:
-            client.post("/api/provide-email", json={"session_id": session_id, "email": "bench@example.com"})
-            newest = sorted((home / "outbox").glob("*.eml"))[-1]
-            text = message_from_bytes(newest.read_bytes(), policy=default_policy).get_body(("plain",)).get_content()
-            client.get(re.search(r"/api/verify/[A-Za-z0-9_-]+", text).group(0))
-            client.post("/api/trigger-build", json={"session_id": session_id})
-    return session_id
+            client.post("/api/trigger-build", json={"session_id": sessions[0][0]},
+                        headers={"Authorization": f"Bearer {sessions[0][1]}"})
+    return sessions
 
 
-async def client_loop(port: int, path: str, stop_at: float, latencies: list[float], errors: list[str],
-                      interval: float = 0.0) -> None:
+async def client_loop(port: int, target: tuple[str, str], stop_at: float, latencies: list[float],
+                      errors: list[str], interval: float = 0.0) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n".encode()
+    path, secret = target
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+               f"Authorization: Bearer {secret}\r\n\r\n").encode()
     try:
         while time.perf_counter() < stop_at:
             began = time.perf_counter()
@@ -162,20 +170,19 @@ def main() -> None:
     server = start_server(home, port, cache=not args.no_cache)
     load_before = os.getloadavg()[0]
     try:
-        session_id = prepare_session(f"http://127.0.0.1:{port}", home, args.during_build)
-        others = prepare_sessions(f"http://127.0.0.1:{port}", max(0, args.sessions - 1))
-        path = f"/api/session-status/{session_id}"
-        paths = [path] + [f"/api/session-status/{sid}" for sid in others]
+        sessions = prepare_sessions(f"http://127.0.0.1:{port}", home, max(1, args.sessions), args.during_build)
+        paths = [(f"/api/session-status/{sid}", secret) for sid, secret in sessions]
+        path, secret = paths[0]
         asyncio.run(load(port, paths, min(args.clients, 10), 1.0))  # warm up
         saturated = summarise("saturated", *asyncio.run(load(port, paths, args.clients, args.seconds)))
         paced = summarise(f"paced, one poll per client every {args.interval_ms:g} ms",
                           *asyncio.run(load(port, paths, args.clients, args.seconds, args.interval_ms / 1000)))
-        final = httpx.get(f"http://127.0.0.1:{port}{path}").json()
+        final = httpx.get(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {secret}"}).json()
     finally:
         server.terminate()
         server.wait(30)
     figures = {
-        "endpoint": "GET /api/session-status/{id}",
+        "endpoint": "GET /api/session-status/{id} with the session secret",
         "clients": args.clients,
         "sessions": len(paths),
         "seconds_per_phase": args.seconds,

@@ -121,6 +121,20 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_API_MAX_BODY_BYTES", "largest request body the HTTP API accepts"),
         Setting("FAIBRIC_API_TENANTS", "comma-separated tenants the HTTP API accepts (X-Faibric-Tenant)"),
         Setting("FAIBRIC_TRUST_PROXY", "take the client IP from X-Forwarded-For (1/0)"),
+        Setting("FAIBRIC_PROXY_HOPS", "trusted proxies in front of the API: the client IP is that many "
+                "entries from the right of X-Forwarded-For", default="1"),
+        Setting("FAIBRIC_REDIS_URL", "Redis URL for rate limits shared by all API processes (default: in memory)",
+                secret=True),
+        Setting("FAIBRIC_RATE_EMAIL_PER_IP", "email submissions per IP, e.g. 10/minute (the default)"),
+        Setting("FAIBRIC_RATE_VERIFY_PER_IP", "magic-link uses per IP, e.g. 30/minute (the default)"),
+        Setting("FAIBRIC_RATE_ACTIONS_PER_IP", "trigger-build, modify, stop, feedback per IP (60/minute)"),
+        Setting("FAIBRIC_RATE_STATUS_PER_IP", "session-status requests per IP (1200/minute)"),
+        Setting("FAIBRIC_RATE_ANALYTICS_PER_IP", "analytics API requests per IP (120/minute)"),
+        Setting("FAIBRIC_API_TIMEOUT_SECONDS", "seconds the API waits for a slow client's request", default="15"),
+        Setting("FAIBRIC_DASHBOARD_MAX_KERNELS", "most kernels the dashboards server runs", default="24"),
+        Setting("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", "dashboard pages one viewer may open per 5 minutes",
+                default="8"),
+        Setting("FAIBRIC_SITES_INDEX", "list the sites on the sites server's front page (1/0)", default="0"),
         Setting("FAIBRIC_STATUS_CACHE_SECONDS", "how stale a cached session-status row may be"),
         Setting("FAIBRIC_BUILD_STALE_MINUTES", "minutes without a heartbeat before a build is interrupted"),
         Setting("FAIBRIC_INGEST_INTERVAL_SECONDS", "how often long-running services ingest the spool"),
@@ -236,9 +250,13 @@ def workspace(create: bool = True) -> Path:
     if home.exists() and not home.is_dir():
         raise WorkspaceError(f"the workspace {home} is a file, not a folder; set FAIBRIC_HOME to a folder you can write")
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        # owner-only: the workspace holds customers' emails, logs and secrets' hashes
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
         for sub in WORKSPACE_DIRS:
-            (home / sub).mkdir(exist_ok=True)
+            (home / sub).mkdir(mode=0o700, exist_ok=True)
+        for folder in (home, home / "logs"):
+            if folder.stat().st_mode & 0o077 and folder.stat().st_uid == os.getuid():
+                folder.chmod(0o700)  # made by an older version, or under a lax umask
         probe = home / f".write-probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()

@@ -13,7 +13,11 @@ raises :class:`IllegalTransitionError` saying which moves are allowed.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +32,10 @@ __all__ = [
     "create_session",
     "get_session",
     "get_sessions",
+    "issue_session_secret",
+    "secret_matches",
+    "session_of_secret",
+    "was_verified",
     "list_sessions",
     "transition",
     "update_session",
@@ -116,9 +124,15 @@ def _from_row(row) -> Session:
     return Session(*head, properties=json.loads(props) if props else {})
 
 
+def _has_visible_text(text: str) -> bool:
+    """Whether ``text`` has a character a person can see (not only spaces, zero-width or control ones)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn")
+               for ch in text)
+
+
 def validate_prompt(prompt) -> str:
     """A prompt must be non-empty text of reasonable size."""
-    if not isinstance(prompt, str) or not prompt.strip():
+    if not isinstance(prompt, str) or not prompt.strip() or not _has_visible_text(prompt):
         raise InvalidInputError("the prompt is empty; describe the site you want, e.g. 'a landing page for a bakery'")
     if len(prompt) > MAX_PROMPT_CHARS:
         raise InvalidInputError(
@@ -295,3 +309,53 @@ def transition(
         record_event(event_type, session_id=session_id, tenant_id=tenant_id, actor=email or "operator",
                      properties=props, ts=now)
     return get_session(session_id)
+
+
+# -- the session secret: what a customer's browser shows to act on its session ----------------------------
+
+SECRET_PROPERTY = "secret_sha256"
+VERIFIED_PROPERTY = "verified_at"
+_SECRET_SEPARATOR = "."
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def issue_session_secret(session_id: str, *, copy_from: Session | None = None) -> str | None:
+    """Mark the session verified and give it a bearer secret (only its SHA-256 is kept); returns the secret.
+
+    The secret is ``<session_id>.<43 random characters>``, so it also names its
+    session. With ``copy_from`` (a new project started from a verified site's
+    chat) the parent's secret hash is reused and ``None`` returned: the same
+    browser goes on with the same secret.
+    """
+    if copy_from is not None:
+        digest, secret = copy_from.properties.get(SECRET_PROPERTY), None
+    else:
+        secret = f"{session_id}{_SECRET_SEPARATOR}{secrets.token_urlsafe(32)}"
+        digest = _secret_hash(secret)
+    update_session(session_id, properties={SECRET_PROPERTY: digest, VERIFIED_PROPERTY: _now().isoformat()})
+    return secret
+
+
+def session_of_secret(secret: str | None) -> str | None:
+    """The session id a secret names (not yet checked), or None for something that is not a secret."""
+    if not isinstance(secret, str) or _SECRET_SEPARATOR not in secret or len(secret) > 200:
+        return None
+    session_id = secret.rsplit(_SECRET_SEPARATOR, 1)[0]
+    return session_id or None
+
+
+def secret_matches(session: Session, secret: str | None) -> bool:
+    """Whether ``secret`` is this session's (a new project started from a site's chat shares its parent's),
+    compared in constant time."""
+    digest = session.properties.get(SECRET_PROPERTY)
+    if not digest or not isinstance(secret, str):
+        return False
+    return hmac.compare_digest(digest, _secret_hash(secret))
+
+
+def was_verified(session: Session) -> bool:
+    """Whether the session's email was ever verified (by a magic link, or through its parent's), whatever its status."""
+    return bool(session.properties.get(VERIFIED_PROPERTY))

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -26,7 +26,7 @@ from fakes.builds import FakeBuilds
 from faibric_kernel.api import create_app
 from faibric_kernel.build import JobRunner
 from faibric_kernel.onboarding import Onboarding, issue_link
-from faibric_kernel.sessions import create_session, get_session, transition
+from faibric_kernel.sessions import create_session, get_session, issue_session_secret, transition
 from faibric_kernel.store import read_connection, write_connection
 
 
@@ -38,17 +38,34 @@ def free_port() -> int:
 
 @dataclass
 class Api:
+    """A client that, like the customer's browser, keeps each session's secret once verify returned it
+    and sends it with requests about that session (``api.client`` sends only what a test gives it)."""
+
     base: str
     client: httpx.Client
     journey: Onboarding
     fake: FakeBuilds
     workspace: Path
+    secrets: dict = field(default_factory=dict)
 
-    def post(self, path, body=None, **kw):
-        return self.client.post(path, json=body, **kw)
+    def auth(self, session_id, headers=None) -> dict:
+        secret = self.secrets.get(session_id)
+        return {**({"Authorization": f"Bearer {secret}"} if secret else {}), **(headers or {})}
 
-    def get(self, path, **kw):
-        return self.client.get(path, **kw)
+    def post(self, path, body=None, headers=None, **kw):
+        session_id = body.get("session_id") if isinstance(body, dict) else None
+        return self.client.post(path, json=body, headers=self.auth(session_id, headers), **kw)
+
+    def get(self, path, headers=None, **kw):
+        session_id = path.rsplit("/", 1)[1] if path.startswith("/api/session-status/") else None
+        return self.client.get(path, headers=self.auth(session_id, headers), **kw)
+
+    def use_link(self, link: str, **kw) -> httpx.Response:
+        """Open a magic link as an API client; keep the session secret it returns."""
+        answer = self.client.get(link, **kw)
+        if answer.status_code == 200 and "session_secret" in answer.text:
+            self.secrets[answer.json()["session_id"]] = answer.json()["session_secret"]
+        return answer
 
 
 class Server:
@@ -110,7 +127,7 @@ def verified(api: Api, email="ada@example.com", headers=None) -> str:
     session_id = new_session(api, headers=headers)
     assert api.post("/api/provide-email", {"session_id": session_id, "email": email},
                     headers=headers).status_code == 200
-    assert api.client.get(outbox_link(api.workspace, email)).status_code == 200
+    assert api.use_link(outbox_link(api.workspace, email)).status_code == 200
     return session_id
 
 
@@ -162,8 +179,9 @@ def test_full_seed_flow_over_http(api):
     link = outbox_link(api.workspace, "ada@example.com")
     assert link.startswith(api.base + "/api/verify/")
     # 4. verify
-    verified_answer = api.client.get(link)
+    verified_answer = api.use_link(link)
     assert verified_answer.status_code == 200 and verified_answer.json()["status"] == "verified"
+    assert verified_answer.json()["session_secret"].startswith(session_id + ".")
     # 5. trigger the build
     started = api.post("/api/trigger-build", {"session_id": session_id})
     assert started.status_code == 202 and started.json()["status"] == "building"
@@ -197,7 +215,7 @@ def test_full_seed_flow_with_the_real_pipeline(workspace):
         session_id = new_session(api, "a landing page for a bakery in Lisbon")
         assert api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"}).status_code \
             == 200
-        assert api.client.get(outbox_link(workspace, "ada@example.com")).status_code == 200
+        assert api.use_link(outbox_link(workspace, "ada@example.com")).status_code == 200
         assert api.post("/api/trigger-build", {"session_id": session_id}).status_code == 202
         stages = set()
         deadline = time.monotonic() + 240
@@ -261,6 +279,7 @@ def test_new_project_from_chat_starts_a_linked_build(api):
     answer = api.post("/api/modify", {"session_id": session_id, "message": "now build me a new website for my gym"})
     assert answer.status_code == 202 and answer.json()["kind"] == "new_project"
     child = answer.json()["new_session_id"]
+    api.secrets[child] = api.secrets[session_id]  # the same browser follows the new project
     state = poll(api, child, {"deployed", "error"})
     assert state["status"] == "deployed" and state["parent_session_id"] == session_id
 
@@ -388,18 +407,23 @@ def test_invalid_fields_are_422(api, path, body, text):
     ("POST", "/api/stop", {"session_id": "0123456789abcdef"}),
     ("POST", "/api/feedback", {"session_id": "0123456789abcdef", "rating": 4}),
 ])
-def test_unknown_session_is_404(api, method, path, body):
-    response = api.client.request(method, path, json=body)
-    assert_error(response, 404, "no session '0123456789abcdef'")
-    assert "`faibric" not in response.json()["message"]  # operators' CLI hints are not for customers
+def test_unknown_session_is_404_or_a_wrong_secret(api, method, path, body):
+    forged = {"Authorization": "Bearer 0123456789abcdef." + "x" * 43}
+    response = api.client.request(method, path, json=body, headers=forged)
+    if path == "/api/provide-email":  # no secret needed: the session is simply not there
+        assert_error(response, 404, "no session '0123456789abcdef'")
+        assert "`faibric" not in response.json()["message"]  # operators' CLI hints are not for customers
+    else:  # a secret for a session that does not exist is a wrong secret (whether it exists is not told)
+        assert_error(response, 401, "does not match")
 
 
-def test_build_before_verification_is_403(api):
+def test_build_before_verification_is_refused(api):
     session_id = new_session(api)
-    body = assert_error(api.post("/api/trigger-build", {"session_id": session_id}), 403, "no email yet")
-    assert body["reason"] == "not_verified"
+    body = assert_error(api.post("/api/trigger-build", {"session_id": session_id}), 401, "session secret")
+    assert body["reason"] == "missing_secret"
     api.post("/api/provide-email", {"session_id": session_id, "email": "ada@example.com"})
-    assert_error(api.post("/api/trigger-build", {"session_id": session_id}), 403, "not verified yet")
+    assert_error(api.post("/api/trigger-build", {"session_id": session_id}), 401, "session secret")
+    assert get_session(session_id).status == "email_provided"
 
 
 def test_second_trigger_while_building_is_409(workspace):
@@ -429,23 +453,27 @@ def test_email_again_after_verification_is_409(api):
 
 
 def test_tenants_do_not_see_each_other(api):
-    acme = {"X-Faibric-Tenant": "acme"}
-    session_id = new_session(api, headers=acme)
+    from faibric_kernel.tenant_keys import tenant_keys
+
+    acme = {"X-Faibric-Key": tenant_keys().add("acme")["api_key"]}
+    globex = {"X-Faibric-Key": tenant_keys().add("globex")["api_key"]}
+    session_id = verified(api, headers=acme)
     assert api.get(f"/api/session-status/{session_id}", headers=acme).json()["tenant_id"] == "acme"
-    assert_error(api.get(f"/api/session-status/{session_id}", headers={"X-Faibric-Tenant": "globex"}), 404,
-                 "no session")
+    assert_error(api.get(f"/api/session-status/{session_id}", headers=globex), 404, "no session")
     assert_error(api.get(f"/api/session-status/{session_id}"), 404, "no session")
     assert_error(api.post("/api/initial-request", {"prompt": "x"}, headers={"X-Faibric-Tenant": "../x"}), 422,
-                 "tenant")
+                 "X-Faibric-Tenant")
 
 
 def test_tenant_allow_list(workspace, monkeypatch):
+    from faibric_kernel.tenant_keys import tenant_keys
+
     monkeypatch.setenv("FAIBRIC_API_TENANTS", "acme")
+    acme, globex = tenant_keys().add("acme")["api_key"], tenant_keys().add("globex")["api_key"]
     server, api = start_api(workspace)
     with server, api.client:
-        assert api.post("/api/initial-request", {"prompt": "x"}, headers={"X-Faibric-Tenant": "acme"}).status_code \
-            == 201
-        assert_error(api.post("/api/initial-request", {"prompt": "x"}, headers={"X-Faibric-Tenant": "globex"}), 404,
+        assert api.post("/api/initial-request", {"prompt": "x"}, headers={"X-Faibric-Key": acme}).status_code == 201
+        assert_error(api.post("/api/initial-request", {"prompt": "x"}, headers={"X-Faibric-Key": globex}), 404,
                      "not served here")
 
 
@@ -467,10 +495,14 @@ def test_status_of_a_build_in_progress(workspace):
 def test_openapi_document_lists_the_endpoints(api):
     doc = api.get("/openapi.json").json()
     assert set(doc["paths"]) >= {
-        "/api/initial-request", "/api/provide-email", "/api/verify/{token}", "/api/trigger-build",
-        "/api/session-status/{session_id}", "/api/modify", "/api/stop", "/api/feedback", "/api/health",
+        "/api/onboarding/initial-request/", "/api/onboarding/provide-email/", "/api/onboarding/verify/{token}/",
+        "/api/onboarding/trigger-build/", "/api/onboarding/session-status/", "/api/onboarding/modify/",
+        "/api/onboarding/stop/", "/api/onboarding/feedback/", "/api/health/", "/api/analytics/dashboard/",
     }
     assert "SessionStatus" in doc["components"]["schemas"]
+    # the docs say which routes need the session secret
+    assert doc["components"]["securitySchemes"]["SessionSecret"]["scheme"] == "bearer"
+    assert doc["paths"]["/api/onboarding/modify/"]["post"]["security"] == [{"SessionSecret": []}, {"TenantKey": []}]
 
 
 def test_health(api):
@@ -510,9 +542,11 @@ class _Broken(Onboarding):
 
 
 def test_unexpected_error_is_a_clean_500_without_trace(workspace):
+    session = create_session("a bakery")
+    secret = issue_session_secret(session.session_id)
     server, api = start_api(workspace, onboarding=_Broken(worker=JobRunner(), status_cache_seconds=0))
     with server, api.client:
-        response = api.get("/api/session-status/abc")
+        response = api.get("/api/onboarding/session-status/", headers={"Authorization": f"Bearer {secret}"})
         body = assert_error(response, 500, "something went wrong on our side")
         assert "secret" not in response.text and body["error"] == "InternalError"
     assert "RuntimeError: database on fire" in (workspace / "logs" / "api.log").read_text()
@@ -551,6 +585,7 @@ def test_nothing_answers_500_to_hostile_input(api):
 
 def test_startup_recovers_interrupted_builds(workspace):
     session = create_session("a bakery")
+    secret = issue_session_secret(session.session_id)
     transition(session.session_id, "building")
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
@@ -559,7 +594,8 @@ def test_startup_recovers_interrupted_builds(workspace):
                     [session.session_id, proc.pid, socket.gethostname()])
     server, api = start_api(workspace)
     with server, api.client:
-        state = api.get(f"/api/session-status/{session.session_id}").json()
+        state = api.get(f"/api/session-status/{session.session_id}",
+                        headers={"Authorization": f"Bearer {secret}"}).json()
     assert state["status"] == "error" and state["error"] == "interrupted"
 
 
@@ -645,8 +681,10 @@ def test_faibric_stop_stops_a_build_running_in_the_api_process(workspace):
                 time.sleep(0.1)
         session_id = httpx.post(f"{base}/api/initial-request", json={"prompt": "a bakery"}).json()["session_id"]
         httpx.post(f"{base}/api/provide-email", json={"session_id": session_id, "email": "ada@example.com"})
-        assert httpx.get(outbox_link(workspace, "ada@example.com")).status_code == 200
-        assert httpx.post(f"{base}/api/trigger-build", json={"session_id": session_id}).status_code == 202
+        secret = httpx.get(outbox_link(workspace, "ada@example.com")).json()["session_secret"]
+        auth = {"Authorization": f"Bearer {secret}"}
+        assert httpx.post(f"{base}/api/trigger-build", json={"session_id": session_id}, headers=auth).status_code \
+            == 202
         wait = time.monotonic() + 10
         while get_session(session_id).status != "building" and time.monotonic() < wait:
             time.sleep(0.05)
@@ -654,7 +692,7 @@ def test_faibric_stop_stops_a_build_running_in_the_api_process(workspace):
         stopped = CliRunner().invoke(main, ["stop", session_id, "--json"])  # another process than the API
         assert stopped.exit_code == 0, stopped.output
         assert json.loads(stopped.stdout)["status"] == "stopped" and time.monotonic() - began < 10
-        assert httpx.get(f"{base}/api/session-status/{session_id}").json()["status"] == "stopped"
+        assert httpx.get(f"{base}/api/session-status/{session_id}", headers=auth).json()["status"] == "stopped"
     finally:
         proc.terminate()
         proc.wait(15)

@@ -115,7 +115,9 @@ def _recorded_event_types() -> dict[str, list[str]]:
                     found.setdefault(node.args[0].value, []).append(where)
             if isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values, strict=False):
-                    if isinstance(key, ast.Constant) and key.value == "event_type" and isinstance(value, ast.Constant):
+                    # {"event_type": "error", ...} is a record; {"event_type": "event_type"} maps a column
+                    if isinstance(key, ast.Constant) and key.value == "event_type" and isinstance(value, ast.Constant) \
+                            and value.value != "event_type":
                         found.setdefault(value.value, []).append(where)
     from faibric_kernel.sessions import STATUS_EVENTS
 

@@ -697,6 +697,18 @@ def test_faibric_dashboards_serves_behind_a_generated_token_and_stops_cleanly(wo
         assert refused.value.code == 403
         with urllib.request.urlopen(info["url"] + "voila/render/overview.ipynb", timeout=10) as response:
             assert "/login" in response.url  # redirected to the login page
+        with pytest.raises(urllib.error.HTTPError) as odd:
+            urllib.request.urlopen(info["url"] + "voila/templates/..%2f..", timeout=10)
+        assert odd.value.code == 404  # not Voila's assertion as a 500
+        codes = []
+        for _ in range(7):  # guessing tokens: after five wrong ones this address is held back
+            try:
+                with urllib.request.urlopen(info["url"] + "voila/render/overview.ipynb?token=wrong-guess-123",
+                                            timeout=10) as response:
+                    codes.append(response.status)
+            except urllib.error.HTTPError as exc:
+                codes.append(exc.code)
+        assert codes[-1] == 429, codes
         record = json.loads((workspace / "run" / "dashboards.json").read_text())
         assert record["port"] == info["port"] and record["pid"] == process.pid
     finally:
@@ -704,3 +716,5 @@ def test_faibric_dashboards_serves_behind_a_generated_token_and_stops_cleanly(wo
         process.wait(30)
     assert not (workspace / "run" / "dashboards.json").exists()
     assert not list((workspace / "run").glob("dashboards-*"))  # the private config folder is gone
+    logs = "".join(p.read_text() for p in (workspace / "logs").glob("dashboards-*.log"))
+    assert "wrong-guess-123" not in logs and info["stakeholder_token"] not in logs

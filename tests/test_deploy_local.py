@@ -24,6 +24,7 @@ from faibric_kernel.deploy import (
     prepare_site,
     stop_sites_server,
 )
+from faibric_kernel.deploy.local import public_site_id
 from faibric_kernel.errors import DeployError, InvalidInputError, NotFoundError, ValidationFailedError
 from faibric_kernel.preview.sample import sample_project
 from faibric_kernel.store import read_connection, write_connection
@@ -81,7 +82,8 @@ def test_site_ids_that_are_not_path_segments_are_refused():
 def test_local_deploy_serves_the_site_over_http():
     result = deploy_site(site())
     assert result.status == "live"
-    assert result.url.startswith("http://127.0.0.1:") and result.url.endswith("/s-demo/")
+    assert result.url.startswith("http://127.0.0.1:") and result.url.endswith(f"/{public_site_id('s-demo')}/")
+    assert "s-demo" not in result.url  # the URL does not give the session (site) id away
     status, body, headers = fetch(result.url)
     assert status == 200 and '<div id="root">' in body
     status, js, headers = fetch(result.url + "assets/index.js")
@@ -92,7 +94,7 @@ def test_client_routes_fall_back_to_index_html_with_a_base():
     url = deploy_site(site()).url
     status, body, _ = fetch(url + "menu/today")
     assert status == 200
-    assert '<base href="/s-demo/">' in body
+    assert f'<base href="/{public_site_id("s-demo")}/">' in body
 
 
 def test_missing_assets_are_404_not_index_html():
@@ -199,18 +201,26 @@ def test_sites_list_json_shows_the_live_url():
     assert list_sites()[0]["deploys"] == 1
 
 
-def test_sites_server_lists_the_sites_and_answers_its_health_check():
+def test_sites_server_lists_nothing_and_its_health_says_only_ok(monkeypatch):
     from faibric_kernel.deploy import serve_sites
+    from faibric_kernel.deploy.local import KEY_HEADER, sites_key
 
+    served = public_site_id("s-one")
     deploy_site(site("s-one"))
     server = serve_sites(0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        status, body, _ = fetch(server.url + "/")
-        assert status == 200 and 'href="/s-one/"' in body
-        health = json.loads(fetch(server.url + "/__faibric__/health")[1])
+        assert fetch(server.url + "/")[0] == 404  # no list of sites for strangers
+        status, body, _ = fetch(server.url + "/__faibric__/health")
+        assert status == 200 and body.strip() == "ok"  # no workspace path, no pid
+        mine = urllib.request.Request(server.url + "/__faibric__/health", headers={KEY_HEADER: sites_key()})
+        with urllib.request.urlopen(mine, timeout=10) as resp:
+            health = json.loads(resp.read())
         assert health["service"] == "faibric-sites" and health["root"] == str(server.root)
-        assert fetch(server.url + "/s-one")[0] == 200  # redirected to /s-one/
+        assert fetch(server.url + f"/{served}")[0] == 200  # redirected to /<site>/
+        monkeypatch.setenv("FAIBRIC_SITES_INDEX", "1")
+        status, body, _ = fetch(server.url + "/")
+        assert status == 200 and f'href="/{served}/"' in body
     finally:
         server.shutdown()
         server.server_close()
@@ -245,3 +255,74 @@ def test_locally_deployed_site_opens_in_chromium_without_console_errors():
     assert check.blocked_requests == []
     assert check.overflow_px == 0
     assert check.violations == []
+
+
+def _raw(server, request: bytes, timeout: float = 10) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as conn:
+        conn.sendall(request)
+        chunks = []
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+@pytest.fixture
+def sites_server(capfd):
+    from faibric_kernel.deploy import serve_sites
+
+    deploy_site(site())
+    server = serve_sites(0)
+    server.RequestHandlerClass.timeout = 0.5  # the read timeout, short for the test
+    server.RequestHandlerClass.header_deadline = 1.0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_nul_byte_or_an_over_long_path_is_a_4xx_with_one_log_line(sites_server, capfd):
+    served = public_site_id("s-demo")
+    capfd.readouterr()
+    assert _raw(sites_server, f"GET /{served}/%00 HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(b"HTTP/1.0 400")
+    long_name = "a" * 1500
+    assert _raw(sites_server, f"GET /{served}/{long_name} HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(
+        b"HTTP/1.0 404")
+    assert _raw(sites_server, f"GET /{'b' * 3000} HTTP/1.1\r\nHost: x\r\n\r\n".encode()).startswith(b"HTTP/1.0 404")
+    logged = capfd.readouterr().err
+    assert "Traceback" not in logged and len(logged.strip().splitlines()) <= 3, logged
+
+
+def test_oversized_headers_and_slow_clients_are_cut_off(sites_server):
+    big = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 1000) for i in range(20)) + b"\r\n"
+    assert _raw(sites_server, big).startswith(b"HTTP/1.0 431")
+    # never finishes its headers: the server hangs up (well before this client's own 10 s would run out)
+    assert _raw(sites_server, b"GET / HTTP/1.1\r\nHost: x\r\n") == b""
+
+
+def test_the_redirect_to_a_site_s_folder_does_not_use_the_host_header(sites_server):
+    served = public_site_id("s-demo")
+    answer = _raw(sites_server, f"GET /{served} HTTP/1.1\r\nHost: evil.example.com\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 301") and f"Location: /{served}/".encode() in answer
+    assert b"evil.example.com" not in answer
+
+
+def test_a_client_trickling_its_headers_is_hung_up_on(sites_server):
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", sites_server.port), timeout=10) as conn:
+        sent = 0
+        trickle = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"y" * 200
+        try:
+            for byte in trickle:  # one byte every 50 ms: each read arrives well within the read timeout
+                conn.sendall(bytes([byte]))
+                sent += 1
+                time.sleep(0.05)
+            closed = conn.recv(1) == b""
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+    assert closed and sent < len(trickle)  # the server hung up before the client was done

@@ -186,3 +186,27 @@ def test_cli_reports_a_missing_file_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["events", "import", str(tmp_path / "nope.csv")])
     assert result.exit_code != 0
     assert "no file at" in result.stderr
+
+
+def test_a_csv_row_with_an_extra_field_is_refused_alone(tmp_path):
+    path = write_csv(tmp_path / "h.csv", good_rows())
+    lines = path.read_text().splitlines()
+    lines[2] += ",an extra field"
+    path.write_text("\n".join(lines) + "\n")
+    report = import_events(path)
+    assert (report.rows_read, report.accepted, report.refused) == (3, 2, 1)
+    assert report.refused_by_reason == {"the row has more fields than the header": 1}
+    assert report.refused_examples[0]["row"] == 2
+    assert [r[0] for r in stored()] == [IDS[0], IDS[2]]
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run(tmp_path):
+    from faibric_kernel.store import record_event
+
+    record_event("verified", session_id="s1", actor="+1+1", properties={"note": "=HYPERLINK(1)"})
+    record_event("verified", session_id="s2", actor="ada@example.com")
+    out = tmp_path / "events.csv"
+    assert CliRunner().invoke(main, ["events", "export", "--format", "csv", "--out", str(out)]).exit_code == 0
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["actor"] == "'+1+1" and rows[1]["actor"] == "ada@example.com"
+    assert not any(v.startswith(("=", "+", "-", "@")) for row in rows for v in row.values())

@@ -480,7 +480,7 @@ def test_modify_before_any_build_is_refused(onboarding, workspace):
 
 def test_modify_unverified_is_refused(onboarding):
     session = onboarding.submit_request("a bakery")
-    with pytest.raises(AuthError, match="not verified"):
+    with pytest.raises(AuthError, match="no email yet"):
         onboarding.modify(session.session_id, "make it blue")
 
 

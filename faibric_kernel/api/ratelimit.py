@@ -1,24 +1,27 @@
-"""In-process sliding-window rate limits, configured as ``"N/period"`` strings.
+"""Rate limits for the HTTP API, configured as ``"N/period"`` strings and kept by the ``limits`` library.
 
 A limit reads ``5/minute``, ``20/hour``, ``100/day``, ``10/30s`` or ``off``.
-Each key (an IP, an email address) keeps the times of its recent hits; a hit
-beyond the limit is refused with the seconds until a slot frees up.
-Limits live in this process: one API process per host is the supported setup;
-run several behind a proxy only with a shared limiter in front.
+Each key (an IP, an email address) is counted in a moving window; a request
+beyond the limit is refused with the seconds until a slot frees up. The
+counters live in this process by default; with ``FAIBRIC_REDIS_URL`` set they
+live in Redis, so every API worker process shares them.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from .. import config
 from ..errors import ConfigError
 
-__all__ = ["Limit", "RateLimited", "RateLimiter", "parse_limit"]
+__all__ = ["Limit", "RateLimited", "RateLimiter", "fold_address", "parse_limit"]
 
 _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
           "d": 86400, "day": 86400}
@@ -36,6 +39,9 @@ class Limit:
                 return f"{self.count} per {name}"
         return f"{self.count} per {self.seconds:g} seconds"
 
+    def item(self, bucket: str) -> RateLimitItemPerSecond:
+        return RateLimitItemPerSecond(self.count, int(self.seconds), namespace=f"faibric-{bucket}")
+
 
 def parse_limit(text: str | None, *, setting: str = "rate limit") -> Limit | None:
     """``"5/minute"`` -> Limit(5, 60); ``"off"``, ``"0"`` or empty -> None (no limit)."""
@@ -48,6 +54,12 @@ def parse_limit(text: str | None, *, setting: str = "rate limit") -> Limit | Non
     return Limit(count, float(multiple * unit))
 
 
+def fold_address(email: str) -> str:
+    """The key an address is counted under: lower case, without a ``+tag`` (``ada+1@x`` is ``ada@x``)."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local else email.strip().lower()
+
+
 class RateLimited(Exception):
     """A request over its limit; ``retry_after`` is in whole seconds."""
 
@@ -57,34 +69,38 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-class RateLimiter:
-    """Sliding-window counters per (bucket, key)."""
+def _storage(redis_url: str | None):
+    secret = config.get_secret("FAIBRIC_REDIS_URL") if redis_url is None else None
+    url = redis_url if redis_url is not None else (secret.reveal() if secret else None)
+    if not url:
+        return MemoryStorage()
+    if not url.startswith(("redis://", "rediss://", "redis+unix://")):
+        raise ConfigError(f"FAIBRIC_REDIS_URL must start with redis:// or rediss://, not {url[:40]!r}")
+    try:
+        return storage_from_string(url)
+    except Exception as exc:  # noqa: BLE001 - the redis client is an optional dependency
+        raise ConfigError(f"cannot use FAIBRIC_REDIS_URL ({type(exc).__name__}: {exc}); "
+                          "install the redis package (pip install redis) or unset it") from None
 
-    def __init__(self, clock=time.monotonic):
-        self._clock = clock
-        self._hits: dict[tuple[str, str], deque] = {}
-        self._lock = threading.Lock()
-        self._checks = 0
+
+class RateLimiter:
+    """Moving-window counters per (bucket, key): in memory, or in Redis when ``FAIBRIC_REDIS_URL`` is set."""
+
+    def __init__(self, *, redis_url: str | None = None):
+        self.storage = _storage(redis_url)
+        self._strategy = MovingWindowRateLimiter(self.storage)
+
+    def check(self, bucket: str, key: str, limit: Limit | None, what: str) -> None:
+        """Raise RateLimited when ``key`` has no room left, without counting this request."""
+        if limit is not None and not self._strategy.test(limit.item(bucket), key):
+            self._refuse(bucket, key, limit, what)
 
     def hit(self, bucket: str, key: str, limit: Limit | None, what: str) -> None:
-        """Count one request; raise RateLimited when ``key`` is over ``limit``."""
-        if limit is None:
-            return
-        now = self._clock()
-        with self._lock:
-            self._checks += 1
-            if self._checks % 1024 == 0:
-                self._sweep(now)
-            window = self._hits.setdefault((bucket, key), deque())
-            while window and now - window[0] >= limit.seconds:
-                window.popleft()
-            if len(window) >= limit.count:
-                retry = max(1, math.ceil(limit.seconds - (now - window[0])))
-                raise RateLimited(f"too many {what}: the limit is {limit.describe()}; try again in {retry} s", retry)
-            window.append(now)
+        """Count one request; raise RateLimited (and count nothing) when ``key`` is over ``limit``."""
+        if limit is not None and not self._strategy.hit(limit.item(bucket), key):
+            self._refuse(bucket, key, limit, what)
 
-    def _sweep(self, now: float) -> None:
-        # keys idle for a day are forgotten; no limit here spans more than a day
-        stale = [k for k, w in self._hits.items() if not w or now - w[-1] > 86400]
-        for key in stale:
-            del self._hits[key]
+    def _refuse(self, bucket: str, key: str, limit: Limit, what: str) -> None:
+        reset = self._strategy.get_window_stats(limit.item(bucket), key).reset_time
+        retry = max(1, math.ceil(reset - time.time()))
+        raise RateLimited(f"too many {what}: the limit is {limit.describe()}; try again in {retry} s", retry)

@@ -30,6 +30,7 @@ from . import (
     schedule,
     sites,
     studio,
+    tenants,
     traces,
     variants,
     workspace,
@@ -75,7 +76,7 @@ def main(debug: bool) -> None:
 
 
 COMMAND_MODULES = [workspace, events, build, onboarding, sites, studio, dashboards, report, schedule, monitor,
-                   analytics, library, variants, budgets, traces, evals]
+                   analytics, library, variants, budgets, traces, evals, tenants]
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         main.add_command(_command)

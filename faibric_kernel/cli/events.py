@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInputError
+from ..store.export import export_columns_sql
 from .output import emit, json_option
 
 __all__ = ["COMMANDS", "events"]
@@ -106,8 +107,7 @@ def events_export(fmt: str, out: Path, tenant: str | None, by_day: bool, force: 
         n = con.execute(f"SELECT count(*) FROM events {literal_where}").fetchall()[0][0]
         try:
             con.execute(
-                f"COPY (SELECT CAST(event_id AS VARCHAR) AS event_id, ts, tenant_id, session_id, actor, event_type, "
-                f"CAST(properties AS VARCHAR) AS properties{day} FROM events {literal_where} ORDER BY ts) "
+                f"COPY (SELECT {export_columns_sql(fmt)}{day} FROM events {literal_where} ORDER BY ts) "
                 f"TO '{str(out).replace(chr(39), chr(39) * 2)}' {option}"
             )
         except duckdb.IOException as exc:

@@ -152,7 +152,8 @@ def voila_config(settings: ServerSettings) -> dict:
             "identity_provider_class": "faibric_kernel.dashboards.auth.RoleIdentityProvider",
         },
         # the tokens are the only credentials: the login page must not offer to set a password
-        "RoleIdentityProvider": {"analyst_token": settings.analyst_token, "allow_password_change": False},
+        "RoleIdentityProvider": {"analyst_token": settings.analyst_token, "allow_password_change": False,
+                                 **_kernel_caps(settings)},
         "VoilaConfiguration": voila_configuration,
         # refilling a pool renders the notebook in the server's event loop; waiting a little keeps that work
         # from competing with the page of the viewer who just took the pooled kernel
@@ -162,6 +163,15 @@ def voila_config(settings: ServerSettings) -> dict:
         # (pooled kernels are exempt, open tabs stay connected)
         "MappingKernelManager": {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False},
     }
+
+
+def _kernel_caps(settings: ServerSettings) -> dict:
+    """Kernels per viewer and in total (see auth.KernelBudget); the total always leaves room beyond the pools."""
+    pooled = settings.pool_size * len(DASHBOARD_NAMES)
+    total = config.get_int("FAIBRIC_DASHBOARD_MAX_KERNELS", 24)
+    return {"max_kernels": max(total, pooled + 2),
+            "max_kernels_per_viewer": config.get_int("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", 8),
+            "kernel_window": 300.0}
 
 
 TEMPLATE_NAME = "faibric"
@@ -252,7 +262,7 @@ class DashboardServer:
             json.dump(voila_config(self.settings), fh)
         data_dir = write_template(self.run_dir / "jupyter")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log_file = open(self.log_path, "ab")
+        self._log_file = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         # the log may hold earlier runs: readiness is judged on what this run writes
         self._log_offset = self._log_file.tell()
         # Voila reads voila.json from its working directory; the tokens stay in that private file

@@ -11,17 +11,30 @@ serves this workspace, or starts one, either as a detached process that
 outlives the caller (``FAIBRIC_SITES_SERVER=process``, the default, so the URL
 of ``faibric build`` keeps working) or as a daemon thread in this process
 (``thread``: notebooks and tests).
+
+What a stranger can learn from the server is only what it serves: a site's
+URL segment is not its session id (it is an HMAC of it under the workspace's
+sites key, ``run/sites-server.key``, mode 0600), the front page lists nothing
+unless ``FAIBRIC_SITES_INDEX=1`` (operators use ``faibric sites list``), and
+``/__faibric__/health`` answers ``ok``; only a caller holding the sites key
+(this workspace's own commands) gets the server's pid and folder. Requests
+are bounded: a read timeout, a header size limit, a path length limit; a
+malformed one gets a 4xx and one log line, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import hashlib
+import hmac
 import json
 import mimetypes
 import os
+import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -53,7 +66,12 @@ PORT_SCAN = 20
 HEALTH_PATH = "/__faibric__/health"
 SERVICE_NAME = "faibric-sites"
 RUN_FILE = "sites-server.json"
+KEY_FILE = "sites-server.key"
+KEY_HEADER = "X-Faibric-Sites-Key"
 KEEP_RELEASES = 3
+READ_TIMEOUT_SECONDS = 10
+MAX_HEADER_BYTES = 16 * 1024
+MAX_PATH_CHARS = 2048
 
 
 def sites_dir() -> Path:
@@ -61,6 +79,35 @@ def sites_dir() -> Path:
     path = config.workspace() / "sites"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _key_path(root: Path) -> Path:
+    """The sites key of the workspace whose ``sites`` folder is ``root``."""
+    return Path(root).parent / "run" / KEY_FILE
+
+
+def sites_key(root: Path | None = None) -> str:
+    """This workspace's sites key (drawn once, kept owner-only): it names sites and proves who asks."""
+    path = _key_path(root or sites_dir())
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()  # another process drew it first
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def public_site_id(site_id: str, *, root: Path | None = None) -> str:
+    """The URL segment a site is served at: stable for the site, and telling nothing of its session id."""
+    digest = hmac.new(sites_key(root).encode(), site_id.encode(), hashlib.sha256).hexdigest()
+    return f"s{digest[:23]}"
 
 
 # --- publishing ---------------------------------------------------------------------------
@@ -129,11 +176,49 @@ _ASSET_SUFFIXES = {
 class _SitesHandler(BaseHTTPRequestHandler):
     server_version = "FaibricSites/1"
     root: Path  # set on the subclass made per server
+    key: str = ""
     quiet = True
+    timeout = READ_TIMEOUT_SECONDS  # a slow client's socket read gives up after this long
+    header_deadline = 2 * READ_TIMEOUT_SECONDS  # and its whole request line and headers must arrive by then
+
+    def handle_one_request(self) -> None:
+        # a client trickling its headers a byte at a time never hits the read timeout: a deadline ends it
+        self._deadline = threading.Timer(self.header_deadline, self._hang_up)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._deadline.cancel()
+
+    def _hang_up(self) -> None:
+        sys.stderr.write(f"{self.log_date_time_string()} sites server: hung up on {self.client_address[0]}: "
+                         f"no complete request within {self.header_deadline:g} s\n")
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         if not self.quiet:
             super().log_message(format, *args)
+
+    def _refuse(self, status: int, why: str, head: bool = False) -> None:
+        """A 4xx for a malformed request, with one log line (never the request's bytes)."""
+        sys.stderr.write(f"{self.log_date_time_string()} sites server: {status} for {self.client_address[0]}: {why}\n")
+        body = f"{HTTPStatus(status).phrase.lower()}\n".encode()
+        self._send(status, body, "text/plain; charset=utf-8", head, {"Connection": "close"})
+        self.close_connection = True
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        self._deadline.cancel()  # the headers are in
+        size = sum(len(k) + len(v) + 4 for k, v in self.headers.items())
+        if size > MAX_HEADER_BYTES:
+            self._refuse(431, f"headers of {size} bytes (the limit is {MAX_HEADER_BYTES})")
+            return False
+        return True
 
     def do_HEAD(self):
         self._handle(head=True)
@@ -154,12 +239,30 @@ class _SitesHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _handle(self, head: bool) -> None:
+        if len(self.path) > MAX_PATH_CHARS:
+            return self._refuse(404, f"a path of {len(self.path)} characters", head)
         path = unquote(urlsplit(self.path).path)
-        if path == HEALTH_PATH:
+        if "\x00" in path:
+            return self._refuse(400, "a NUL byte in the path", head)
+        try:
+            return self._serve(path, head)
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            return self._refuse(404, f"{type(exc).__name__} for the path", head)
+
+    def _health(self, head: bool) -> None:
+        given = self.headers.get(KEY_HEADER, "")
+        if self.key and given and hmac.compare_digest(given.encode(), self.key.encode()):
             body = json.dumps({"service": SERVICE_NAME, "root": str(self.root), "pid": os.getpid()}).encode()
             return self._send(200, body, "application/json", head)
+        return self._send(200, b"ok\n", "text/plain; charset=utf-8", head)
+
+    def _serve(self, path: str, head: bool) -> None:  # noqa: C901 - one answer per kind of request the sites server takes
+        if path == HEALTH_PATH:
+            return self._health(head)
         parts = [p for p in path.split("/") if p]
         if not parts:
+            if not config.get_bool("FAIBRIC_SITES_INDEX", False):
+                return self._send(404, b"not found\n", "text/plain; charset=utf-8", head)
             return self._send(200, self._index_page(), "text/html; charset=utf-8", head)
         site_id, rest = parts[0], parts[1:]
         if site_id.startswith(".") or any(p in ("..", ".") or p.startswith(".") for p in rest):
@@ -220,9 +323,15 @@ class SitesServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, quiet: bool = True):
-        handler = type("SitesHandler", (_SitesHandler,), {"root": Path(root), "quiet": quiet})
+        handler = type("SitesHandler", (_SitesHandler,), {"root": Path(root), "quiet": quiet,
+                                                          "key": sites_key(Path(root))})
         super().__init__((host, port), handler)
         self.root = Path(root)
+
+    def handle_error(self, request, client_address) -> None:
+        # one line, not the stdlib's traceback of every dropped connection
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"sites server: request from {client_address[0]} failed: {type(error).__name__}\n")
 
     @property
     def port(self) -> int:
@@ -258,16 +367,22 @@ def _configured_port() -> int:
 
 
 def _probe(port: int, timeout: float = 0.5) -> dict | None:
-    """What answers on loopback ``port``: the health document of a sites server, ``{}`` for
-    something else, ``None`` for nothing."""
+    """What answers on loopback ``port``: this workspace's sites server's health document (asked with
+    the sites key), ``{}`` for something else (another program, another workspace's server), ``None``
+    for nothing."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{HEALTH_PATH}", headers={KEY_HEADER: sites_key()})
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=timeout) as resp:
-            data = json.loads(resp.read() or b"{}")
-            return data if isinstance(data, dict) and data.get("service") == SERVICE_NAME else {}
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            raw = resp.read()
     except urllib.error.HTTPError:
         return {}
-    except (OSError, ValueError):
+    except OSError:
         return None
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) and data.get("service") == SERVICE_NAME else {}
 
 
 def _run_file() -> Path:
@@ -311,7 +426,7 @@ def ensure_sites_server(port: int | None = None, *, mode: str | None = None) -> 
                 if found is not None:
                     if found and Path(found.get("root", "")) == root:
                         return f"http://127.0.0.1:{candidate}"
-                    taken.append(f"{candidate} ({'another Faibric workspace: ' + found['root'] if found else 'another program'})")
+                    taken.append(f"{candidate} ({'another Faibric workspace: ' + found['root'] if found else 'another program or workspace'})")
                     continue
             try:
                 if mode == "thread":
@@ -347,9 +462,10 @@ def _start_process(root: Path, port: int) -> str:
     run_file.unlink(missing_ok=True)
     log = config.workspace() / "logs" / "sites-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    sites_key(root)  # drawn before the server starts, so it and this process agree
     cmd = [sys.executable, "-m", "faibric_kernel.deploy.local", "--root", str(root), "--port", str(port),
            "--run-file", str(run_file), "--exit-when-root-missing"]
-    with open(log, "ab") as log_fh:
+    with os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log_fh:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fh, stderr=log_fh,
                                 start_new_session=True, close_fds=True)
     deadline = time.monotonic() + 15
@@ -425,8 +541,9 @@ class LocalDeployer(Deployer):
         self._check_cancel(cancel)
         if site.dist_dir is None:
             raise DeployError("the site has no built dist/ folder; bundle it first (faibric_kernel.deploy.prepare_site)")
+        served_as = public_site_id(site.site_id)
         self._say(on_progress, f"publishing {site.site_id}")
-        live, release = publish_site(site.site_id, site.dist_dir)
+        live, release = publish_site(served_as, site.dist_dir)
         ids = {"local_path": str(live), "local_release": release}
         if on_remote_ids is not None:
             on_remote_ids(ids)
@@ -434,7 +551,7 @@ class LocalDeployer(Deployer):
             base = ensure_sites_server(self.port, mode=self.server)
         else:
             base = f"http://127.0.0.1:{self.port if self.port is not None else _configured_port()}"
-        url = f"{base}/{site.site_id}/"
+        url = f"{base}/{served_as}/"
         self._say(on_progress, f"live at {url}")
         return DeployResult(self.name, "live", url, ids, started, utcnow())
 

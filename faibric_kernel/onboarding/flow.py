@@ -38,9 +38,11 @@ from ..sessions import (
     create_session,
     get_session,
     get_sessions,
+    issue_session_secret,
     transition,
     update_session,
     validate_prompt,
+    was_verified,
 )
 from ..store import record_event, write_connection
 from .classify import NEW_PROJECT, classify_message
@@ -266,6 +268,17 @@ class Onboarding:
 
     def provide_email(self, session_id: str, email: str, *, tenant_id: str | None = None) -> dict:
         """Step 2: record the email and send the magic link (queued for a retry if sending fails)."""
+        email = self.check_email_step(session_id, email, tenant_id=tenant_id)
+        update_session(session_id, email=email)
+        session = transition(session_id, "email_provided", expected={"request_submitted", "email_provided"})
+        sent = self._send_magic_link(session)
+        self._changed(session)
+        return {"session_id": session_id, "status": session.status, "email": email, "magic_link_sent": sent.ok,
+                "email_queued": not sent.ok, "expires_at": sent.extra.get("expires_at")}
+
+    def check_email_step(self, session_id: str, email: str, *, tenant_id: str | None = None) -> str:
+        """Whether step 2 would be accepted (the address valid, the session waiting for one): the
+        address, normalised, or the error step 2 would raise. Nothing is written."""
         email = validate_address(email)
         session = self._session(session_id, tenant_id)
         if session.status not in ("request_submitted", "email_provided"):
@@ -273,12 +286,7 @@ class Onboarding:
                 f"session {session_id} is {session.status}; its email is already confirmed",
                 reason="already_verified" if session.status != "stopped" else "stopped",
             )
-        update_session(session_id, email=email)
-        session = transition(session_id, "email_provided", expected={"request_submitted", "email_provided"})
-        sent = self._send_magic_link(session)
-        self._changed(session)
-        return {"session_id": session_id, "status": session.status, "email": email, "magic_link_sent": sent.ok,
-                "email_queued": not sent.ok, "expires_at": sent.extra.get("expires_at")}
+        return email
 
     def _send_magic_link(self, session: Session):
         link = issue_link(session.session_id, session.email, tenant_id=session.tenant_id)
@@ -296,7 +304,14 @@ class Onboarding:
         return result
 
     def verify(self, token: str) -> Session:
-        """Step 3: a magic link's token proves the email; the session becomes ``verified``."""
+        """Step 3: a magic link's token proves the email; the session becomes ``verified``.
+
+        Its session secret is issued and dropped here; the API uses :meth:`verify_with_secret`.
+        """
+        return self.verify_with_secret(token)[0]
+
+    def verify_with_secret(self, token: str) -> tuple[Session, str]:
+        """Step 3, as the API does it: verified, with the session secret to show the customer once."""
         from .magic_links import consume_token
 
         link = consume_token(token)
@@ -316,20 +331,15 @@ class Onboarding:
                         [session.tenant_id, session.tenant_id])
             con.execute("INSERT INTO users (tenant_id, email, role) VALUES (?, ?, 'customer') ON CONFLICT DO NOTHING",
                         [session.tenant_id, session.email])
-        return self._changed(session)
+        secret = issue_session_secret(session.session_id)
+        return self._changed(get_session(session.session_id)), secret
 
     def trigger_build(self, session_id: str, *, tenant_id: str | None = None, provider: str | None = None,
                       model: str | None = None, deploy_target: str | None = None) -> dict:
         """Step 4: start the build in the background (refused before verification or while running)."""
         _check_choices(provider, deploy_target)
         session = self._session(session_id, tenant_id)
-        if session.status in _BEFORE_VERIFICATION:
-            where = f" sent to {session.email}" if session.email else ""
-            raise AuthError(
-                f"session {session_id} is not verified yet; open the sign-in link{where} first"
-                if session.email else f"session {session_id} has no email yet; give an email and open the sign-in link",
-                reason="not_verified",
-            )
+        _require_verified(session)
         worker = self.worker
         if session.status == "building" and not worker.is_running(session_id) \
                 and leases.recover_interrupted(session_id=session_id):
@@ -392,9 +402,7 @@ class Onboarding:
             raise InvalidInputError(f"the message is {len(message):,} characters; keep it under {MAX_MESSAGE_CHARS:,}")
         message = message.strip()
         session = self._session(session_id, tenant_id)
-        if session.status in _BEFORE_VERIFICATION:
-            raise AuthError(f"session {session_id} is not verified yet; open the sign-in link first",
-                            reason="not_verified")
+        _require_verified(session)
         worker = self.worker
         if session.status == "building" or worker.is_running(session_id):
             raise BuildError(f"session {session_id} is busy building; wait for it to finish or stop it",
@@ -432,8 +440,9 @@ class Onboarding:
                                properties={"source": "modification_chat"})
         proof = {"via": "parent_session", "parent_session_id": parent.session_id}
         transition(child.session_id, "email_provided", properties=proof)
-        return self._changed(transition(child.session_id, "verified", properties={"method": "parent_session",
-                                                                                  **proof}))
+        transition(child.session_id, "verified", properties={"method": "parent_session", **proof})
+        issue_session_secret(child.session_id, copy_from=parent)  # the parent's browser follows the child
+        return self._changed(get_session(child.session_id))
 
     def stop(self, session_id: str, *, tenant_id: str | None = None, timeout: float = 10.0) -> dict:
         """Stop the session: cancel its build or change (here or in another process) and leave it ``stopped``."""
@@ -486,6 +495,21 @@ class Onboarding:
                                 actor=session.actor, properties={"rating": rating, "comment": comment,
                                                                  "status": session.status})
         return {"session_id": session_id, "rating": rating, "comment": comment, "event_id": event_id}
+
+
+def _require_verified(session: Session) -> None:
+    """A build or a change needs a session whose email was verified, whatever its status is now."""
+    if was_verified(session):
+        return
+    session_id = session.session_id
+    if session.status in _BEFORE_VERIFICATION and session.email:
+        message = f"session {session_id} is not verified yet; open the sign-in link sent to {session.email} first"
+    elif session.status in _BEFORE_VERIFICATION:
+        message = f"session {session_id} has no email yet; give an email and open the sign-in link"
+    else:
+        message = (f"session {session_id} was never verified; only a session whose email was confirmed "
+                   "with a sign-in link can be built or changed")
+    raise AuthError(message, reason="not_verified")
 
 
 def _check_choices(provider: str | None, deploy_target: str | None) -> None:

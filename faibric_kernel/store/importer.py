@@ -7,11 +7,13 @@ and timestamps and are appended to the spool in bulk, then ``ingest()`` loads
 them. Ingest skips ids it already stored, so importing the same file twice
 adds nothing. Refused rows are counted by reason, a few are shown, and all are
 written to a CSV beside the workspace logs so they can be fixed and imported
-again. A file missing a required column is refused as a whole.
+again. A file missing a required column is refused as a whole; a CSV row with
+more or fewer fields than the header is refused on its own.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 import time
@@ -155,9 +157,9 @@ def _source_sql(con, path: Path, fmt: str) -> tuple[str, list[str]]:
             f"FROM ({lines}) WHERE trim(line) <> ''"
         )
         return sql, columns
-    reader = f"read_parquet({quoted})" if fmt == "parquet" else (
-        f"read_csv({quoted}, header = true, all_varchar = true, auto_detect = true)"
-    )
+    if fmt == "csv":
+        return _csv_source_sql(con, path, wanted)
+    reader = f"read_parquet({quoted})"
     described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     types = {row[0]: str(row[1]).upper() for row in described}
     columns = list(types)
@@ -174,6 +176,46 @@ def _source_sql(con, path: Path, fmt: str) -> tuple[str, list[str]]:
         f"CAST(NULL AS VARCHAR) AS line_problem FROM {reader}"
     )
     return sql, columns
+
+
+_CSV_ROW_PROBLEMS = {"TOO MANY COLUMNS": "the row has more fields than the header",
+                     "MISSING COLUMNS": "the row has fewer fields than the header"}
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        return [name.strip() for name in next(csv.reader(fh), [])]
+
+
+def _csv_source_sql(con, path: Path, wanted) -> tuple[str, list[str]]:
+    """CSV rows by the header's columns; a row that does not fit the header becomes a refused row
+    (its reason says why) instead of making the reader guess another layout for the whole file."""
+    header = _csv_header(path)
+    if not header or len(set(header)) != len(header):
+        return "SELECT 1", header  # no usable header: the missing-columns check says so
+    columns = "{" + ", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+    con.execute(
+        f"CREATE TEMP TABLE csv_good AS SELECT row_number() OVER () AS rn, * FROM read_csv({_sql_text(str(path))}, "
+        f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {columns}, "
+        "ignore_errors = true, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')"
+    )
+    problems = " ".join(f"WHEN {_sql_text(k)} THEN {_sql_text(v)}" for k, v in _CSV_ROW_PROBLEMS.items())
+    con.execute(
+        "CREATE TEMP TABLE csv_bad AS SELECT line - 1 AS row_number, "
+        f"CASE any_value(CAST(error_type AS VARCHAR)) {problems} ELSE 'the row cannot be read as CSV' END AS problem "
+        "FROM csv_rejects GROUP BY line"
+    )
+    # good rows keep their place in the file: number the rows that were not refused
+    con.execute(
+        "CREATE TEMP TABLE csv_rows AS SELECT row_number() OVER (ORDER BY n) AS rn, n AS row_number "
+        "FROM range(1, (SELECT count(*) FROM csv_good) + (SELECT count(*) FROM csv_bad) + 1) AS t(n) "
+        "WHERE n NOT IN (SELECT row_number FROM csv_bad)"
+    )
+    good = ", ".join(f'g."{c}" AS {c}' if c in header else f"CAST(NULL AS VARCHAR) AS {c}" for c in wanted)
+    nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in wanted)
+    sql = (f"SELECT r.row_number, {good}, CAST(NULL AS VARCHAR) AS line_problem FROM csv_good AS g "
+           f"JOIN csv_rows AS r USING (rn) UNION ALL SELECT row_number, {nulls}, problem FROM csv_bad")
+    return sql, header
 
 
 def _already_stored(con) -> int:
