@@ -58,6 +58,8 @@ class Kpi:
     value: float | int | None
     previous: float | int | None = None
     unit: str = ""  # "", "$", "%"
+    # whether a rise is good news: False for spend and error rates (a rise is drawn red), None for neither
+    higher_is_better: bool | None = True
 
     @property
     def change(self) -> float | None:
@@ -65,6 +67,12 @@ class Kpi:
         if self.value is None or self.previous in (None, 0):
             return None
         return (self.value - self.previous) / abs(self.previous)
+
+    def mood(self, change: float) -> str:
+        """``good``, ``bad`` or ``neutral``: how a change reads, given which way is better for this figure."""
+        if not change or self.higher_is_better is None:
+            return "neutral"
+        return "good" if (change > 0) == self.higher_is_better else "bad"
 
     def formatted(self) -> str:
         if self.value is None:
@@ -94,7 +102,8 @@ class Kpis(Block):
                 delta = '<span class="faibric-delta">no earlier data</span>'
             else:
                 arrow = "up" if change > 0 else ("down" if change < 0 else "flat")
-                delta = f'<span class="faibric-delta faibric-{arrow}">{change * 100:+.1f}% vs previous</span>'
+                delta = (f'<span class="faibric-delta faibric-{arrow} faibric-{kpi.mood(change)}">'
+                         f'{change * 100:+.1f}% vs previous</span>')
             cards.append(
                 f'<div class="faibric-kpi"><div class="faibric-kpi-label">{esc(kpi.label)}</div>'
                 f'<div class="faibric-kpi-value">{esc(kpi.formatted())}</div>{delta}</div>'

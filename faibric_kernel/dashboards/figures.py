@@ -54,16 +54,30 @@ def activity_figure(daily: pd.DataFrame) -> go.Figure:
 
 
 def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y_title: str = "",
-               horizontal: bool = False, stacked: bool = True, colour_map: dict | None = None) -> go.Figure:
-    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given (``colour_map``: x value -> colour)."""
+               horizontal: bool = False, stacked: bool = True, colour_map: dict | None = None,
+               series_colours: dict | None = None, integer_y: bool = False) -> go.Figure:
+    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given.
+
+    ``colour_map`` colours bars by their x value; ``series_colours`` colours
+    each series by its ``colour`` value and orders the series (and legend) as
+    its keys are (health bands: red, yellow, green, each in its own colour).
+    ``integer_y`` keeps the value axis on whole numbers (counts).
+    """
     fig = go.Figure()
     groups = [(None, df)] if colour is None else list(df.groupby(colour, sort=True, dropna=False))
+    if series_colours:
+        order = {name: i for i, name in enumerate(series_colours)}
+        groups.sort(key=lambda group: order.get(group[0], len(order)))
     for i, (name, part) in enumerate(groups):
         xs = part[x] if pd.api.types.is_datetime64_any_dtype(part[x]) or pd.api.types.is_numeric_dtype(part[x]) \
             else plot_texts(part[x])
-        kwargs = {"name": plot_text(name) if name is not None else plot_text(y),
-                  "marker_color": [colour_map.get(v, PALETTE[0]) for v in part[x]] if colour_map
-                  else PALETTE[i % len(PALETTE)]}
+        if colour_map:
+            marker = [colour_map.get(v, PALETTE[0]) for v in part[x]]
+        elif series_colours and name in series_colours:
+            marker = series_colours[name]
+        else:
+            marker = PALETTE[i % len(PALETTE)]
+        kwargs = {"name": plot_text(name) if name is not None else plot_text(y), "marker_color": marker}
         if horizontal:
             fig.add_trace(go.Bar(y=xs, x=part[y], orientation="h", **kwargs))
         else:
@@ -71,8 +85,12 @@ def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y
     fig = _layout(fig, barmode="stack" if stacked else "group", showlegend=colour is not None)
     if horizontal:
         fig.update_layout(xaxis_title=plot_text(y_title), yaxis={"autorange": "reversed"})
+        if integer_y:
+            fig.update_xaxes(tickformat=",d", rangemode="tozero")
     else:
         fig.update_layout(yaxis_title=plot_text(y_title))
+        if integer_y:
+            fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
 
 

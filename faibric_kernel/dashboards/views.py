@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
+from ..analytics.funnel import DEFAULT_WINDOW_DAYS
 from ..errors import FaibricError, InvalidInputError
 from . import data, figures
 from .blocks import Block, Chart, Heading, Kpi, Kpis, Notice, Table
@@ -187,9 +188,11 @@ class Overview(View):
             for rec in rows.to_dict(orient="records"):
                 unit = "$" if rec["metric"] == "spend" else ("%" if rec["metric"] in ("conversion", "API error rate")
                                                              else "")
-                items.append(Kpi(rec["metric"], _num(rec["value"]), _num(rec["previous"]), unit))
+                items.append(Kpi(rec["metric"], _num(rec["value"]), _num(rec["previous"]), unit,
+                                 higher_is_better=HIGHER_IS_BETTER.get(rec["metric"], True)))
             blocks.append(Kpis(f"{window}" + (" (so far, against yesterday at this time)" if window == "today"
-                                              else f" (against the {window} before)"), items))
+                                              else f" (including today, against the {window} before)"), items))
+        blocks.append(Notice(CONVERSION_NOTE.format(window=DEFAULT_WINDOW_DAYS)))
         daily = loaded["daily"]
         if daily.empty:
             blocks.append(Notice("no activity in this date range", kind="empty"))
@@ -223,6 +226,16 @@ class Overview(View):
                          for c in latest["customer"]],
             "what happened": [data.describe_event(t, None)[0] for t in latest["event_type"]],
         })
+
+
+# a rise in these is bad news; in spend it is neither good nor bad by itself, but a stakeholder reads it as a cost
+HIGHER_IS_BETTER = {"spend": False, "API error rate": False}
+CONVERSION_NOTE = (
+    "Sessions started and conversion count each session whose first request came in the window; conversion is "
+    "the share of them that deployed within {window:g} days, sessions still in progress counting as not yet "
+    "converted. The Funnel page shows the same figure for its date range (\"converted so far\"), and also the rate "
+    "among settled sessions only. Spend over 30 days equals the Costs page's spend for its default 30-day range."
+)
 
 
 def _num(value):
@@ -311,9 +324,12 @@ class Users(View):
         if table.empty:
             return blocks + [Notice("no customers were active in this date range", kind="empty")]
         counts = table["health_band"].fillna("no score").value_counts().reindex(list(BANDS[1:]), fill_value=0)
-        blocks.append(Chart("Customers by health band", figures.bar_figure(
+        blocks.append(Chart("Customers active in the date range, by health band (as of now)", figures.bar_figure(
             pd.DataFrame({"band": counts.index, "customers": counts.values}), "band", "customers",
-            y_title="customers", colour_map={**figures.BAND_COLOURS, "no score": "#9e9e9e"})))
+            y_title="customers", colour_map={**figures.BAND_COLOURS, "no score": "#9e9e9e"}, integer_y=True)))
+        blocks.append(Notice("Bands are the Health page's scores as of now; the Health page counts every customer, "
+                             "this page only those active in the date range (with a range covering all activity "
+                             "the counts are the same)."))
         shown = filter_users(table, search=ctx.option("search", ""), sort=ctx.option("sort", "last seen"),
                              band=ctx.option("band", "all"))
         columns = ["customer", "tenant", "health_band", "health_score", "churn_risk", "risk_reasons", "sessions",
@@ -431,14 +447,20 @@ class Funnel(View):
         if steps.empty or int(steps["count"].iloc[0]) == 0:
             return [Notice("no session started in this date range", kind="empty"),
                     Kpis("Sessions", [Kpi("in progress", int(result.in_progress))], compare=False)]
-        first = int(steps["count"].iloc[0])
-        last = int(steps["count"].iloc[-1])
-        blocks: list[Block] = [Kpis(f"Sessions started in the range, settled within {window:g} days", [
-            Kpi("entered", first),
-            Kpi("converted", last),
-            Kpi("overall conversion", last / first if first else None, unit="%"),
-            Kpi("still in progress", int(result.in_progress)),
+        headline = result.conversion()
+        blocks: list[Block] = [Kpis(f"Sessions whose first request came in the range (window {window:g} days)", [
+            Kpi("started", headline.entered),
+            Kpi("still in progress", headline.in_progress),
+            Kpi("settled", headline.settled),
+            Kpi("converted", headline.converted),
+            Kpi("conversion of settled sessions", headline.rate, unit="%"),
+            Kpi("converted so far", headline.so_far, unit="%"),
         ], compare=False)]
+        blocks.append(Notice(
+            f"started = settled + still in progress. A session is settled once it deployed or its {window:g}-day "
+            "window closed; the chart, the steps and \"conversion of settled sessions\" count settled sessions "
+            "only, so sessions still in progress are not taken for drop-offs. \"Converted so far\" counts every "
+            "session started in the range (the Overview's conversion, for the same span)."))
         groups = result.groups if breakdown else None
         blocks.append(Chart("Funnel", figures.funnel_figure(steps, groups)))
         table = steps.copy()
@@ -510,7 +532,7 @@ class Cohorts(View):
             second = result.average[1] if len(result.average) > 1 else None
             blocks.append(Kpis(f"Cohorts by {period}" + (" (active on or after)" if cumulative else ""), [
                 Kpi("cohorts", len(shown)),
-                Kpi("customers", sizes),
+                Kpi("customers first seen in the range", sizes),
                 Kpi(f"back in {period} 1 (average)", second, unit="%"),
             ], compare=False))
             blocks.append(Chart("Retention by cohort", figures.retention_figure(shown, period=period)))
@@ -560,18 +582,26 @@ class Health(View):
             Kpi("at risk of churn", len(at_risk)),
             Kpi("median score", float(scored["score"].median()) if len(scored) else None),
         ], compare=False)]
+        zero = scored[scored["score"] == 0]
+        blocks.append(Notice(
+            "Every customer who ever gave an email is scored, one row per tenant they worked in; the Users page "
+            "counts only the customers active in its date range."
+            + (f" {len(zero):,} score 0: no activity for {zero_days(ctx)} days or more and no site deployed "
+               "(the components with data - engagement, recency and build success - are all 0)." if len(zero) else "")))
         blocks.append(Chart("Distribution of health scores", figures.health_figure(scored)))
         reasons = pd.Series([_reason_kind(r) for rs in at_risk["reasons"] for r in (rs or [])], dtype=object)
         if len(reasons):
             counts = reasons.value_counts().rename_axis("reason").reset_index(name="customers")
             blocks.append(Chart("Why customers are at risk", figures.bar_figure(counts, "reason", "customers",
-                                                                                y_title="customers")))
+                                                                                y_title="customers",
+                                                                                integer_y=True)))
         components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback") if c in scored]
         if components:
             means = scored.groupby("band")[components].mean().reindex(["red", "yellow", "green"]).reset_index()
             long = means.melt(id_vars="band", var_name="component", value_name="average score").dropna()
             blocks.append(Chart("Average component score by band", figures.bar_figure(
-                long, "component", "average score", colour="band", stacked=False, y_title="score")))
+                long, "component", "average score", colour="band", stacked=False, y_title="score",
+                series_colours=figures.BAND_COLOURS)))
         table = pd.DataFrame({
             "customer": at_risk["customer"],
             "tenant": at_risk["tenant_id"],
@@ -586,6 +616,11 @@ class Health(View):
         blocks.append(Table(f"At risk ({len(table):,})", table, "at-risk.csv", max_rows=200,
                             empty_text="nobody is at risk right now"))
         return blocks
+
+
+def zero_days(_ctx: ViewContext) -> int:
+    """After how many days without activity recency (and so engagement) reach 0."""
+    return int(data.analytics_function("health_thresholds")()["recency_zero_days"])
 
 
 def _reason_kind(reason: str) -> str:

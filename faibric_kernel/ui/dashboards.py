@@ -54,7 +54,7 @@ STYLE = """
 .faibric-kpi-label { font-size: 12px; color: #666; }
 .faibric-kpi-value { font-size: 22px; font-weight: 600; }
 .faibric-delta { font-size: 11px; color: #666; }
-.faibric-up { color: #2a7d2a; } .faibric-down { color: #b22; }
+.faibric-good { color: #2a7d2a; } .faibric-bad { color: #b22; } .faibric-neutral { color: #666; }
 .faibric-table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
 .faibric-table th, .faibric-table td { border-bottom: 1px solid #eee; padding: 3px 8px; text-align: left;
   max-width: 420px; overflow-wrap: anywhere; }
