@@ -223,3 +223,78 @@ def test_seed_demo_says_how_many_events_are_its_own(workspace):
     assert "1 other event(s) that were waiting in the spool" in seed_summary(first.to_dict())
     assert again.new_events == 0
     assert f"{again.events:,} events" in seed_summary(again.to_dict())
+
+
+# ------------------------------------------------------------------ how numbers read
+
+
+def test_each_kind_of_number_reads_one_way():
+    from faibric_kernel.dashboards.safety import format_as
+
+    assert format_as(88_866.39, "latency") == "88.9 s"
+    assert format_as(640.2, "latency") == "640 ms"
+    assert format_as(261.049, "money") == "$261.05"
+    assert format_as(0.5432, "percent") == "54.3%"
+    assert format_as(5400.0, "seconds") == "90.0 min"
+    assert format_as(36.8, None) == "36.8"
+
+
+def test_table_headers_are_words_and_cells_take_their_column_format():
+    frame = pd.DataFrame({"model": ["m"], "avg_latency_ms": [88_866.39], "cost_usd": [1.5], "step_rate": [0.25],
+                          "tenant_id": ["acme"]})
+    html = blocks.Table("By model", frame, "m.csv").html()
+    assert "<th>average latency</th>" in html and "<th>cost</th>" in html and "<th>tenant</th>" in html
+    assert "88.9 s" in html and "$1.50" in html and "25.0%" in html
+    assert "_" not in "".join(h for h in html.split("<th>")[1:] if "</th>" in h).split("</thead>")[0]
+
+
+def test_a_long_table_pages_instead_of_growing():
+    import ipywidgets as widgets
+
+    from faibric_kernel.ui.dashboards import paged_table_widget
+
+    frame = pd.DataFrame({"customer": [f"c{i}@x.io" for i in range(60)], "sessions": range(60)})
+    table = blocks.Table("Customers", frame, "c.csv")
+    assert table.pages == 3
+    box = paged_table_widget(table)
+    html, pager, _download = box.children
+    previous, label, following = pager.children
+    assert "c0@x.io" in html.value and "c25@x.io" not in html.value
+    following.click()
+    assert "c25@x.io" in html.value and "c24@x.io" not in html.value and "c50@x.io" not in html.value
+    assert "rows 26-50 of 60" in label.value and not previous.disabled
+    following.click()
+    assert following.disabled and "c59@x.io" in html.value
+    assert isinstance(html, widgets.HTML)
+
+
+def test_funnel_steps_read_as_words(workspace):
+    record_event("request_submitted", session_id="s", ts=NOW - timedelta(days=20))
+    ingest()
+    page = views.build("funnel", views.ViewContext(role=ANALYST, now=NOW,
+                                                   filters=data.kpi_window_filters("30 days", now=NOW)))
+    steps = next(b for b in page if isinstance(b, blocks.Table) and b.title == "Steps")
+    assert steps.frame["name"].tolist()[:2] == ["Request submitted", "Email given"]
+
+
+def test_the_timeline_gives_each_event_type_its_own_colour():
+    types = list(data._EVENT_LABELS)
+    timeline = pd.DataFrame({"ts": [NOW + timedelta(minutes=i) for i in range(len(types))],
+                             "session_id": ["s1"] * len(types), "event_type": types,
+                             "what": types, "detail": [""] * len(types)})
+    fig = figures.timeline_figure(timeline)
+    colours = [t.marker.color for t in fig.data]
+    assert len(colours) == len(types) == len(set(colours))
+    assert fig.layout.xaxis.side == "top"
+    assert fig.layout.height <= 900
+
+
+def test_today_is_drawn_as_a_partial_day():
+    daily = pd.DataFrame({"day": pd.to_datetime(["2026-11-18", "2026-11-19", "2026-11-20"]),
+                          "sessions_started": [10, 12, 2], "sites_deployed": [5, 6, 1], "errors": [0, 1, 0],
+                          "active_sessions": [10, 12, 2], "spend_usd": [1.0, 1.0, 0.1]})
+    fig = figures.activity_figure(daily, partial_day=NOW.date())
+    solid = next(t for t in fig.data if t.name == "sessions started")
+    dotted = next(t for t in fig.data if t.name == "sessions started (today so far)")
+    assert list(pd.to_datetime(solid.x)) == list(pd.to_datetime(["2026-11-18", "2026-11-19"]))
+    assert dotted.line.dash == "dot" and list(dotted.y) == [12, 2]

@@ -122,16 +122,46 @@ class Chart(Block):
         return f"<h4>{esc(self.title)}</h4>"
 
 
+PAGE_ROWS = 25  # rows per page of a table: a page stays well under 2,500 px tall
+
+
 @dataclass
 class Table(Block):
-    """A table shown (first rows) and downloadable as CSV (all rows)."""
+    """A table shown a page at a time and downloadable as CSV (all rows).
+
+    ``max_rows`` caps the rows a viewer can page through (the CSV has them
+    all); ``formats`` names how a column's cells read (see
+    :func:`.safety.format_as`) where its name does not say.
+    """
 
     title: str
     frame: pd.DataFrame
     filename: str
-    max_rows: int = 100
+    max_rows: int = 10_000
     empty_text: str = "nothing to show for these filters"
     extra: dict = field(default_factory=dict)
+    formats: dict = field(default_factory=dict)
+    page_rows: int = PAGE_ROWS
+
+    @property
+    def pages(self) -> int:
+        """How many pages the viewer can page through."""
+        shown = min(len(self.frame), self.max_rows)
+        return max(1, -(-shown // self.page_rows))
+
+    def page_html(self, page: int) -> str:
+        """Page ``page`` (0-based, clamped) of the table."""
+        page = min(max(page, 0), self.pages - 1)
+        rows = min(self.page_rows, self.max_rows - page * self.page_rows)
+        return html_table(self.frame, max_rows=rows, offset=page * self.page_rows, formats=self.formats)
+
+    def page_label(self, page: int) -> str:
+        shown = min(len(self.frame), self.max_rows)
+        first = page * self.page_rows + 1
+        last = min(shown, first + self.page_rows - 1)
+        capped = f" (the first {shown:,} of {len(self.frame):,}; the CSV has them all)" if shown < len(self.frame) \
+            else ""
+        return f"rows {first:,}-{last:,} of {shown:,}{capped}"
 
     def csv_link(self) -> str:
         return csv_download_link(self.frame, self.filename)
@@ -147,7 +177,9 @@ class Table(Block):
     def table_html(self) -> str:
         if self.frame.empty:
             return f'<div class="faibric-notice faibric-empty">{esc(self.empty_text)}</div>'
-        return html_table(self.frame, max_rows=self.max_rows)
+        if self.pages > 1:
+            return self.page_html(0) + f'<p class="faibric-more">{esc(self.page_label(0))}</p>'
+        return html_table(self.frame, max_rows=self.max_rows, formats=self.formats)
 
     def html(self) -> str:
         link = self.csv_link() if self.embeds_csv() else ""

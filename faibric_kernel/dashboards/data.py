@@ -35,6 +35,7 @@ __all__ = [
     "customers_table",
     "daily_activity",
     "describe_event",
+    "event_label",
     "has_events",
     "kpi_window_filters",
     "kpi_windows",
@@ -324,6 +325,35 @@ _DESCRIBE = {
     "error": ("hit an error", "error_type"),
     "feedback_submitted": ("gave feedback", "comment"),
 }
+
+
+# event types as a viewer reads them (funnel steps, timeline legends, event tables)
+_EVENT_LABELS = {
+    "request_submitted": "Request submitted",
+    "email_provided": "Email given",
+    "magic_link_sent": "Magic link sent",
+    "verified": "Email verified",
+    "build_started": "Build started",
+    "library_reused": "Library component reused",
+    "generation_completed": "Code generated",
+    "validation_failed": "Validation failed",
+    "code_fixed": "Code fixed",
+    "preview_ready": "Preview ready",
+    "deploy_started": "Deploy started",
+    "deployed": "Site deployed",
+    "deploy_failed": "Deploy failed",
+    "modification_requested": "Change requested",
+    "modification_applied": "Change applied",
+    "build_stopped": "Build stopped",
+    "error": "Error",
+    "feedback_submitted": "Feedback given",
+}
+
+
+def event_label(event_type) -> str:
+    """``request_submitted`` -> "Request submitted": an event type in words (unknown ones too)."""
+    text = str(event_type or "")
+    return _EVENT_LABELS.get(text) or (text.replace("_", " ").capitalize() if text else "")
 
 
 def describe_event(event_type: str, properties) -> tuple[str, str]:

@@ -197,7 +197,8 @@ class Overview(View):
         if daily.empty:
             blocks.append(Notice("no activity in this date range", kind="empty"))
         else:
-            blocks.append(Chart("Activity per day", figures.activity_figure(daily)))
+            blocks.append(Chart("Activity per day (today so far, dotted)",
+                                figures.activity_figure(daily, partial_day=now.date())))
         if "feed_error" in loaded:
             blocks.append(Notice(f"Activity feed: {loaded['feed_error']}", kind="error"))
         else:
@@ -336,7 +337,7 @@ class Users(View):
                    "sites_deployed", "spend_usd", "avg_rating", "changes_requested", "errors", "first_seen",
                    "last_seen"]
         shown = shown[[c for c in columns if c in shown.columns]]
-        blocks.append(Table(f"Customers ({len(shown):,} of {len(table):,})", shown, "users.csv", max_rows=200,
+        blocks.append(Table(f"Customers ({len(shown):,} of {len(table):,})", shown, "users.csv",
                             empty_text="no customer matches the search and filters"))
         return blocks
 
@@ -388,7 +389,8 @@ class UserDetail(View):
             Kpi("spend", total, unit="$"),
             Kpi("feedback given", len(detail["feedback"])),
         ], compare=False))
-        blocks.append(Chart("Timeline", figures.timeline_figure(timeline)))
+        blocks.append(Chart("Timeline", figures.timeline_figure(
+            timeline.assign(label=timeline["event_type"].map(data.event_label)))))
         blocks.append(Table("Sessions", sessions, f"{_slug(chosen)}-sessions.csv"))
         blocks.append(Table("Sites and versions", sites, f"{_slug(chosen)}-sites.csv",
                             empty_text="no site was generated yet"))
@@ -399,7 +401,8 @@ class UserDetail(View):
         blocks.append(Table("Costs", costs, f"{_slug(chosen)}-costs.csv", empty_text="no API calls recorded"))
         blocks.append(Table("Feedback", detail["feedback"], f"{_slug(chosen)}-feedback.csv",
                             empty_text="no feedback given"))
-        blocks.append(Table("Every event", timeline, f"{_slug(chosen)}-events.csv", max_rows=100))
+        events = timeline.assign(event_type=timeline["event_type"].map(data.event_label))
+        blocks.append(Table("Every event", events, f"{_slug(chosen)}-events.csv"))
         return blocks
 
 
@@ -462,12 +465,12 @@ class Funnel(View):
             "only, so sessions still in progress are not taken for drop-offs. \"Converted so far\" counts every "
             "session started in the range (the Overview's conversion, for the same span)."))
         groups = result.groups if breakdown else None
-        blocks.append(Chart("Funnel", figures.funnel_figure(steps, groups)))
-        table = steps.copy()
-        for col in ("median_seconds_to_convert", "mean_seconds_to_convert"):
-            if col in table.columns:
-                table[col.replace("seconds", "minutes")] = table[col] / 60.0
-                table = table.drop(columns=[col])
+        steps = steps.assign(name=steps["name"].map(data.event_label))
+        if groups is not None and not groups.empty:
+            groups = groups.assign(name=groups["name"].map(data.event_label))
+        blocks.append(Chart("Funnel (settled sessions)", figures.funnel_figure(steps, groups)))
+        table = steps.rename(columns={"median_seconds_to_convert": "median_time_from_previous_seconds",
+                                      "mean_seconds_to_convert": "mean_time_from_previous_seconds"})
         blocks.append(Table("Steps", table, "funnel.csv"))
         if breakdown and groups is not None and not groups.empty:
             blocks.append(Table(f"By {ctx.option('breakdown')}", groups, f"funnel-by-{breakdown}.csv"))
@@ -541,7 +544,8 @@ class Cohorts(View):
                 average = {"cohort": "average", "size": sizes}
                 average.update({f"{period} {k}": v for k, v in zip(offsets, result.average, strict=False)})
                 table = pd.concat([table, pd.DataFrame([average])], ignore_index=True)
-            blocks.append(Table("Retention matrix (share of the cohort active)", table, f"retention-{period}.csv"))
+            blocks.append(Table("Retention matrix (share of the cohort active)", table, f"retention-{period}.csv",
+                                formats={f"{period} {k}": "percent" for k in offsets}))
         if stages is not None and not stages.empty:
             frame = stages.copy()
             frame["period"] = pd.to_datetime(frame["period"]).dt.strftime("%Y-%m-%d")
@@ -613,7 +617,7 @@ class Health(View):
         })
         if not ctx.analyst:
             table = pseudonymise(table, columns=("customer",))
-        blocks.append(Table(f"At risk ({len(table):,})", table, "at-risk.csv", max_rows=200,
+        blocks.append(Table(f"At risk ({len(table):,})", table, "at-risk.csv",
                             empty_text="nobody is at risk right now"))
         return blocks
 
@@ -716,7 +720,9 @@ class Costs(View):
             blocks.append(Notice("no API calls in this date range", kind="empty"))
         else:
             frame = by_day.assign(day=pd.to_datetime(by_day["day"]))
-            blocks.append(Chart("Spend per day", figures.bar_figure(frame, "day", "cost_usd", y_title="$ per day")))
+            spend_chart = figures.bar_figure(frame, "day", "cost_usd", y_title="$ per day")
+            spend_chart.update_traces(marker_opacity=figures.partial_bar_opacity(frame, now.date()))
+            blocks.append(Chart("Spend per day (today so far, paler)", spend_chart))
             blocks.append(Chart("Spend by model", figures.bar_figure(by_model, "model", "cost_usd", horizontal=True,
                                                                      y_title="$")))
             blocks.append(Chart("Spend by purpose", figures.bar_figure(by_purpose, "purpose", "cost_usd",
