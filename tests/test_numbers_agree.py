@@ -298,3 +298,18 @@ def test_today_is_drawn_as_a_partial_day():
     dotted = next(t for t in fig.data if t.name == "sessions started (today so far)")
     assert list(pd.to_datetime(solid.x)) == list(pd.to_datetime(["2026-11-18", "2026-11-19"]))
     assert dotted.line.dash == "dot" and list(dotted.y) == [12, 2]
+
+
+def test_the_budget_box_starts_empty_and_says_what_applies(monkeypatch):
+    import ipywidgets as widgets
+
+    from faibric_kernel.ui.dashboards import _control_widget
+
+    budget = next(c for c in views.VIEWS["costs"].controls if c.name == "budget")
+    box = _control_widget(budget, None, None)
+    assert isinstance(box, widgets.Text) and box.value == "" and box.placeholder.startswith("not set")
+    monkeypatch.setenv("FAIBRIC_MONTHLY_BUDGET_USD", "250")
+    assert _control_widget(budget, None, None).placeholder == "250.00 (FAIBRIC_MONTHLY_BUDGET_USD)"
+    assert views._budget("") == (250.0, None)
+    assert views._budget("$1,000") == (1000.0, None)
+    assert views._budget("lots")[0] == 250.0 and "not an amount" in views._budget("lots")[1]

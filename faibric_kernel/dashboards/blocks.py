@@ -153,7 +153,8 @@ class Table(Block):
         """Page ``page`` (0-based, clamped) of the table."""
         page = min(max(page, 0), self.pages - 1)
         rows = min(self.page_rows, self.max_rows - page * self.page_rows)
-        return html_table(self.frame, max_rows=rows, offset=page * self.page_rows, formats=self.formats)
+        return html_table(self.frame, max_rows=rows, offset=page * self.page_rows, formats=self.formats,
+                          note_more=False)
 
     def page_label(self, page: int) -> str:
         shown = min(len(self.frame), self.max_rows)

@@ -26,9 +26,12 @@ __all__ = ["dashboards"]
 @json_option
 def dashboards(port, host, token, analyst_token, pool_size, as_json):
     """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila."""
+    from .landing import landing_jupyter_path
     from .server import DashboardServer, is_loopback, resolve_settings
 
     settings = resolve_settings(host=host, port=port, token=token, analyst_token=analyst_token, pool_size=pool_size)
+    # Voila's root shows a card per dashboard instead of its file list (the server passes JUPYTER_PATH on)
+    os.environ["JUPYTER_PATH"] = landing_jupyter_path()
     server = DashboardServer(settings)
     if not is_loopback(host):
         progress(f"warning: binding {host}: anyone who can reach this address can try tokens; traffic is plain "

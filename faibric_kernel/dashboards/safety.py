@@ -169,7 +169,7 @@ def format_as(value, kind: str | None) -> str:
 
 
 def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibric-table", offset: int = 0,
-               formats: dict | None = None) -> str:
+               formats: dict | None = None, note_more: bool = True) -> str:
     """An HTML table of rows ``offset`` to ``offset + max_rows`` of ``df``, every header and cell escaped.
 
     Headers read as words (:func:`column_label`) and cells in their column's
@@ -183,12 +183,13 @@ def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibr
         cells = "".join(
             f'<td class="num">{esc(format_as(v, kind))}</td>'
             if isinstance(v, (int, float)) and not isinstance(v, bool)
+            else f'<td class="time">{esc(format_as(v, kind))}</td>' if isinstance(v, (datetime, date))
             else f"<td>{esc(format_as(v, kind))}</td>"
             for v, kind in zip(record, kinds, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     more = ""
-    if offset == 0 and len(df) > max_rows:
+    if note_more and offset == 0 and len(df) > max_rows:
         more = f'<p class="faibric-more">showing {max_rows:,} of {len(df):,} rows; the CSV has them all</p>'
     return (f'<div class="faibric-scroll"><table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')

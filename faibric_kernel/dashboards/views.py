@@ -58,6 +58,7 @@ class Control:
     options: list | Callable | None = None  # for choice: values, or a function of the connection
     minimum: float | None = None
     maximum: float | None = None
+    placeholder: str | Callable[[], str] = ""  # what an empty box says (a number without a default is optional)
 
 
 @dataclass
@@ -641,6 +642,24 @@ def _reason_kind(reason: str) -> str:
 # ---------------------------------------------------------------- costs
 
 
+def _budget(typed) -> tuple[float | None, str | None]:
+    """The budget typed in the box (or, when empty, FAIBRIC_MONTHLY_BUDGET_USD), and why it was ignored if it was."""
+    if typed is None or str(typed).strip() == "":
+        return (_default_budget() or None), None
+    try:
+        value = float(str(typed).replace("$", "").replace(",", "").strip())
+    except ValueError:
+        return (_default_budget() or None), f"the budget {str(typed)[:40]!r} is not an amount; type e.g. 250"
+    if value < 0:
+        return (_default_budget() or None), "the budget must be 0 or more"
+    return (value or None), None
+
+
+def _budget_placeholder() -> str:
+    budget = _default_budget()
+    return f"{budget:,.2f} (FAIBRIC_MONTHLY_BUDGET_USD)" if budget else "not set - type an amount"
+
+
 def _default_budget() -> float:
     from .. import config
 
@@ -655,7 +674,8 @@ class Costs(View):
     title = "Costs"
     description = "AI spend by day, model and purpose; this month against the budget; savings from reuse and caching."
     controls = (
-        Control("budget", "monthly budget ($)", "number", None, minimum=0, maximum=10_000_000),
+        Control("budget", "monthly budget ($)", "number", None, minimum=0, maximum=10_000_000,
+                placeholder=lambda: _budget_placeholder()),
         Control("method", "forecast from", "choice", "month_to_date", ["month_to_date", "last_7_days"]),
     )
 
@@ -665,7 +685,7 @@ class Costs(View):
         savings = data.analytics_function("savings")
         unpriced_calls = data.analytics_function("unpriced_calls")
         cost_per_site = data.analytics_function("cost_per_site")
-        budget = float(ctx.option("budget", _default_budget()) or 0) or None
+        budget, budget_error = _budget(ctx.option("budget", None))
         method = ctx.option("method", "month_to_date")
         f = ctx.filters
         now = ctx.at()
@@ -690,13 +710,14 @@ class Costs(View):
         forecast, saved, sites = loaded["forecast"], loaded["savings"], loaded["sites"]
         spent = float(by_day["cost_usd"].sum()) if len(by_day) else 0.0
         unpriced = int(by_day["unpriced_calls"].sum()) if len(by_day) else 0
-        blocks: list[Block] = [Kpis("In the date range", [
+        blocks: list[Block] = [Notice(budget_error, kind="error")] if budget_error else []
+        blocks.append(Kpis("In the date range", [
             Kpi("spend", spent, unit="$"),
             Kpi("API calls", int(by_day["calls"].sum()) if len(by_day) else 0),
             Kpi("cost per deployed site", sites.cost_per_site_usd, unit="$"),
             Kpi("saved by reuse and caching", saved.total_saved_usd, unit="$"),
             Kpi("calls with no price", unpriced),
-        ], compare=False)]
+        ], compare=False))
         crossing = forecast.crossing_date.isoformat() if forecast.crossing_date else None
         month_items = [
             Kpi("month to date", forecast.month_to_date_usd, unit="$"),

@@ -63,7 +63,9 @@ STYLE = """
 .faibric-table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
 .faibric-table th { white-space: nowrap; word-break: keep-all; }
 .faibric-table th, .faibric-table td { border-bottom: 1px solid #eee; padding: 3px 8px; text-align: left;
-  max-width: 420px; overflow-wrap: break-word; word-break: normal; hyphens: none; vertical-align: top; }
+  max-width: 420px; overflow-wrap: break-word; word-break: normal; hyphens: none; vertical-align: top;
+  line-height: 1.35; }
+.faibric-table td.time { white-space: nowrap; }
 .faibric-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .faibric-notice { padding: 10px 14px; border-radius: 6px; background: #f4f6fa; margin: 8px 0; }
 .faibric-empty { background: #f7f7f7; } .faibric-denied { background: #fff4e5; } .faibric-error { background: #fdecea; }
@@ -251,6 +253,12 @@ def _control_widget(control: Control, value, choices: list | None) -> widgets.Wi
                                     layout=widgets.Layout(width="360px"))
         return widgets.Dropdown(options=options, value=value, description=control.label, style=style,
                                 layout=widgets.Layout(width="auto"))
+    if control.kind == "number" and control.default is None:
+        # optional (a budget): an empty box, saying what applies when it stays empty, never a misleading 0
+        placeholder = control.placeholder() if callable(control.placeholder) else control.placeholder
+        return widgets.Text(value="" if value is None else str(value), description=control.label,
+                            placeholder=placeholder or "not set", continuous_update=False, style=style,
+                            layout=widgets.Layout(width="360px"))
     if control.kind == "number":
         number = float(value if value is not None else control.default or 0)
         return widgets.BoundedFloatText(value=number, min=control.minimum or 0, max=control.maximum or 1e9,
