@@ -21,6 +21,7 @@ __all__ = [
     "funnel_figure",
     "health_figure",
     "kpi_trend_figure",
+    "plotly_js_name",
     "reset_plotlyjs",
     "write_plotlyjs",
 ]
@@ -62,33 +63,8 @@ def reset_plotlyjs() -> None:
     _plotlyjs_sent = False
 
 
-def _plotly_version() -> str:
-    import plotly.offline
-
-    return plotly.offline.get_plotlyjs_version()
-
-
-def plotly_js_name() -> str:
-    """The file name the report loads plotly.js from (versioned, so an old report keeps its own)."""
-    return f"plotly-{_plotly_version()}.min.js"
-
-
-def write_plotlyjs(folder) -> object:
-    """Write plotly.js next to a report (once: an existing copy of that version is kept); returns its path."""
-    from pathlib import Path
-
-    import plotly.offline
-
-    target = Path(folder) / plotly_js_name()
-    if not target.is_file():
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
-        tmp.replace(target)
-    return target
-
-
 def figure_html(fig: go.Figure, name: str) -> str:
-    """An HTML fragment for ``fig``; plotly.js inline in the first one of the document."""
+    """An HTML fragment for ``fig``; the first one of a document loads plotly.js (from :func:`plotly_js_name`)."""
     global _plotlyjs_sent
     include = not _plotlyjs_sent
     html = fig.to_html(
