@@ -49,11 +49,12 @@ __all__ = [
     "register_service",
     "restart_service",
     "service_status",
+    "stop_service",
     "unregister_service",
 ]
 
 # name -> the command that starts it (for messages)
-KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve"}
+KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve", "studio": "faibric studio"}
 STARTUP_GRACE_S = 30.0
 HUNG_AFTER_PASSES = 3
 BACKOFF_BASE_S = 5.0
@@ -234,6 +235,25 @@ def _stop(pid: int, wait: float = 5.0) -> None:
             if not _pid_alive(pid):
                 return
             time.sleep(0.1)
+
+
+def stop_service(name: str, *, wait: float = 15.0) -> dict:
+    """Stop a recorded service (TERM, then KILL after ``wait`` s) and forget it: ``{"stopped", "pid", "detail"}``.
+
+    The service's own process removes its record when it ends cleanly; the
+    record goes here too, so a service that was killed is not restarted by
+    ``faibric monitor``.
+    """
+    record = read_service(name)
+    if record is None:
+        return {"stopped": False, "pid": None, "detail": f"{name} is not running (nothing recorded)"}
+    pid = int(record["pid"])
+    was_alive = _pid_alive(pid)
+    if was_alive:
+        _stop(pid, wait=wait)
+    unregister_service(name)
+    detail = f"stopped {name} (pid {pid})" if was_alive else f"{name} was not running (pid {pid} had ended)"
+    return {"stopped": was_alive, "pid": pid, "detail": detail}
 
 
 def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:

@@ -9,11 +9,12 @@ import sys
 import click
 
 from ..cli import emit, json_option, progress
+from ..service_cli import add_service_commands
 
 __all__ = ["dashboards"]
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--port", type=int, default=None, help="port to listen on (default 8866; 0 picks a free one)")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="address to bind; anything but loopback exposes the dashboards to the network (plain HTTP)")
@@ -24,8 +25,12 @@ __all__ = ["dashboards"]
 @click.option("--pool-size", type=int, default=1, show_default=True,
               help="pre-heated kernels kept ready per dashboard (0 turns pre-heating off)")
 @json_option
-def dashboards(port, host, token, analyst_token, pool_size, as_json):
-    """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila."""
+@click.pass_context
+def dashboards(ctx, port, host, token, analyst_token, pool_size, as_json):
+    """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila;
+    `faibric dashboards status` and `faibric dashboards stop` from another shell."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .landing import landing_jupyter_path
     from .server import DashboardServer, is_loopback, resolve_settings
 
@@ -80,3 +85,6 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
             unregister_service("dashboards", os.getpid())
         server.stop()
         signal.signal(signal.SIGTERM, previous)
+
+
+add_service_commands(dashboards, "dashboards")
