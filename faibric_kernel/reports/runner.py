@@ -212,21 +212,47 @@ def _import_papermill():
     return papermill
 
 
-def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
-    papermill = _import_papermill()
+def _ipc_kernel_manager(folder: str):
+    """A kernel manager class talking to its kernel over Unix sockets in ``folder``, not TCP.
 
-    with _kernel_imports_this_package():
-        papermill.execute_notebook(
-            str(source),
-            str(output),
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(output.parent),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-        )
+    Over TCP without CurveZMQ keys ipykernel warns that everything is sent in
+    plain text (and it is, to anyone on the machine); IPC sockets in a 0700
+    folder are private to this user, and the warning is gone from the run's
+    output.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return IPCKernelManager
+
+
+def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
+    import shutil
+    import tempfile
+
+    papermill = _import_papermill()
+    sockets = tempfile.mkdtemp(prefix="faibric-kernel-")
+    try:
+        with _kernel_imports_this_package():
+            papermill.execute_notebook(
+                str(source),
+                str(output),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                cwd=str(output.parent),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                kernel_manager_class=_ipc_kernel_manager(sockets),
+            )
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def export_html(executed: Path, target: Path) -> Path:
