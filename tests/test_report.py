@@ -372,3 +372,12 @@ def test_the_cli_line_about_fired_alerts_agrees_with_the_report_s_sentence():
     assert past.startswith("15 new alert(s) fired now, dated 2026-12-05")
     assert "this one for 2026-12-04 does not" in past
     assert "this report lists them" in alerts_fired_line(fired, day_type(2026, 12, 5), day_type(2026, 12, 5))
+
+
+def test_the_report_kernel_runs_without_the_plain_tcp_warning(capfd):
+    from faibric_kernel.reports import run_daily_report
+
+    run = run_daily_report(DAY)
+    assert run.status == "ok"
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err + captured.out
