@@ -477,8 +477,9 @@ class Funnel(View):
             blocks.append(Table(f"By {ctx.option('breakdown')}", groups, f"funnel-by-{breakdown}.csv"))
         if experiment is not None and not experiment.variants.empty:
             variants = experiment.variants
-            blocks.append(Chart("Prompt experiments: deploy rate by variant", figures.bar_figure(
-                variants, "variant", "deploy_rate", y_title="share of sessions deployed")))
+            rates = figures.bar_figure(variants, "variant", "deploy_rate", y_title="share of sessions deployed")
+            rates.update_yaxes(tickformat=".0%", rangemode="tozero")
+            blocks.append(Chart("Prompt experiments: deploy rate by variant", rates))
             p_value = experiment.chi_square_p_value
             verdict = "" if p_value is None else (
                 f" Deploy rates differ significantly (chi-square p = {p_value:.3g})." if p_value < experiment.alpha
@@ -604,6 +605,7 @@ class Health(View):
         if components:
             means = scored.groupby("band")[components].mean().reindex(["red", "yellow", "green"]).reset_index()
             long = means.melt(id_vars="band", var_name="component", value_name="average score").dropna()
+            long["component"] = long["component"].str.replace("_", " ")
             blocks.append(Chart("Average component score by band", figures.bar_figure(
                 long, "component", "average score", colour="band", stacked=False, y_title="score",
                 series_colours=figures.BAND_COLOURS)))
