@@ -183,5 +183,5 @@ class Table(Block):
         return html_table(self.frame, max_rows=self.max_rows, formats=self.formats)
 
     def html(self) -> str:
-        link = self.csv_link() if self.embeds_csv() else ""
+        link = self.csv_link() if self.embeds_csv() and not self.frame.empty else ""
         return f"<h4>{esc(self.title)}</h4>{self.table_html()}{link}"

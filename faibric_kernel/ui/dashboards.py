@@ -137,7 +137,7 @@ def block_widget(block: b.Block) -> widgets.Widget:
 
 def _block_markup(block: b.Block) -> str:
     if isinstance(block, b.Table):
-        link = block.csv_link() if block.embeds_csv() else ""
+        link = block.csv_link() if block.embeds_csv() and not block.frame.empty else ""
         return f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.table_html()}{link}</div>'
     return block.html()
 
