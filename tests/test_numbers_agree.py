@@ -313,3 +313,23 @@ def test_the_budget_box_starts_empty_and_says_what_applies(monkeypatch):
     assert views._budget("") == (250.0, None)
     assert views._budget("$1,000") == (1000.0, None)
     assert views._budget("lots")[0] == 250.0 and "not an amount" in views._budget("lots")[1]
+
+
+def test_conversions_in_one_pass_equal_one_funnel_per_span(fresh_db):
+    # converted early, converted late (after the first span ended), dropped off, still open, entered twice
+    full_session(fresh_db, "early", NOW - timedelta(days=20), "a@x.io")
+    full_session(fresh_db, "late", NOW - timedelta(days=9), "b@x.io")
+    insert_events(fresh_db, [(NOW - timedelta(days=9) + timedelta(days=3), "late", "deployed", "b@x.io")])
+    insert_events(fresh_db, [(NOW - timedelta(days=25), "gone", "request_submitted"),
+                             (NOW - timedelta(days=24), "gone", "email_provided", "c@x.io"),
+                             (NOW - timedelta(hours=5), "open", "request_submitted"),
+                             (NOW - timedelta(days=40), "twice", "request_submitted"),
+                             (NOW - timedelta(days=2), "twice", "request_submitted")])
+    from faibric_kernel.analytics import conversions
+
+    spans = [(NOW - timedelta(days=30), NOW), (NOW - timedelta(days=60), NOW - timedelta(days=30)),
+             (NOW - timedelta(days=10), NOW - timedelta(days=8)), (NOW - timedelta(days=7), NOW),
+             (datetime(2026, 11, 20), NOW)]
+    one_pass = conversions(fresh_db, spans, now=NOW)
+    for (since, until), got in zip(spans, one_pass, strict=True):
+        assert got == conversion(fresh_db, since=since, until=until, now=until), (since, until)

@@ -30,7 +30,7 @@ from .costs import (
     unpriced_calls,
 )
 from .experiments import ExperimentResult, experiments, two_proportion_z_test
-from .funnel import DEFAULT_STEPS, Conversion, FunnelResult, conversion, funnel
+from .funnel import DEFAULT_STEPS, Conversion, FunnelResult, conversion, conversions, funnel
 from .health import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, band_of, health_scores, health_thresholds, snapshot_health
 from .retention import RetentionResult, lifecycle, retention
 
@@ -49,6 +49,7 @@ __all__ = [
     "alerts",
     "band_of",
     "conversion",
+    "conversions",
     "cost_forecast",
     "cost_per_site",
     "costs",

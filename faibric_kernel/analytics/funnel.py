@@ -34,8 +34,8 @@ import pandas as pd
 from ..errors import InvalidInputError
 from ._common import filters, records, resolve_now, utc_naive
 
-__all__ = ["DEFAULT_STEPS", "DEFAULT_WINDOW_DAYS", "Conversion", "FunnelResult", "conversion", "funnel",
-           "session_variants_sql"]
+__all__ = ["DEFAULT_STEPS", "DEFAULT_WINDOW_DAYS", "Conversion", "FunnelResult", "conversion", "conversions",
+           "funnel", "session_variants_sql"]
 
 DEFAULT_STEPS = ("request_submitted", "email_provided", "verified", "build_started", "deployed")
 DEFAULT_WINDOW_DAYS = 14
@@ -353,3 +353,61 @@ def conversion(
     figures, the Funnel page, the daily report.
     """
     return funnel(con, DEFAULT_STEPS, window_days, since=since, until=until, tenant=tenant, now=now).conversion()
+
+
+def conversions(
+    con,
+    spans: list[tuple[datetime, datetime]],
+    tenant: str | None = None,
+    now: datetime | str | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+) -> list[Conversion]:
+    """:func:`conversion` for several ``(since, until)`` spans in one pass over the events.
+
+    Each span is judged as of its own ``until`` (the Overview compares a
+    window with the one before it as that one stood at its end). One pass is
+    enough because the default funnel takes the earliest event of each step:
+    the times a session reached its steps, read from every event up to
+    ``now``, are the ones it had reached by any earlier moment, so a session
+    had converted by ``until`` exactly when it reached the last step no later.
+    Equal to calling :func:`conversion` per span (a test checks it).
+    """
+    if not spans:
+        return []
+    now = resolve_now(now)
+    steps = list(DEFAULT_STEPS)
+    n = len(steps)
+    where, params = filters(now=now, tenant=tenant)
+    params.update(steps=steps, window_us=int(round(float(window_days) * 86_400 * 1_000_000)),
+                  lo=min(utc_naive(a, "since") for a, _b in spans))
+    lists = ", ".join(f"list(ts) FILTER (WHERE k = {j}) AS l{j}" for j in range(2, n + 1))
+    chain, source = [], "w"
+    for j in range(2, n + 1):
+        chain.append(f"c{j} AS (SELECT * EXCLUDE (l{j}), "
+                     f"list_min(list_filter(l{j}, lambda t: t >= t{j - 1} AND t <= deadline)) AS t{j} FROM {source})")
+        source = f"c{j}"
+    reached = con.execute(
+        f"""
+        WITH se AS (
+            SELECT session_id, ts, list_position($steps, event_type) AS k
+            FROM events
+            WHERE event_type IN (SELECT unnest($steps)) AND session_id IS NOT NULL AND {where}
+        ), per AS (
+            SELECT session_id, min(ts) FILTER (WHERE k = 1) AS t1, {lists} FROM se GROUP BY session_id
+        ), w AS (
+            SELECT *, t1 + to_microseconds($window_us) AS deadline FROM per WHERE t1 >= $lo
+        ), {', '.join(chain)}
+        SELECT t1, t{n} AS converted_at, deadline FROM {source}
+        """,
+        params,
+    ).df()
+    out = []
+    for since, until in spans:
+        since, until = utc_naive(since, "since"), utc_naive(until, "until")
+        moment = min(until, now)
+        entered = reached[(reached["t1"] >= since) & (reached["t1"] < until) & (reached["t1"] <= moment)]
+        converted = entered["converted_at"].notna() & (entered["converted_at"] <= moment)
+        settled = converted | (entered["deadline"] <= moment)
+        out.append(Conversion(entered=len(entered), settled=int(settled.sum()), converted=int(converted.sum()),
+                              in_progress=int((~settled).sum()), window_days=float(window_days)))
+    return out

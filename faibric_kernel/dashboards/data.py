@@ -198,7 +198,7 @@ def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFram
     period's figure is as it stood at the end of that period. It cannot exceed
     100%: deploys of sessions started before the window do not count.
     """
-    conversion = analytics_function("conversion")
+    conversions = analytics_function("conversions")
     windows = _windows(now)
     params: dict = {"lo": windows[-1][3], "hi": now}
     tenant_sql = ""
@@ -243,13 +243,15 @@ def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFram
     def ratio(num, den):
         return num / den if num is not None and den else None
 
+    # every window and the one before it, each as it stood at its end, in one pass over the events
+    spans = [span for _name, start, end, pstart, pend in windows for span in ((start, end), (pstart, pend))]
+    judged = conversions(con, spans, tenant=tenant, now=now)
     rows = []
-    for i, (name, start, end, pstart, pend) in enumerate(windows):
+    for i, (name, *_span) in enumerate(windows):
         deployed, active = pair(ev, "deployed", i), pair(ev, "active", i)
         spend, ncalls, failed = pair(calls, "spend", i), pair(calls, "calls", i), pair(calls, "failed", i)
         # sessions started and conversion are the funnel's: the same sessions, counted once each
-        current = conversion(con, since=start, until=end, tenant=tenant, now=end)
-        before = conversion(con, since=pstart, until=pend, tenant=tenant, now=pend)
+        current, before = judged[2 * i], judged[2 * i + 1]
 
         rows += [
             (name, "sessions started", float(current.entered), float(before.entered)),
