@@ -8,6 +8,12 @@ chromium (driven by Playwright) opens each dashboard with the analyst token in a
 fresh browser context (empty cache). The time runs from navigation to the first
 plotly chart drawn on the page. Target: <= 5 s per dashboard.
 
+Every dashboard is then browsed a second time, and the server's memory is
+read from /proc: the resident set (RSS) of the Voila process and all its
+kernels, summed, and their proportional set (PSS, shared pages divided among
+the processes that share them). Target: RSS <= 1.5 GB after two passes, with
+pre-heating kept.
+
 By default kernels are pre-heated (a pool of one per dashboard, each having
 loaded the package and warmed up before its viewer arrives); the next
 dashboard is measured once the previous one's pool is warm again, so that
@@ -38,7 +44,9 @@ STAKEHOLDER_TOKEN = "bench-stakeholder-" + "s" * 16
 ANALYST_TOKEN = "bench-analyst-" + "a" * 16
 EVENTS_PER_SESSION = 7.9  # what the demo generator produces on average
 TARGET_S = 5.0
+TARGET_RSS_BYTES = 1.5e9
 _READY = re.compile(r"faibric dashboards: (\w+) kernel ready")
+SERVER_MEMORY: dict[int, dict] = {}
 
 
 def fill_store(events: int, seed: int = 42) -> dict:
@@ -119,6 +127,50 @@ def measure(server, names, *, preheated: bool) -> list[tuple[str, float, int, st
     return results
 
 
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it (from /proc's parent ids)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _kb(path: Path, field: str) -> int:
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def server_memory(root: int) -> dict:
+    """Processes, summed RSS and PSS (bytes) of the server and its kernels."""
+    pids = _descendants(root)
+    rss = sum(_kb(Path(f"/proc/{pid}/status"), "VmRSS") for pid in pids) * 1024
+    pss = sum(_kb(Path(f"/proc/{pid}/smaps_rollup"), "Pss") for pid in pids) * 1024
+    return {"processes": len(pids), "kernels": len(pids) - 1, "rss": rss, "pss": pss}
+
+
+def _print_memory(label: str, memory: dict) -> None:
+    print(f"  server memory {label}: {memory['processes']} processes ({memory['kernels']} kernels), "
+          f"RSS {memory['rss'] / 1e9:.2f} GB, PSS {memory['pss'] / 1e9:.2f} GB "
+          f"(target RSS <= {TARGET_RSS_BYTES / 1e9:g} GB: {'OK' if memory['rss'] <= TARGET_RSS_BYTES else 'OVER'})",
+          flush=True)
+
+
 def serve_and_measure(home: Path, pool_size: int, names) -> list[tuple[str, float, int, str]]:
     from faibric_kernel.dashboards.server import DashboardServer, free_port, resolve_settings
 
@@ -131,7 +183,16 @@ def serve_and_measure(home: Path, pool_size: int, names) -> list[tuple[str, floa
         server.wait_ready(timeout=600, pools=pool_size > 0)
         print(f"Voila ready in {time.perf_counter() - started:.1f} s "
               f"({'pre-heated pool of ' + str(pool_size) if pool_size else 'no pre-heated kernels'})", flush=True)
-        return measure(server, names, preheated=pool_size > 0)
+        _print_memory("when ready", server_memory(server.process.pid))
+        results = measure(server, names, preheated=pool_size > 0)
+        _print_memory("after one pass", server_memory(server.process.pid))
+        print("  second pass:", flush=True)
+        measure(server, names, preheated=pool_size > 0)
+        time.sleep(5)
+        memory = server_memory(server.process.pid)
+        _print_memory("after browsing every dashboard twice", memory)
+        SERVER_MEMORY[pool_size] = memory
+        return results
     finally:
         server.stop()
 
@@ -172,6 +233,9 @@ def main() -> int:
             worst = max(r[1] for r in results)
             over = [r[0] for r in results if r[1] > TARGET_S]
             print(f"  {label}: worst {worst:.2f} s; " + ("all within target" if not over else f"over: {', '.join(over)}"))
+        for pool, memory in SERVER_MEMORY.items():
+            print(f"  server RSS after two passes (pool {pool}): {memory['rss'] / 1e9:.2f} GB in {memory['kernels']} "
+                  f"kernels + Voila (PSS {memory['pss'] / 1e9:.2f} GB); target <= {TARGET_RSS_BYTES / 1e9:g} GB")
     return 0
 
 

@@ -86,7 +86,7 @@ class SeedReport:
     """What ``seed-demo`` wrote."""
 
     sessions: int
-    customers: int
+    customers: int  # as the dashboards count them: emails, plus sessions that never gave one
     events: int
     api_calls: int
     days: int
@@ -95,6 +95,8 @@ class SeedReport:
     end: datetime
     added: dict = field(default_factory=dict)
     seconds: float = 0.0
+    customers_with_email: int = 0
+    new_events: int = 0  # of this history's events, how many the store did not have yet
 
     def to_dict(self) -> dict:
         return {
@@ -107,6 +109,8 @@ class SeedReport:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "added": self.added,
+            "customers_with_email": self.customers_with_email,
+            "new_events": self.new_events,
             "seconds": round(self.seconds, 3),
         }
 
@@ -483,11 +487,29 @@ def build_history(con, *, sessions: int, days: int, seed: int, end: datetime) ->
     finally:
         for name in ("_gen_sess", "_gen_ev", "_gen_calls"):
             con.unregister(name)
+    # customers as every page counts them (DESIGN.md, retention): the first email a session received, stitched
+    # back to its start; a session that never got one is a customer of its own
+    with_email, without_email = con.execute(
+        """
+        WITH per AS (
+            SELECT session_id,
+                   lower(trim(arg_min(CASE WHEN contains(actor, '@') THEN actor
+                                           ELSE json_extract_string(properties, '$.email') END, ts)
+                       FILTER (WHERE contains(actor, '@') OR event_type = 'email_provided'))) AS email
+            FROM demo_events GROUP BY session_id
+        )
+        SELECT count(DISTINCT email) FILTER (WHERE contains(email, '@')),
+               count(*) FILTER (WHERE NOT coalesce(contains(email, '@'), false))
+        FROM per
+        """
+    ).fetchall()[0]
     counts = {
         "events": con.execute("SELECT count(*) FROM demo_events").fetchall()[0][0],
         "api_calls": con.execute("SELECT count(*) FROM demo_api_calls").fetchall()[0][0],
         "sessions": con.execute("SELECT count(*) FROM demo_sessions").fetchall()[0][0],
-        "customers": n_cust,
+        "customers": int(with_email) + int(without_email),
+        "customers_with_email": int(with_email),
+        "people": n_cust,
     }
     return counts
 
@@ -515,6 +537,7 @@ def seed_demo(*, sessions: int = 2000, days: int = 90, seed: int = 42, end: date
         scratch.execute("SET TimeZone='UTC'")
         say(f"generating {sessions} sessions over {days} days (seed {seed})")
         counts = build_history(scratch, sessions=sessions, days=days, seed=seed, end=end)
+        already = _events_already_stored(scratch.sql("SELECT event_id FROM demo_events").to_arrow_table())
         say(f"spooling {counts['events']} events and {counts['api_calls']} API calls")
         spool_relation(scratch, "SELECT * FROM demo_events", "events")
         spool_relation(scratch, "SELECT * FROM demo_api_calls", "api_calls")
@@ -548,4 +571,30 @@ def seed_demo(*, sessions: int = 2000, days: int = 90, seed: int = 42, end: date
         end=end,
         added=report.added,
         seconds=time.perf_counter() - started,
+        customers_with_email=counts["customers_with_email"],
+        new_events=counts["events"] - already,
     )
+
+
+def seed_summary(d: dict) -> str:
+    """The one line ``seed-demo`` prints: what this history holds, and what the store gained from it."""
+    line = (f"seeded {d['sessions']:,} sessions of {d['customers']:,} customers over {d['days']} days "
+            f"({d['customers_with_email']:,} gave an email; each session without one counts as a customer of its "
+            f"own, as on the dashboards): {d['events']:,} events and {d['api_calls']:,} API calls, "
+            f"{d['new_events']:,} of the events new to the store")
+    others = d["added"].get("events", 0) - d["new_events"]
+    if others > 0:
+        line += f" (ingest also stored {others:,} other event(s) that were waiting in the spool)"
+    return line + f", in {d['seconds']:.1f}s"
+
+
+def _events_already_stored(ids) -> int:
+    """How many of these event ids the store already holds (a re-seed with the same seed and end adds none)."""
+    from .store import read_connection
+
+    with read_connection() as con:
+        con.register("_demo_ids", ids)
+        try:
+            return int(con.execute("SELECT count(*) FROM events SEMI JOIN _demo_ids USING (event_id)").fetchall()[0][0])
+        finally:
+            con.unregister("_demo_ids")

@@ -43,10 +43,11 @@ from .services import (
     register_service,
     service_status,
     track_child,
+    unregister_service,
     write_private_json,
 )
 
-__all__ = ["monitor_loop", "monitor_once", "raise_alert", "restart_service", "single_monitor"]
+__all__ = ["monitor_loop", "monitor_once", "raise_alert", "restart_service", "single_monitor", "stop_service"]
 
 HUNG_AFTER_PASSES = 3
 BACKOFF_BASE_S = 5.0
@@ -71,6 +72,25 @@ def _stop(pid: int, wait: float = 5.0) -> None:
             if not pid_alive(pid):
                 return
             time.sleep(0.1)
+
+
+def stop_service(name: str, *, wait: float = 15.0) -> dict:
+    """Stop a recorded service (TERM, then KILL after ``wait`` s) and forget it: ``{"stopped", "pid", "detail"}``.
+
+    The service's own process removes its record when it ends cleanly; the
+    record goes here too, so a service that was killed is not restarted by
+    ``faibric monitor``.
+    """
+    record = read_service(name)
+    if record is None:
+        return {"stopped": False, "pid": None, "detail": f"{name} is not running (nothing recorded)"}
+    pid = int(record["pid"])
+    was_alive = pid_alive(pid)
+    if was_alive:
+        _stop(pid, wait=wait)
+    unregister_service(name)
+    detail = f"stopped {name} (pid {pid})" if was_alive else f"{name} was not running (pid {pid} had ended)"
+    return {"stopped": was_alive, "pid": pid, "detail": detail}
 
 
 def restart_service(record: dict, *, wait: float = RESTART_WAIT_S) -> dict:

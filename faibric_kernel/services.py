@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # name -> the command that starts it (for messages)
-KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve"}
+KNOWN_SERVICES = {"dashboards": "faibric dashboards", "api": "faibric serve", "studio": "faibric studio"}
 STARTUP_GRACE_S = 30.0
 
 _children: dict[int, subprocess.Popen] = {}

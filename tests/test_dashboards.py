@@ -278,7 +278,9 @@ def test_the_login_form_accepts_either_token():
 def test_kpi_windows_count_today_and_compare_with_yesterday():
     record_event("request_submitted", session_id="a", ts=NOW - timedelta(hours=1))
     record_event("request_submitted", session_id="b", ts=NOW - timedelta(hours=2))
-    record_event("deployed", session_id="a", actor="ana@example.com", ts=NOW - timedelta(minutes=30))
+    # conversion is the funnel's: session a goes through every step
+    for minutes, step in ((50, "email_provided"), (45, "verified"), (40, "build_started"), (30, "deployed")):
+        record_event(step, session_id="a", actor="ana@example.com", ts=NOW - timedelta(minutes=minutes))
     record_event("request_submitted", session_id="c", ts=NOW - timedelta(days=1, hours=1))
     record_event("request_submitted", session_id="d", ts=NOW - timedelta(days=10))
     record_api_call(provider="anthropic", model="m", purpose="generate", session_id="a", cost_usd=1.5,
@@ -509,7 +511,7 @@ def test_big_tables_prepare_their_csv_on_click():
 
     frame = pd.DataFrame({"customer": [f"c{i}@example.com" for i in range(20_000)], "n": range(20_000)})
     shown = [w for top in body_widgets([blocks.Table("Big", frame, "big.csv")]) for w in walk(top)]
-    button = next(w for w in shown if isinstance(w, widgets.Button))
+    button = next(w for w in shown if isinstance(w, widgets.Button) and w.description.startswith("Prepare CSV"))
     link = [w for w in shown if isinstance(w, widgets.HTML)][-1]
     assert link.value == ""
     button.click()

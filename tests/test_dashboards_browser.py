@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from faibric_kernel.dashboards.notebooks import DASHBOARD_NAMES
+from faibric_kernel.dashboards.notebooks import DASHBOARD_NAMES, TITLES
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,21 @@ SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_COMMENT = '<img src=x onerror="window.__pwned=2">'
 MALLORY = "mallory@evil.test"
 CHART_TIMEOUT_MS = 90_000
+REPO = Path(__file__).resolve().parent.parent
+README_SCREENSHOTS = {"overview": REPO / "docs" / "dashboard-overview.png",
+                      "funnel": REPO / "docs" / "dashboard-funnel.png"}
+MAX_TABLE_PX = 2_500
+# what a viewer's page measures: Voila's lab template scrolls #rendered_cells, not the document
+LAYOUT_JS = """() => {
+  const scroller = document.querySelector('#rendered_cells') || document.documentElement;
+  const overflow = Math.max(document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                            scroller.scrollWidth - scroller.clientWidth);
+  const tables = [...document.querySelectorAll('.faibric-table')].map(t => t.getBoundingClientRect().height);
+  const broken = [...document.querySelectorAll('.faibric-table th')].filter(th => {
+      const range = document.createRange(); range.selectNodeContents(th);
+      return range.getClientRects().length > 1; }).map(th => th.textContent);
+  return {overflow, tables, broken, height: scroller.scrollHeight};
+}"""
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
@@ -78,10 +93,14 @@ def home(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dash(home):
     """`faibric dashboards` on a free port, started once for the module, with warm kernel pools."""
+    from faibric_kernel.dashboards.landing import landing_jupyter_path
     from faibric_kernel.dashboards.server import DashboardServer, free_port, resolve_settings
 
     old = os.environ.get("FAIBRIC_HOME")
+    old_path = os.environ.get("JUPYTER_PATH")
     os.environ["FAIBRIC_HOME"] = str(home)
+    # as `faibric dashboards` does: Voila's root is the landing page of cards
+    os.environ["JUPYTER_PATH"] = landing_jupyter_path()
     try:
         settings = resolve_settings(port=free_port(), token=STAKEHOLDER_TOKEN, analyst_token=ANALYST_TOKEN,
                                     pool_size=1)
@@ -97,6 +116,10 @@ def dash(home):
             os.environ.pop("FAIBRIC_HOME", None)
         else:
             os.environ["FAIBRIC_HOME"] = old
+        if old_path is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old_path
     yield server
     server.stop()
 
@@ -287,3 +310,60 @@ def test_the_activity_feed_shows_the_script_prompt_as_text(page, dash):
     page.wait_for_selector(f".faibric-table:has-text('{MALLORY}')", timeout=CHART_TIMEOUT_MS)
     assert SCRIPT in page.inner_text("body")
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def _layout(page) -> dict:
+    page.wait_for_timeout(500)  # let plotly finish sizing its charts to the page
+    return page.evaluate(LAYOUT_JS)
+
+
+@pytest.mark.parametrize("name", DASHBOARD_NAMES)
+def test_every_dashboard_fits_1280_px_with_short_tables_and_whole_header_words(page, dash, name):
+    """No sideways scrolling at 1280 px, no table taller than 2,500 px (they page), no header broken in a word."""
+    _open(page, dash, name, ANALYST_TOKEN)
+    _wait_chart(page)
+    page.wait_for_selector(".faibric-table", timeout=CHART_TIMEOUT_MS)
+    layout = _layout(page)
+    assert layout["overflow"] <= 0, f"{name} scrolls sideways by {layout['overflow']} px"
+    assert layout["tables"] and max(layout["tables"]) <= MAX_TABLE_PX, layout["tables"]
+    assert layout["broken"] == [], f"headers broken across lines: {layout['broken']}"
+    if name in README_SCREENSHOTS and os.environ.get("FAIBRIC_UPDATE_SCREENSHOTS") == "1":
+        page.set_viewport_size({"width": 1280, "height": min(layout["height"] + 40, 2400)})
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(README_SCREENSHOTS[name]))
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_landing_page_links_to_every_dashboard(page, dash):
+    page.goto(dash.url(None, token=ANALYST_TOKEN), wait_until="domcontentloaded")
+    page.wait_for_selector("a.card", timeout=CHART_TIMEOUT_MS)
+    cards = {page.locator("a.card").nth(i).get_attribute("data-dashboard"): page.locator("a.card").nth(i)
+             for i in range(page.locator("a.card").count())}
+    assert set(cards) == set(DASHBOARD_NAMES)
+    for name, card in cards.items():
+        assert TITLES[name] in card.inner_text()
+        assert card.get_attribute("href").endswith(f"voila/render/{name}.ipynb")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    cards["costs"].click()
+    _wait_chart(page)
+    assert page.locator(".faibric-nav .faibric-active").inner_text() == "Costs"
+
+
+def test_the_health_legend_colours_match_the_bands(page, dash):
+    from faibric_kernel.dashboards.figures import BAND_COLOURS
+
+    _open(page, dash, "health", ANALYST_TOKEN)
+    _wait_chart(page)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=CHART_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    legends = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
+        [...gd.querySelectorAll('.legend .traces')].map(t => ({
+            name: t.querySelector('.legendtext').textContent,
+            fill: getComputedStyle(t.querySelector('.legendpoints path')).fill})))""")
+    by_band = [legend for legend in legends if {e["name"] for e in legend} >= {"red", "green"}]
+    assert len(by_band) >= 2, legends  # the score distribution and the components by band
+    def rgb(hex_colour):
+        return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+    for legend in by_band:
+        for entry in legend:
+            assert entry["fill"] == rgb(BAND_COLOURS[entry["name"]]), (entry, legend)

@@ -192,7 +192,12 @@ def test_papermill_report_keeps_notebook_and_html_with_the_figures(seeded, monke
     page = Path(run.html_path).read_text(encoding="utf-8")
     for figure in ("kpi-trend", "funnel", "cohorts", "health", "costs", "errors"):
         assert f'id="fig-{figure}"' in page, figure
-    assert page.count("plotly.js v") == 1  # the library once, inline: no network needed
+    # the library once, from a file beside the report (no network needed), so the page stays small
+    from faibric_kernel.reports.figures import plotly_js_name
+
+    assert page.count(f'src="{plotly_js_name()}"') == 1 and "plotly.js v" not in page
+    assert (folder / plotly_js_name()).stat().st_size > 1_000_000
+    assert len(page.encode("utf-8")) <= 1_500_000
     assert "require.min.js" not in page
     assert "daily.kpis(report)" not in page  # no code cells
     assert page.index("Summary") < page.index("KPIs")  # the summary is moved to the top
@@ -354,3 +359,25 @@ def test_a_future_date_is_refused_with_one_line():
     assert result.stderr.strip().splitlines() == [
         "error: --date 2099-01-01 is in the future; a report covers a day that has begun (UTC)"
     ]
+
+
+def test_the_cli_line_about_fired_alerts_agrees_with_the_report_s_sentence():
+    from datetime import date as day_type
+    from types import SimpleNamespace
+
+    from faibric_kernel.reports.runner import alerts_fired_line
+
+    fired = [SimpleNamespace(message="acme turned red")] * 15
+    past = alerts_fired_line(fired, day_type(2026, 12, 4), day_type(2026, 12, 5))
+    assert past.startswith("15 new alert(s) fired now, dated 2026-12-05")
+    assert "this one for 2026-12-04 does not" in past
+    assert "this report lists them" in alerts_fired_line(fired, day_type(2026, 12, 5), day_type(2026, 12, 5))
+
+
+def test_the_report_kernel_runs_without_the_plain_tcp_warning(capfd):
+    from faibric_kernel.reports import run_daily_report
+
+    run = run_daily_report(DAY)
+    assert run.status == "ok"
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err + captured.out

@@ -37,7 +37,9 @@ def _srcdoc(studio: Studio) -> str:
 
 
 def _build(studio: Studio, prompt: str = PROMPT, *, target: str = "none") -> Studio:
-    studio.target.value = target
+    studio.auto_deploy.value = target != "none"
+    if target != "none":
+        studio.deploy_to.value = target
     studio.prompt.value = prompt
     studio.send_button.click()
     assert studio.wait(180), "the build did not finish"
@@ -153,7 +155,7 @@ def test_a_second_build_while_one_runs_is_refused():
 
 def test_stop_really_stops_the_build_and_leaves_the_session_stopped():
     studio = Studio()
-    studio.target.value = "none"
+    studio.auto_deploy.value = False
 
     def stop_at_first_stage(change):
         if change["new"] and studio.stages and studio.stages[-1] != "starting" and not studio._cancel.is_set():
@@ -173,7 +175,7 @@ def test_stop_really_stops_the_build_and_leaves_the_session_stopped():
 
 def test_build_again_after_a_stop_finishes_the_same_session():
     studio = Studio()
-    studio.target.value = "none"
+    studio.auto_deploy.value = False
     studio.progress.observe(
         lambda change: studio.stop_button.click()
         if studio.stages and studio.stages[-1] != "starting" and not studio._cancel.is_set() else None,
@@ -195,7 +197,7 @@ def test_a_stop_asked_from_another_process_stops_the_studio_build():
     from faibric_kernel.build.leases import request_stop
 
     studio = Studio()
-    studio.target.value = "none"
+    studio.auto_deploy.value = False
     studio.progress.observe(
         lambda change: request_stop(studio.session.session_id)  # what `faibric stop SESSION` does
         if studio.stages and studio.stages[-1] != "starting" else None,
@@ -410,3 +412,61 @@ def test_new_site_clears_the_screen_but_keeps_the_session_in_the_list(built):
     assert studio.sessions.value == ""
     assert session_id in [value for _, value in studio.sessions.options]
     assert studio.send_button.description == "Build"
+
+
+# ---------------------------------------------------------------- one deploy control, devices, notices
+
+
+def test_building_does_not_deploy_unless_chosen(built):
+    assert built.auto_deploy.value is False
+    assert built.url is None and get_session(built.session.session_id).status == "ready"
+    assert not hasattr(built, "target")  # one deploy target control: beside the Deploy button
+
+
+def test_building_deploys_when_deploy_after_each_build_is_ticked():
+    studio = _build(Studio(), target="local")
+    assert studio.last_error is None, studio.last_error
+    assert studio.url and studio.url.startswith("http://127.0.0.1:")
+
+
+def test_a_change_that_cannot_be_made_is_a_notice_not_a_failure(built):
+    built.prompt.value = 'Replace "no such words on the site" with "other words"'
+    built.send_button.click()
+    assert built.wait(120)
+    assert built.last_error is None and built.notice.value == ""
+    assert "Failed" not in built.stage_view.value and "Not changed" in built.stage_view.value
+    notice = built.messages[-1]
+    assert notice.kind == "notice" and notice.text.startswith("I could not make that change")
+    assert "Changes that work" in notice.text
+    assert built.project.current_version == 1
+
+
+def test_the_preview_switches_between_desktop_tablet_and_phone(built):
+    assert 'data-device="desktop"' in built.preview.value and "width:1280px" in built.preview.value
+    built.device.value = "phone"
+    assert 'data-device="phone"' in built.preview.value and "width:390px" in built.preview.value
+    built.device.value = "tablet"
+    assert "width:768px" in built.preview.value and "Doce Vida" in _srcdoc(built)
+
+
+def test_the_email_field_explains_itself():
+    studio = Studio()
+    assert "Optional" in studio.email_help.value and "Users" in studio.email_help.value
+    assert studio.email.placeholder.startswith("optional")
+
+
+def test_the_step_cost_comes_from_the_recorded_calls_when_the_build_does_not_report_one():
+    from faibric_kernel.ui.backend import CostSummary, StudioBackend
+
+    class Spending(StudioBackend):
+        spent = 0.5
+
+        def costs(self, session_id):
+            return CostSummary(0, self.spent, 0, 0, 0, self.spent, 0, 0)
+
+    backend = Spending()
+    studio = Studio(backend=backend)
+    before = studio._session_spend("s1")
+    backend.spent = 0.75
+    assert studio._step_cost(None, "s1", before) == 0.25
+    assert studio._step_cost(0.1, "s1", before) == 0.1

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,39 @@ def test_studio_in_chromium_builds_offline_and_previews_the_site(studio_urls, tm
             assert not [e for e in errors if "faibric" in e.lower()], errors
         finally:
             browser.close()
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_running_the_studio_in_jupyterlab_changes_no_file_of_the_repository(studio_urls, workspace):
+    """Run the cell in Lab, save: the workspace copy of the notebook changes, the repository does not."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    before = _git_status()
+    copy = Path(studio_urls["notebook"])
+    assert copy == workspace / "studio" / "builder.ipynb"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(studio_urls["url"], wait_until="domcontentloaded", timeout=120_000)
+            cell = page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").first
+            cell.wait_for(state="visible", timeout=180_000)
+            # the kernel is up (the status bar says Idle) before the cell runs
+            page.get_by_text("| Idle").first.wait_for(timeout=180_000)
+            cell.click()
+            page.keyboard.press("Shift+Enter")
+            page.locator(".faibric-prompt textarea").wait_for(state="visible", timeout=180_000)
+            page.keyboard.press("Control+s")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and "faibric-prompt" not in copy.read_text(encoding="utf-8") \
+                    and "application/vnd.jupyter.widget-view+json" not in copy.read_text(encoding="utf-8"):
+                time.sleep(0.5)
+        finally:
+            browser.close()
+    assert "application/vnd.jupyter.widget-view+json" in copy.read_text(encoding="utf-8")  # Lab saved the copy
+    assert _git_status() == before

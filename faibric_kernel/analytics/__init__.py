@@ -30,14 +30,15 @@ from .costs import (
     unpriced_calls,
 )
 from .experiments import ExperimentResult, experiments, two_proportion_z_test
-from .funnel import DEFAULT_STEPS, FunnelResult, funnel
-from .health import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, band_of, health_scores, snapshot_health
+from .funnel import DEFAULT_STEPS, Conversion, FunnelResult, conversion, conversions, funnel
+from .health import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, band_of, health_scores, health_thresholds, snapshot_health
 from .retention import RetentionResult, lifecycle, retention
 
 __all__ = [
     "DEFAULT_STEPS",
     "DEFAULT_THRESHOLDS",
     "DEFAULT_WEIGHTS",
+    "Conversion",
     "CostForecast",
     "ExperimentResult",
     "FunnelResult",
@@ -47,6 +48,8 @@ __all__ = [
     "activity_feed",
     "alerts",
     "band_of",
+    "conversion",
+    "conversions",
     "cost_forecast",
     "cost_per_site",
     "costs",
@@ -54,6 +57,7 @@ __all__ = [
     "experiments",
     "funnel",
     "health_scores",
+    "health_thresholds",
     "lifecycle",
     "retention",
     "savings",

@@ -34,9 +34,11 @@ import pandas as pd
 from ..errors import InvalidInputError
 from ._common import filters, records, resolve_now, utc_naive
 
-__all__ = ["DEFAULT_STEPS", "FunnelResult", "funnel", "session_variants_sql"]
+__all__ = ["DEFAULT_STEPS", "DEFAULT_WINDOW_DAYS", "Conversion", "FunnelResult", "conversion", "conversions",
+           "funnel", "session_variants_sql"]
 
 DEFAULT_STEPS = ("request_submitted", "email_provided", "verified", "build_started", "deployed")
+DEFAULT_WINDOW_DAYS = 14
 BREAKDOWN_TENANT = ("tenant", "tenant_id")
 NO_VALUE = "(none)"
 _PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
@@ -65,6 +67,37 @@ def session_variants_sql(where: str = "TRUE") -> str:
     """
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """A funnel's headline: how many sessions entered, settled and converted, and the two rates.
+
+    Both rates have the same numerator (sessions that reached the last step
+    within the window, a subset of both denominators), so neither can exceed
+    100%:
+
+    * ``rate``: converted / settled - the funnel's overall rate (DESIGN.md):
+      sessions still in progress are left out, not counted as drop-offs;
+    * ``so_far``: converted / entered - every session that started in the range,
+      those still in progress counted as not (yet) converted. It is the figure
+      to compare recent windows with (for "today" nearly every settled session
+      is a converted one, so ``rate`` would say 100%).
+    """
+
+    entered: int
+    settled: int
+    converted: int
+    in_progress: int
+    window_days: float = DEFAULT_WINDOW_DAYS
+
+    @property
+    def rate(self) -> float | None:
+        return self.converted / self.settled if self.settled else None
+
+    @property
+    def so_far(self) -> float | None:
+        return self.converted / self.entered if self.entered else None
+
+
 @dataclass
 class FunnelResult:
     """A funnel: one row per step (per breakdown value when broken down), plus the in-progress count."""
@@ -76,6 +109,26 @@ class FunnelResult:
     in_progress: int
     breakdown: str | None = None
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def settled(self) -> int:
+        """Sessions that entered and are settled (converted, or their window closed)."""
+        return int(self.steps["count"].iloc[0]) if len(self.steps) else 0
+
+    @property
+    def converted(self) -> int:
+        """Sessions that reached the last step within the window (always settled)."""
+        return int(self.steps["count"].iloc[-1]) if len(self.steps) else 0
+
+    @property
+    def entered(self) -> int:
+        """Every session whose step 1 falls in the range: the settled ones and those still in progress."""
+        return self.settled + int(self.in_progress)
+
+    def conversion(self) -> Conversion:
+        """The funnel's headline figures (see :class:`Conversion`)."""
+        return Conversion(entered=self.entered, settled=self.settled, converted=self.converted,
+                          in_progress=int(self.in_progress), window_days=self.window_days)
 
     def to_dict(self) -> dict:
         """The CLI contract: ``{"window_days", "steps": [...], "in_progress"}`` (+ ``breakdown``/``groups``)."""
@@ -139,7 +192,7 @@ def _breakdown_sql(breakdown: str | None, params: dict) -> tuple[str, str, str]:
 def funnel(  # noqa: PLR0913 - the funnel query options, keyword-only
     con,
     steps=DEFAULT_STEPS,
-    window_days: float = 14,
+    window_days: float = DEFAULT_WINDOW_DAYS,
     strict: bool = False,
     since: datetime | str | None = None,
     until: datetime | str | None = None,
@@ -284,3 +337,77 @@ def _float(value):
     if value is None or pd.isna(value):
         return None
     return float(value)
+
+
+def conversion(
+    con,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    tenant: str | None = None,
+    now: datetime | str | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+) -> Conversion:
+    """The default funnel's headline for sessions whose first request falls in ``[since, until)``.
+
+    The one definition of "conversion" every page uses: the Overview's key
+    figures, the Funnel page, the daily report.
+    """
+    return funnel(con, DEFAULT_STEPS, window_days, since=since, until=until, tenant=tenant, now=now).conversion()
+
+
+def conversions(
+    con,
+    spans: list[tuple[datetime, datetime]],
+    tenant: str | None = None,
+    now: datetime | str | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+) -> list[Conversion]:
+    """:func:`conversion` for several ``(since, until)`` spans in one pass over the events.
+
+    Each span is judged as of its own ``until`` (the Overview compares a
+    window with the one before it as that one stood at its end). One pass is
+    enough because the default funnel takes the earliest event of each step:
+    the times a session reached its steps, read from every event up to
+    ``now``, are the ones it had reached by any earlier moment, so a session
+    had converted by ``until`` exactly when it reached the last step no later.
+    Equal to calling :func:`conversion` per span (a test checks it).
+    """
+    if not spans:
+        return []
+    now = resolve_now(now)
+    steps = list(DEFAULT_STEPS)
+    n = len(steps)
+    where, params = filters(now=now, tenant=tenant)
+    params.update(steps=steps, window_us=int(round(float(window_days) * 86_400 * 1_000_000)),
+                  lo=min(utc_naive(a, "since") for a, _b in spans))
+    lists = ", ".join(f"list(ts) FILTER (WHERE k = {j}) AS l{j}" for j in range(2, n + 1))
+    chain, source = [], "w"
+    for j in range(2, n + 1):
+        chain.append(f"c{j} AS (SELECT * EXCLUDE (l{j}), "
+                     f"list_min(list_filter(l{j}, lambda t: t >= t{j - 1} AND t <= deadline)) AS t{j} FROM {source})")
+        source = f"c{j}"
+    reached = con.execute(
+        f"""
+        WITH se AS (
+            SELECT session_id, ts, list_position($steps, event_type) AS k
+            FROM events
+            WHERE event_type IN (SELECT unnest($steps)) AND session_id IS NOT NULL AND {where}
+        ), per AS (
+            SELECT session_id, min(ts) FILTER (WHERE k = 1) AS t1, {lists} FROM se GROUP BY session_id
+        ), w AS (
+            SELECT *, t1 + to_microseconds($window_us) AS deadline FROM per WHERE t1 >= $lo
+        ), {', '.join(chain)}
+        SELECT t1, t{n} AS converted_at, deadline FROM {source}
+        """,
+        params,
+    ).df()
+    out = []
+    for since, until in spans:
+        since, until = utc_naive(since, "since"), utc_naive(until, "until")
+        moment = min(until, now)
+        entered = reached[(reached["t1"] >= since) & (reached["t1"] < until) & (reached["t1"] <= moment)]
+        converted = entered["converted_at"].notna() & (entered["converted_at"] <= moment)
+        settled = converted | (entered["deadline"] <= moment)
+        out.append(Conversion(entered=len(entered), settled=int(settled.sum()), converted=int(converted.sum()),
+                              in_progress=int((~settled).sum()), window_days=float(window_days)))
+    return out

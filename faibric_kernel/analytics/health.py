@@ -38,7 +38,8 @@ from .. import config
 from ..errors import ConfigError
 from ._common import email_candidates_sql, filters, keyed_events_sql, resolve_now
 
-__all__ = ["COMPONENTS", "DEFAULT_THRESHOLDS", "DEFAULT_WEIGHTS", "band_of", "health_scores", "snapshot_health"]
+__all__ = ["COMPONENTS", "DEFAULT_THRESHOLDS", "DEFAULT_WEIGHTS", "band_of", "health_scores", "health_thresholds",
+           "snapshot_health"]
 
 COMPONENTS = ("engagement", "recency", "build_success", "friction", "feedback")
 DEFAULT_WEIGHTS = {"engagement": 0.25, "recency": 0.25, "build_success": 0.20, "friction": 0.15, "feedback": 0.15}
@@ -90,6 +91,11 @@ def _settings(weights: dict | None, thresholds: dict | None) -> tuple[dict, dict
     if not t["red"] < t["yellow"]:
         raise ConfigError("the red threshold must be below the yellow one")
     return w, t
+
+
+def health_thresholds(thresholds: dict | None = None) -> dict:
+    """The thresholds in force (defaults, then ``FAIBRIC_HEALTH_THRESHOLDS``, then ``thresholds``)."""
+    return _settings(None, thresholds)[1]
 
 
 def band_of(score: float | None, red: float = 50.0, yellow: float = 75.0) -> str | None:

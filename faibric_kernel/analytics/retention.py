@@ -5,7 +5,8 @@ Definitions (docs/metrics.md, "Retention and lifecycle"): the unit is a customer
 email they received). A customer's cohort is the period of their first event
 of any kind; they are active in a period if they have any event in it;
 R[c, k] = share of cohort c active in period c + k. A cell is empty (``None``)
-until its period has ended; the average row weights each finished cell by its
+until its period has ended, except period 0, which is 100% as soon as the
+cohort has a member (its members are those first active in it); the average row weights each finished cell by its
 cohort's size. ``cumulative=True`` counts a customer in cell k if they were
 active in period c + k *or any later period* ("on or after").
 
@@ -164,6 +165,8 @@ def _matrix(raw: pd.DataFrame, period: str, cumulative: bool, current: int, now:
     sizes = counts[:, 0]
     # period c + k has ended when it is before the period that contains `now`
     finished = (cohorts[:, None] + np.arange(width)[None, :]) <= current - 1
+    # period 0 is known at once: a cohort is the customers first active in it, so all of them were active then
+    finished[:, 0] = True
     finished &= sizes[:, None] > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(finished, counts / sizes[:, None], np.nan)

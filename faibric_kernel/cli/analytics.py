@@ -321,13 +321,11 @@ def activity_cmd(limit, now, tenant, as_json):
 def seed_demo(sessions, days, seed, end, as_json):
     """Write a realistic synthetic history through the normal logging path (for demos and dashboards)."""
     from ..demo import seed_demo as run
+    from ..demo import seed_summary
 
     report = run(sessions=sessions, days=days, seed=seed, end=utc_naive(end, "--end") if end else None,
                  progress=progress)
-    emit(report.to_dict(), as_json, lambda d: click.echo(
-        f"seeded {d['sessions']:,} sessions of {d['customers']:,} customers over {d['days']} days: "
-        f"{d['events']:,} events and {d['api_calls']:,} API calls "
-        f"({d['added'].get('events', 0):,} new events) in {d['seconds']:.1f}s"))
+    emit(report.to_dict(), as_json, lambda d: click.echo(seed_summary(d)))
 
 
 COMMANDS = [analytics, seed_demo]

@@ -9,11 +9,12 @@ import sys
 import click
 
 from .output import emit, json_option, progress
+from .service_commands import add_service_commands
 
 __all__ = ["COMMANDS", "dashboards"]
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--port", type=int, default=None, help="port to listen on (default 8866; 0 picks a free one)")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="address to bind; anything but loopback exposes the dashboards to the network (plain HTTP)")
@@ -24,11 +25,18 @@ __all__ = ["COMMANDS", "dashboards"]
 @click.option("--pool-size", type=int, default=1, show_default=True,
               help="pre-heated kernels kept ready per dashboard (0 turns pre-heating off)")
 @json_option
-def dashboards(port, host, token, analyst_token, pool_size, as_json):
-    """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila."""
+@click.pass_context
+def dashboards(ctx, port, host, token, analyst_token, pool_size, as_json):
+    """Serve the dashboards (overview, users, user detail, funnel, cohorts, health, costs) with Voila;
+    `faibric dashboards status` and `faibric dashboards stop` from another shell."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..dashboards.landing import landing_jupyter_path
     from ..dashboards.server import DashboardServer, is_loopback, resolve_settings
 
     settings = resolve_settings(host=host, port=port, token=token, analyst_token=analyst_token, pool_size=pool_size)
+    # Voila's root shows a card per dashboard instead of its file list (the server passes JUPYTER_PATH on)
+    os.environ["JUPYTER_PATH"] = landing_jupyter_path()
     server = DashboardServer(settings)
     if not is_loopback(host):
         progress(f"warning: binding {host}: anyone who can reach this address can try tokens; traffic is plain "
@@ -78,5 +86,7 @@ def dashboards(port, host, token, analyst_token, pool_size, as_json):
         server.stop()
         signal.signal(signal.SIGTERM, previous)
 
+
+add_service_commands(dashboards, "dashboards")
 
 COMMANDS = [dashboards]

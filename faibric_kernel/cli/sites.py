@@ -19,22 +19,15 @@ def sites() -> None:
 @json_option
 def sites_list(tenant: str | None, as_json: bool) -> None:
     """Every site with its latest deploy and the URL it is live at."""
+    from ..deploy.local import sites_table, with_serving_status
     from ..deploy.store import list_sites
 
-    rows = list_sites(tenant)
+    rows = with_serving_status(list_sites(tenant))
     for row in rows:
         for key in ("started_at", "finished_at"):
             if row.get(key) is not None:
                 row[key] = row[key].isoformat()
-
-    def human(items):
-        if not items:
-            click.echo("no sites deployed yet")
-        for r in items:
-            click.echo(f"{r['site_id']:<24} {r['status']:<10} {r['target']:<14} v{r['version'] if r['version'] is not None else '-':<4} "
-                       f"{r['url'] or '-'}")
-
-    emit(rows, as_json, human)
+    emit(rows, as_json, lambda items: click.echo(sites_table(items)))
 
 
 @sites.command("serve")

@@ -1,8 +1,10 @@
 """``faibric studio``: JupyterLab on the builder notebook, on loopback, with token authentication.
 
-The notebook is ``notebooks/builder.ipynb`` of the repository checkout the
-package runs from; when the package is installed elsewhere (a wheel), the
-same notebook is written to ``$FAIBRIC_HOME/notebooks/``. The token is
+The shipped notebook is ``notebooks/builder.ipynb`` of the repository checkout
+the package runs from (when the package is installed elsewhere, a wheel, the
+same notebook is written to ``$FAIBRIC_HOME/notebooks/``); the studio opens a
+copy of it, ``$FAIBRIC_HOME/studio/builder.ipynb``, so using the studio never
+changes a file of the repository. The token is
 ``FAIBRIC_STUDIO_TOKEN`` or a fresh random one; it reaches JupyterLab through
 the environment (``JUPYTER_TOKEN``), never the command line that ``ps`` shows.
 When the server answers, the URL with its token is printed and written to
@@ -29,8 +31,9 @@ import click
 from .. import config
 from ..errors import ConfigError, InvalidInputError, WorkspaceError
 from ..ports import port_free
+from .service_commands import add_service_commands
 
-__all__ = ["COMMANDS", "BUILDER_NOTEBOOK", "builder_notebook_json", "find_notebook", "studio"]
+__all__ = ["COMMANDS", "BUILDER_NOTEBOOK", "builder_notebook_json", "find_notebook", "studio", "studio_notebook"]
 
 DEFAULT_PORT = 8888
 PORT_SCAN = 30
@@ -144,14 +147,42 @@ def _write_private(path: Path, text: str) -> None:
         fh.write(text)
 
 
-@click.command("studio")
+def studio_notebook() -> Path:
+    """The notebook the studio opens: ``$FAIBRIC_HOME/studio/builder.ipynb``, a copy of the shipped one.
+
+    JupyterLab adds cells, outputs and autosaves to the notebook it shows, so
+    the studio never opens the repository's file: it works on this copy
+    (written when missing; an operator's changes to it are kept).
+    """
+    target = config.workspace() / "studio" / NOTEBOOK_NAME
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_text(find_notebook().read_text(encoding="utf-8"), encoding="utf-8")
+    except OSError as exc:
+        raise WorkspaceError(f"cannot write the studio's notebook to {target}: {exc}; "
+                             "set FAIBRIC_HOME to a folder you can write") from None
+    return target
+
+
+@click.group("studio", invoke_without_command=True)
 @click.option("--port", type=int, default=None, help=f"port on 127.0.0.1 (default: {DEFAULT_PORT} or the next free)")
 @click.option("--no-browser", is_flag=True, help="do not open a browser")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (URL, token, port) once ready")
-def studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # noqa: C901 - each way JupyterLab can fail to start gets its own message
-    """Start the builder studio: JupyterLab on notebooks/builder.ipynb, loopback only, token required."""
+@click.pass_context
+def studio(ctx: click.Context, port: int | None, no_browser: bool, as_json: bool) -> None:
+    """Start the builder studio (JupyterLab on a copy of the builder notebook in the workspace, loopback only,
+    token required); `faibric studio status` and `faibric studio stop` from another shell."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _run_studio(port, no_browser, as_json)
+
+
+def _run_studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # noqa: C901 - each way JupyterLab can fail to start gets its own message
+    from ..services import register_service, unregister_service
+
     home = config.workspace()
-    notebook = find_notebook()
+    notebook = studio_notebook()
     secret = config.get_secret("FAIBRIC_STUDIO_TOKEN")
     token = secret.reveal() if secret else secrets.token_urlsafe(32)
     port = choose_port(port)
@@ -209,7 +240,12 @@ def studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # noqa: 
             "log": str(log_path),
             "started_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
         }
-        _write_private(run_file, json.dumps(info, indent=2))
+        # one record, run/studio.json, for the operator (URL, token) and for `faibric health`, `faibric studio
+        # stop|status` (a service record of JupyterLab's pid: stopping it ends this command cleanly too); never
+        # restarted by the monitor, which would lose the operator's kernel
+        record = register_service("studio", process.pid, port, host="127.0.0.1", health_path="/api/status",
+                                  managed=False)
+        _write_private(run_file, json.dumps({**record, **info}, indent=2))
         if as_json:
             click.echo(json.dumps(info))
         else:
@@ -234,8 +270,11 @@ def studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # noqa: 
         click.echo("stopping the studio...", err=True)
     finally:
         shut_down()
+        unregister_service("studio", process.pid)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
+
+add_service_commands(studio, "studio")
 
 COMMANDS = [studio]

@@ -58,6 +58,8 @@ class Kpi:
     value: float | int | None
     previous: float | int | None = None
     unit: str = ""  # "", "$", "%"
+    # whether a rise is good news: False for spend and error rates (a rise is drawn red), None for neither
+    higher_is_better: bool | None = True
 
     @property
     def change(self) -> float | None:
@@ -65,6 +67,12 @@ class Kpi:
         if self.value is None or self.previous in (None, 0):
             return None
         return (self.value - self.previous) / abs(self.previous)
+
+    def mood(self, change: float) -> str:
+        """``good``, ``bad`` or ``neutral``: how a change reads, given which way is better for this figure."""
+        if not change or self.higher_is_better is None:
+            return "neutral"
+        return "good" if (change > 0) == self.higher_is_better else "bad"
 
     def formatted(self) -> str:
         if self.value is None:
@@ -94,7 +102,8 @@ class Kpis(Block):
                 delta = '<span class="faibric-delta">no earlier data</span>'
             else:
                 arrow = "up" if change > 0 else ("down" if change < 0 else "flat")
-                delta = f'<span class="faibric-delta faibric-{arrow}">{change * 100:+.1f}% vs previous</span>'
+                delta = (f'<span class="faibric-delta faibric-{arrow} faibric-{kpi.mood(change)}">'
+                         f'{change * 100:+.1f}% vs previous</span>')
             cards.append(
                 f'<div class="faibric-kpi"><div class="faibric-kpi-label">{esc(kpi.label)}</div>'
                 f'<div class="faibric-kpi-value">{esc(kpi.formatted())}</div>{delta}</div>'
@@ -113,16 +122,47 @@ class Chart(Block):
         return f"<h4>{esc(self.title)}</h4>"
 
 
+PAGE_ROWS = 25  # rows per page of a table: a page stays well under 2,500 px tall
+
+
 @dataclass
 class Table(Block):
-    """A table shown (first rows) and downloadable as CSV (all rows)."""
+    """A table shown a page at a time and downloadable as CSV (all rows).
+
+    ``max_rows`` caps the rows a viewer can page through (the CSV has them
+    all); ``formats`` names how a column's cells read (see
+    :func:`.safety.format_as`) where its name does not say.
+    """
 
     title: str
     frame: pd.DataFrame
     filename: str
-    max_rows: int = 100
+    max_rows: int = 10_000
     empty_text: str = "nothing to show for these filters"
     extra: dict = field(default_factory=dict)
+    formats: dict = field(default_factory=dict)
+    page_rows: int = PAGE_ROWS
+
+    @property
+    def pages(self) -> int:
+        """How many pages the viewer can page through."""
+        shown = min(len(self.frame), self.max_rows)
+        return max(1, -(-shown // self.page_rows))
+
+    def page_html(self, page: int) -> str:
+        """Page ``page`` (0-based, clamped) of the table."""
+        page = min(max(page, 0), self.pages - 1)
+        rows = min(self.page_rows, self.max_rows - page * self.page_rows)
+        return html_table(self.frame, max_rows=rows, offset=page * self.page_rows, formats=self.formats,
+                          note_more=False)
+
+    def page_label(self, page: int) -> str:
+        shown = min(len(self.frame), self.max_rows)
+        first = page * self.page_rows + 1
+        last = min(shown, first + self.page_rows - 1)
+        capped = f" (the first {shown:,} of {len(self.frame):,}; the CSV has them all)" if shown < len(self.frame) \
+            else ""
+        return f"rows {first:,}-{last:,} of {shown:,}{capped}"
 
     def csv_link(self) -> str:
         return csv_download_link(self.frame, self.filename)
@@ -138,8 +178,10 @@ class Table(Block):
     def table_html(self) -> str:
         if self.frame.empty:
             return f'<div class="faibric-notice faibric-empty">{esc(self.empty_text)}</div>'
-        return html_table(self.frame, max_rows=self.max_rows)
+        if self.pages > 1:
+            return self.page_html(0) + f'<p class="faibric-more">{esc(self.page_label(0))}</p>'
+        return html_table(self.frame, max_rows=self.max_rows, formats=self.formats)
 
     def html(self) -> str:
-        link = self.csv_link() if self.embeds_csv() else ""
+        link = self.csv_link() if self.embeds_csv() and not self.frame.empty else ""
         return f"<h4>{esc(self.title)}</h4>{self.table_html()}{link}"

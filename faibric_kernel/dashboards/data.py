@@ -36,7 +36,9 @@ __all__ = [
     "customers_table",
     "daily_activity",
     "describe_event",
+    "event_label",
     "has_events",
+    "kpi_window_filters",
     "kpi_windows",
     "open_alerts",
     "recent_events",
@@ -150,25 +152,54 @@ def tenants(con) -> list[str]:
     return [r[0] for r in rows if r[0]]
 
 
+KPI_WINDOWS = (("today", 1), ("7 days", 7), ("30 days", 30))
+
+
+def kpi_window_filters(name: str, *, now: datetime, tenant: str | None = None) -> Filters:
+    """The date filters another page uses to show the same span as the Overview's window ``name``.
+
+    A window of N days is today and the N-1 days before it (whole UTC days, the
+    way every page's date range counts), so the Overview's "30 days" and the
+    Costs or Funnel page's default range are the same span.
+    """
+    days = dict(KPI_WINDOWS).get(name)
+    if days is None:
+        raise InvalidInputError(f"no key figure window named {name!r}; choose one of {', '.join(dict(KPI_WINDOWS))}")
+    return Filters.last_days(days, today=now.date(), tenant=tenant)
+
+
 def _windows(now: datetime) -> list[tuple[str, datetime, datetime, datetime, datetime]]:
-    """(name, start, end, previous start, previous end) for today, 7 days and 30 days."""
+    """(name, start, end, previous start, previous end) of each key figure window.
+
+    A window starts at midnight N-1 days ago and ends now; the previous one is
+    the same span N days earlier (so "today" is compared with yesterday up to
+    the same time of day).
+    """
     midnight = datetime(now.year, now.month, now.day)
-    day = timedelta(days=1)
-    return [
-        ("today", midnight, now, midnight - day, now - day),
-        ("7 days", now - 7 * day, now, now - 14 * day, now - 7 * day),
-        ("30 days", now - 30 * day, now, now - 60 * day, now - 30 * day),
-    ]
+    out = []
+    for name, days in KPI_WINDOWS:
+        span = timedelta(days=days)
+        start = midnight - timedelta(days=days - 1)
+        out.append((name, start, now, start - span, now - span))
+    return out
 
 
 def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFrame:
     """Key figures for today, 7 and 30 days, each with the same figure for the period before.
 
-    Columns: ``window``, ``metric``, ``value``, ``previous``. "today" is
-    compared with yesterday up to the same time of day. Metrics: sessions
-    started, sites deployed, active customers, conversion (deployed / started
-    in the window), spend in $, and the API error rate.
+    Columns: ``window``, ``metric``, ``value``, ``previous``. Windows are whole
+    UTC days up to now (see :func:`kpi_window_filters`). Metrics: sessions
+    started (sessions whose first request came in the window), sites deployed, active customers, conversion, spend in $, and the
+    API error rate.
+
+    Conversion is the funnel's (DESIGN.md): of the sessions whose first request
+    came in the window, the share that reached ``deployed`` within the funnel
+    window, counting sessions still in progress as not yet converted
+    (:attr:`~faibric_kernel.analytics.Conversion.so_far`); the previous
+    period's figure is as it stood at the end of that period. It cannot exceed
+    100%: deploys of sessions started before the window do not count.
     """
+    conversions = analytics_function("conversions")
     windows = _windows(now)
     params: dict = {"lo": windows[-1][3], "hi": now}
     tenant_sql = ""
@@ -181,7 +212,6 @@ def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFram
             params[f"a{i}{tag}"], params[f"b{i}{tag}"] = a, b
             cond = f"ts >= $a{i}{tag} AND ts < $b{i}{tag}"
             ev_aggs += [
-                f"count(*) FILTER (WHERE {cond} AND event_type = 'request_submitted') AS started_{i}{tag}",
                 f"count(*) FILTER (WHERE {cond} AND event_type = 'deployed') AS deployed_{i}{tag}",
                 f"count(DISTINCT customer) FILTER (WHERE {cond}) AS active_{i}{tag}",
             ]
@@ -206,6 +236,7 @@ def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFram
         f"SELECT {', '.join(call_aggs)} FROM api_calls WHERE ts >= $lo AND ts <= $hi {tenant_sql}",
         {k: v for k, v in params.items()},
     ).df().iloc[0]
+
     def pair(series, key, i):
         c, p = series[f"{key}_{i}c"], series[f"{key}_{i}p"]
         return (None if pd.isna(c) else float(c)), (None if pd.isna(p) else float(p))
@@ -213,16 +244,21 @@ def kpi_windows(con, *, now: datetime, tenant: str | None = None) -> pd.DataFram
     def ratio(num, den):
         return num / den if num is not None and den else None
 
+    # every window and the one before it, each as it stood at its end, in one pass over the events
+    spans = [span for _name, start, end, pstart, pend in windows for span in ((start, end), (pstart, pend))]
+    judged = conversions(con, spans, tenant=tenant, now=now)
     rows = []
-    for i, (name, *_rest) in enumerate(windows):
-        started, deployed, active = pair(ev, "started", i), pair(ev, "deployed", i), pair(ev, "active", i)
+    for i, (name, *_span) in enumerate(windows):
+        deployed, active = pair(ev, "deployed", i), pair(ev, "active", i)
         spend, ncalls, failed = pair(calls, "spend", i), pair(calls, "calls", i), pair(calls, "failed", i)
+        # sessions started and conversion are the funnel's: the same sessions, counted once each
+        current, before = judged[2 * i], judged[2 * i + 1]
 
         rows += [
-            (name, "sessions started", started[0], started[1]),
+            (name, "sessions started", float(current.entered), float(before.entered)),
             (name, "sites deployed", deployed[0], deployed[1]),
             (name, "active customers", active[0], active[1]),
-            (name, "conversion", ratio(deployed[0], started[0]), ratio(deployed[1], started[1])),
+            (name, "conversion", current.so_far, before.so_far),
             (name, "spend", spend[0] or 0.0, spend[1] or 0.0),
             (name, "API error rate", ratio(failed[0], ncalls[0]), ratio(failed[1], ncalls[1])),
         ]
@@ -273,6 +309,35 @@ def open_alerts(con, *, tenant: str | None = None, limit: int = 50) -> pd.DataFr
 
 
 _DESCRIBE = {t.name: (t.summary, t.detail) for t in EVENT_TYPES.values()}
+
+
+# event types as a viewer reads them (funnel steps, timeline legends, event tables)
+_EVENT_LABELS = {
+    "request_submitted": "Request submitted",
+    "email_provided": "Email given",
+    "magic_link_sent": "Magic link sent",
+    "verified": "Email verified",
+    "build_started": "Build started",
+    "library_reused": "Library component reused",
+    "generation_completed": "Code generated",
+    "validation_failed": "Validation failed",
+    "code_fixed": "Code fixed",
+    "preview_ready": "Preview ready",
+    "deploy_started": "Deploy started",
+    "deployed": "Site deployed",
+    "deploy_failed": "Deploy failed",
+    "modification_requested": "Change requested",
+    "modification_applied": "Change applied",
+    "build_stopped": "Build stopped",
+    "error": "Error",
+    "feedback_submitted": "Feedback given",
+}
+
+
+def event_label(event_type) -> str:
+    """``request_submitted`` -> "Request submitted": an event type in words (unknown ones too)."""
+    text = str(event_type or "")
+    return _EVENT_LABELS.get(text) or (text.replace("_", " ").capitalize() if text else "")
 
 
 def describe_event(event_type: str, properties) -> tuple[str, str]:

@@ -27,6 +27,10 @@ __all__ = [
 ]
 
 BAND_COLOURS = {"red": "#d62728", "yellow": "#e8b21c", "green": "#2ca02c"}
+# one colour per event type: 24 distinct colours, more than there are event types, so none is reused
+EVENT_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+                 "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+                 "#756bb1", "#636363", "#fd8d3c", "#74c476", "#9e9ac8", "#000000"]
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
            "#d62728"]
 
@@ -43,27 +47,74 @@ def _layout(fig: go.Figure, *, height: int = 340, **kwargs) -> go.Figure:
     return fig
 
 
-def activity_figure(daily: pd.DataFrame) -> go.Figure:
-    """Sessions started and sites deployed per day."""
+def _split_partial(frame: pd.DataFrame, partial_day) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(whole days, the partial day and the whole day before it) - the second is drawn dashed."""
+    if partial_day is None or frame.empty:
+        return frame, frame.iloc[0:0]
+    day = pd.Timestamp(partial_day).normalize()
+    days = pd.to_datetime(frame["day"])
+    if not (days == day).any():
+        return frame, frame.iloc[0:0]
+    whole = frame[days < day]
+    return whole, frame[days >= day - pd.Timedelta(days=1)]
+
+
+def activity_figure(daily: pd.DataFrame, *, partial_day=None) -> go.Figure:
+    """Sessions started and sites deployed per day; ``partial_day`` (today) is drawn dashed, as "so far"."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=daily["day"], y=daily["sessions_started"], mode="lines+markers",
-                             name="sessions started"))
-    fig.add_trace(go.Scatter(x=daily["day"], y=daily["sites_deployed"], mode="lines+markers", name="sites deployed"))
+    whole, partial = _split_partial(daily, partial_day)
+    for col, name, colour in (("sessions_started", "sessions started", PALETTE[0]),
+                              ("sites_deployed", "sites deployed", PALETTE[1])):
+        fig.add_trace(go.Scatter(x=whole["day"], y=whole[col], mode="lines+markers", name=name,
+                                 line={"color": colour}, legendgroup=name))
+        if len(partial):
+            fig.add_trace(go.Scatter(x=partial["day"], y=partial[col], mode="lines+markers",
+                                     name=f"{name} (today so far)", legendgroup=name, showlegend=False,
+                                     line={"color": colour, "dash": "dot"},
+                                     marker={"symbol": ["circle"] * (len(partial) - 1) + ["circle-open"],
+                                             "size": 8}))
     fig.add_trace(go.Bar(x=daily["day"], y=daily["errors"], name="errors", marker_color="#d62728", opacity=0.5))
-    return _layout(fig, yaxis_title="per day", barmode="overlay")
+    if len(partial):
+        fig.add_annotation(x=pd.Timestamp(partial_day), y=1, yref="paper", text="today so far", showarrow=False,
+                           font={"size": 11, "color": "#777"}, yanchor="bottom")
+    fig = _layout(fig, yaxis_title="per day", barmode="overlay")
+    fig.update_yaxes(tickformat=",d", rangemode="tozero")
+    return fig
 
 
-def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y_title: str = "",
-               horizontal: bool = False, stacked: bool = True, colour_map: dict | None = None) -> go.Figure:
-    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given (``colour_map``: x value -> colour)."""
+def partial_bar_opacity(frame: pd.DataFrame, partial_day, *, column: str = "day") -> list[float]:
+    """Bar opacities that draw the partial day (today) paler than whole days."""
+    if partial_day is None:
+        return [1.0] * len(frame)
+    day = pd.Timestamp(partial_day).normalize()
+    return [0.35 if pd.Timestamp(d).normalize() == day else 1.0 for d in frame[column]]
+
+
+def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y_title: str = "",  # noqa: PLR0913 - chart options, keyword-only
+               horizontal: bool = False, stacked: bool = True, colour_map: dict | None = None,
+               series_colours: dict | None = None, integer_y: bool = False) -> go.Figure:
+    """Bars of ``y`` by ``x``, one series per value of ``colour`` when given.
+
+    ``colour_map`` colours bars by their x value; ``series_colours`` colours
+    each series by its ``colour`` value and orders the series (and legend) as
+    its keys are (health bands: red, yellow, green, each in its own colour).
+    ``integer_y`` keeps the value axis on whole numbers (counts).
+    """
     fig = go.Figure()
     groups = [(None, df)] if colour is None else list(df.groupby(colour, sort=True, dropna=False))
+    if series_colours:
+        order = {name: i for i, name in enumerate(series_colours)}
+        groups.sort(key=lambda group: order.get(group[0], len(order)))
     for i, (name, part) in enumerate(groups):
         xs = part[x] if pd.api.types.is_datetime64_any_dtype(part[x]) or pd.api.types.is_numeric_dtype(part[x]) \
             else plot_texts(part[x])
-        kwargs = {"name": plot_text(name) if name is not None else plot_text(y),
-                  "marker_color": [colour_map.get(v, PALETTE[0]) for v in part[x]] if colour_map
-                  else PALETTE[i % len(PALETTE)]}
+        if colour_map:
+            marker = [colour_map.get(v, PALETTE[0]) for v in part[x]]
+        elif series_colours and name in series_colours:
+            marker = series_colours[name]
+        else:
+            marker = PALETTE[i % len(PALETTE)]
+        kwargs = {"name": plot_text(name) if name is not None else plot_text(y), "marker_color": marker}
         if horizontal:
             fig.add_trace(go.Bar(y=xs, x=part[y], orientation="h", **kwargs))
         else:
@@ -71,8 +122,12 @@ def bar_figure(df: pd.DataFrame, x: str, y: str, *, colour: str | None = None, y
     fig = _layout(fig, barmode="stack" if stacked else "group", showlegend=colour is not None)
     if horizontal:
         fig.update_layout(xaxis_title=plot_text(y_title), yaxis={"autorange": "reversed"})
+        if integer_y:
+            fig.update_xaxes(tickformat=",d", rangemode="tozero")
     else:
         fig.update_layout(yaxis_title=plot_text(y_title))
+        if integer_y:
+            fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
 
 
@@ -162,19 +217,33 @@ def forecast_figure(daily: pd.DataFrame, *, projected: float | None, budget: flo
 
 
 def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
-    """One customer's events over time, one row per session, coloured by event type."""
+    """One customer's events: one compact row per session (oldest on top), dates along the top, one colour per type.
+
+    Colours follow the order of first appearance of each event type, from a
+    palette longer than the list of event types, so no two types share one.
+    """
     fig = go.Figure()
     sessions = list(dict.fromkeys(timeline["session_id"].fillna("").tolist()))
     labels = {s: f"session {i + 1} ({plot_text(str(s)[:8])})" for i, s in enumerate(sessions)}
-    for i, (event_type, part) in enumerate(timeline.groupby("event_type", sort=True)):
+    types = list(dict.fromkeys(timeline["event_type"].tolist()))
+    colour_of = {t: EVENT_PALETTE[i % len(EVENT_PALETTE)] for i, t in enumerate(types)}
+    for event_type in types:
+        part = timeline[timeline["event_type"] == event_type]
         hover = [
             f"{plot_text(what)}<br>{plot_text(detail)}" if detail else plot_text(what)
             for what, detail in zip(part["what"], part["detail"], strict=True)
         ]
+        name = part["label"].iloc[0] if "label" in part.columns else event_type
         fig.add_trace(go.Scatter(
             x=part["ts"], y=[labels[s] for s in part["session_id"].fillna("")], mode="markers",
-            name=plot_text(event_type), hovertext=hover, hoverinfo="text+x",
-            marker={"size": 10, "color": PALETTE[i % len(PALETTE)]},
+            name=plot_text(name), hovertext=hover, hoverinfo="text+x",
+            marker={"size": 9, "color": colour_of[event_type], "line": {"width": 0}},
         ))
-    return _layout(fig, height=max(260, 50 * len(sessions) + 140),
-                   yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": list(labels.values())})
+    row = 22
+    fig = _layout(fig, height=min(900, max(220, row * len(sessions) + 150)),
+                  yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": list(labels.values()),
+                         "tickfont": {"size": 10}},
+                  xaxis={"side": "top", "showgrid": True, "tickformat": "%b %d\n%Y"})
+    fig.update_layout(margin={"l": 130, "r": 20, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 10}})
+    return fig

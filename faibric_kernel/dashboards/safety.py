@@ -30,6 +30,9 @@ __all__ = [
     "csv_download_link",
     "csv_safe",
     "esc",
+    "column_kind",
+    "column_label",
+    "format_as",
     "format_value",
     "html_table",
     "plot_text",
@@ -67,7 +70,9 @@ def format_value(value) -> str:  # noqa: C901 - one branch per kind of value sho
             return ""
         if value.is_integer() and abs(value) < 1e15:
             return f"{int(value):,}"
-        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.2f}"
+        # one rule for every plain number: at most 2 decimals (3 below 1), no trailing zeros
+        text = f"{value:,.3f}" if abs(value) < 1 else f"{value:,.2f}"
+        return text.rstrip("0").rstrip(".")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -92,24 +97,102 @@ def format_value(value) -> str:  # noqa: C901 - one branch per kind of value sho
     return str(value)
 
 
-def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibric-table") -> str:
-    """An HTML table of ``df`` with every header and cell escaped; at most ``max_rows`` rows."""
-    shown = df.head(max_rows)
-    # headers read as words; the CSV keeps the column names as they are
-    head = "".join(f"<th>{esc(str(col).replace('_', ' '))}</th>" for col in shown.columns)
+# how a column's values read, from the end of its name (a table may say otherwise per column)
+_KIND_SUFFIXES = (
+    ("_usd", "money"),
+    ("_rate", "percent"),
+    ("_share", "percent"),
+    ("_ms", "latency"),
+    ("_minutes", "minutes"),
+    ("_seconds", "seconds"),
+    ("_p_value", "p"),
+)
+# column names that read better as other words; the CSV keeps the names as they are
+_LABELS = {
+    "tenant_id": "tenant",
+    "session_id": "session",
+    "call_id": "call",
+    "avg_latency_ms": "average latency",
+    "latency_ms": "latency",
+    "cache_creation_input_tokens": "cache write tokens",
+    "cache_read_input_tokens": "cache read tokens",
+    "ts": "time",
+    "health_score": "score",
+    "health_band": "band",
+}
+
+
+def column_kind(name) -> str | None:
+    """``money``, ``percent``, ``latency``, ``minutes``, ``seconds``, ``p`` or ``None`` (as it comes)."""
+    text = str(name).lower()
+    for suffix, kind in _KIND_SUFFIXES:
+        if text.endswith(suffix):
+            return kind
+    return None
+
+
+def column_label(name) -> str:
+    """A column's header as words: ``avg_latency_ms`` reads "average latency", ``cost_usd`` "cost"."""
+    text = str(name)
+    if text in _LABELS:
+        return _LABELS[text]
+    for suffix, _kind in _KIND_SUFFIXES:
+        if text.lower().endswith(suffix) and suffix in ("_usd", "_ms", "_minutes", "_seconds"):
+            text = text[: -len(suffix)]
+            break
+    return text.replace("_", " ")
+
+
+def format_as(value, kind: str | None) -> str:
+    """One cell in the format of its column: $ with cents, %, latency in ms or s, durations, p-values."""
+    if kind is None or isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            isinstance(value, float) and math.isnan(value)):
+        return format_value(value)
+    if kind == "money":
+        return f"-${abs(value):,.2f}" if value < 0 else f"${value:,.2f}"
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "latency":
+        return f"{value:,.0f} ms" if abs(value) < 1000 else f"{value / 1000:,.1f} s"
+    if kind in ("minutes", "seconds"):
+        seconds = value * 60 if kind == "minutes" else value
+        if abs(seconds) < 120:
+            return f"{seconds:.0f} s"
+        if abs(seconds) < 7200:
+            return f"{seconds / 60:.1f} min"
+        if abs(seconds) < 172_800:
+            return f"{seconds / 3600:.1f} h"
+        return f"{seconds / 86_400:.1f} days"
+    if kind == "p":
+        return f"{value:.3g}"
+    return format_value(value)
+
+
+def html_table(df: pd.DataFrame, *, max_rows: int = 200, css_class: str = "faibric-table", offset: int = 0,
+               formats: dict | None = None, note_more: bool = True) -> str:
+    """An HTML table of rows ``offset`` to ``offset + max_rows`` of ``df``, every header and cell escaped.
+
+    Headers read as words (:func:`column_label`) and cells in their column's
+    format (:func:`column_kind`, or ``formats``: column -> kind).
+    """
+    shown = df.iloc[offset:offset + max_rows]
+    kinds = [(formats or {}).get(col, column_kind(col)) for col in shown.columns]
+    head = "".join(f"<th>{esc(column_label(col))}</th>" for col in shown.columns)
     rows = []
     for record in shown.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="num">{esc(format_value(v))}</td>'
+            f'<td class="num">{esc(format_as(v, kind))}</td>'
             if isinstance(v, (int, float)) and not isinstance(v, bool)
-            else f"<td>{esc(format_value(v))}</td>"
-            for v in record
+            else f'<td class="time">{esc(format_as(v, kind))}</td>' if isinstance(v, (datetime, date))
+            else f"<td>{esc(format_as(v, kind))}</td>"
+            for v, kind in zip(record, kinds, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     more = ""
-    if len(df) > max_rows:
+    if note_more and offset == 0 and len(df) > max_rows:
         more = f'<p class="faibric-more">showing {max_rows:,} of {len(df):,} rows; the CSV has them all</p>'
-    return f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+    return (f'<div class="faibric-scroll"><table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:

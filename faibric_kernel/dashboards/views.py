@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
+from ..analytics.funnel import DEFAULT_WINDOW_DAYS
 from ..errors import FaibricError
 from ..registry import Registry
 from . import data, figures
@@ -58,6 +59,7 @@ class Control:
     options: list | Callable | None = None  # for choice: values, or a function of the connection
     minimum: float | None = None
     maximum: float | None = None
+    placeholder: str | Callable[[], str] = ""  # what an empty box says (a number without a default is optional)
 
 
 @dataclass
@@ -188,14 +190,17 @@ class Overview(View):
             for rec in rows.to_dict(orient="records"):
                 unit = "$" if rec["metric"] == "spend" else ("%" if rec["metric"] in ("conversion", "API error rate")
                                                              else "")
-                items.append(Kpi(rec["metric"], _num(rec["value"]), _num(rec["previous"]), unit))
+                items.append(Kpi(rec["metric"], _num(rec["value"]), _num(rec["previous"]), unit,
+                                 higher_is_better=HIGHER_IS_BETTER.get(rec["metric"], True)))
             blocks.append(Kpis(f"{window}" + (" (so far, against yesterday at this time)" if window == "today"
-                                              else f" (against the {window} before)"), items))
+                                              else f" (including today, against the {window} before)"), items))
+        blocks.append(Notice(CONVERSION_NOTE.format(window=DEFAULT_WINDOW_DAYS)))
         daily = loaded["daily"]
         if daily.empty:
             blocks.append(Notice("no activity in this date range", kind="empty"))
         else:
-            blocks.append(Chart("Activity per day", figures.activity_figure(daily)))
+            blocks.append(Chart("Activity per day (today so far, dotted)",
+                                figures.activity_figure(daily, partial_day=now.date())))
         if "feed_error" in loaded:
             blocks.append(Notice(f"Activity feed: {loaded['feed_error']}", kind="error"))
         else:
@@ -224,6 +229,16 @@ class Overview(View):
                          for c in latest["customer"]],
             "what happened": [data.describe_event(t, None)[0] for t in latest["event_type"]],
         })
+
+
+# a rise in these is bad news; in spend it is neither good nor bad by itself, but a stakeholder reads it as a cost
+HIGHER_IS_BETTER = {"spend": False, "API error rate": False}
+CONVERSION_NOTE = (
+    "Sessions started and conversion count each session whose first request came in the window; conversion is "
+    "the share of them that deployed within {window:g} days, sessions still in progress counting as not yet "
+    "converted. The Funnel page shows the same figure for its date range (\"converted so far\"), and also the rate "
+    "among settled sessions only. Spend over 30 days equals the Costs page's spend for its default 30-day range."
+)
 
 
 def _num(value):
@@ -312,16 +327,19 @@ class Users(View):
         if table.empty:
             return blocks + [Notice("no customers were active in this date range", kind="empty")]
         counts = table["health_band"].fillna("no score").value_counts().reindex(list(BANDS[1:]), fill_value=0)
-        blocks.append(Chart("Customers by health band", figures.bar_figure(
+        blocks.append(Chart("Customers active in the date range, by health band (as of now)", figures.bar_figure(
             pd.DataFrame({"band": counts.index, "customers": counts.values}), "band", "customers",
-            y_title="customers", colour_map={**figures.BAND_COLOURS, "no score": "#9e9e9e"})))
+            y_title="customers", colour_map={**figures.BAND_COLOURS, "no score": "#9e9e9e"}, integer_y=True)))
+        blocks.append(Notice("Bands are the Health page's scores as of now; the Health page counts every customer, "
+                             "this page only those active in the date range (with a range covering all activity "
+                             "the counts are the same)."))
         shown = filter_users(table, search=ctx.option("search", ""), sort=ctx.option("sort", "last seen"),
                              band=ctx.option("band", "all"))
         columns = ["customer", "tenant", "health_band", "health_score", "churn_risk", "risk_reasons", "sessions",
                    "sites_deployed", "spend_usd", "avg_rating", "changes_requested", "errors", "first_seen",
                    "last_seen"]
         shown = shown[[c for c in columns if c in shown.columns]]
-        blocks.append(Table(f"Customers ({len(shown):,} of {len(table):,})", shown, "users.csv", max_rows=200,
+        blocks.append(Table(f"Customers ({len(shown):,} of {len(table):,})", shown, "users.csv",
                             empty_text="no customer matches the search and filters"))
         return blocks
 
@@ -373,7 +391,8 @@ class UserDetail(View):
             Kpi("spend", total, unit="$"),
             Kpi("feedback given", len(detail["feedback"])),
         ], compare=False))
-        blocks.append(Chart("Timeline", figures.timeline_figure(timeline)))
+        blocks.append(Chart("Timeline", figures.timeline_figure(
+            timeline.assign(label=timeline["event_type"].map(data.event_label)))))
         blocks.append(Table("Sessions", sessions, f"{_slug(chosen)}-sessions.csv"))
         blocks.append(Table("Sites and versions", sites, f"{_slug(chosen)}-sites.csv",
                             empty_text="no site was generated yet"))
@@ -384,7 +403,8 @@ class UserDetail(View):
         blocks.append(Table("Costs", costs, f"{_slug(chosen)}-costs.csv", empty_text="no API calls recorded"))
         blocks.append(Table("Feedback", detail["feedback"], f"{_slug(chosen)}-feedback.csv",
                             empty_text="no feedback given"))
-        blocks.append(Table("Every event", timeline, f"{_slug(chosen)}-events.csv", max_rows=100))
+        events = timeline.assign(event_type=timeline["event_type"].map(data.event_label))
+        blocks.append(Table("Every event", events, f"{_slug(chosen)}-events.csv"))
         return blocks
 
 
@@ -432,28 +452,35 @@ class Funnel(View):
         if steps.empty or int(steps["count"].iloc[0]) == 0:
             return [Notice("no session started in this date range", kind="empty"),
                     Kpis("Sessions", [Kpi("in progress", int(result.in_progress))], compare=False)]
-        first = int(steps["count"].iloc[0])
-        last = int(steps["count"].iloc[-1])
-        blocks: list[Block] = [Kpis(f"Sessions started in the range, settled within {window:g} days", [
-            Kpi("entered", first),
-            Kpi("converted", last),
-            Kpi("overall conversion", last / first if first else None, unit="%"),
-            Kpi("still in progress", int(result.in_progress)),
+        headline = result.conversion()
+        blocks: list[Block] = [Kpis(f"Sessions whose first request came in the range (window {window:g} days)", [
+            Kpi("started", headline.entered),
+            Kpi("still in progress", headline.in_progress),
+            Kpi("settled", headline.settled),
+            Kpi("converted", headline.converted),
+            Kpi("conversion of settled sessions", headline.rate, unit="%"),
+            Kpi("converted so far", headline.so_far, unit="%"),
         ], compare=False)]
+        blocks.append(Notice(
+            f"started = settled + still in progress. A session is settled once it deployed or its {window:g}-day "
+            "window closed; the chart, the steps and \"conversion of settled sessions\" count settled sessions "
+            "only, so sessions still in progress are not taken for drop-offs. \"Converted so far\" counts every "
+            "session started in the range (the Overview's conversion, for the same span)."))
         groups = result.groups if breakdown else None
-        blocks.append(Chart("Funnel", figures.funnel_figure(steps, groups)))
-        table = steps.copy()
-        for col in ("median_seconds_to_convert", "mean_seconds_to_convert"):
-            if col in table.columns:
-                table[col.replace("seconds", "minutes")] = table[col] / 60.0
-                table = table.drop(columns=[col])
+        steps = steps.assign(name=steps["name"].map(data.event_label))
+        if groups is not None and not groups.empty:
+            groups = groups.assign(name=groups["name"].map(data.event_label))
+        blocks.append(Chart("Funnel (settled sessions)", figures.funnel_figure(steps, groups)))
+        table = steps.rename(columns={"median_seconds_to_convert": "median_time_from_previous_seconds",
+                                      "mean_seconds_to_convert": "mean_time_from_previous_seconds"})
         blocks.append(Table("Steps", table, "funnel.csv"))
         if breakdown and groups is not None and not groups.empty:
             blocks.append(Table(f"By {ctx.option('breakdown')}", groups, f"funnel-by-{breakdown}.csv"))
         if experiment is not None and not experiment.variants.empty:
             variants = experiment.variants
-            blocks.append(Chart("Prompt experiments: deploy rate by variant", figures.bar_figure(
-                variants, "variant", "deploy_rate", y_title="share of sessions deployed")))
+            rates = figures.bar_figure(variants, "variant", "deploy_rate", y_title="share of sessions deployed")
+            rates.update_yaxes(tickformat=".0%", rangemode="tozero")
+            blocks.append(Chart("Prompt experiments: deploy rate by variant", rates))
             p_value = experiment.chi_square_p_value
             verdict = "" if p_value is None else (
                 f" Deploy rates differ significantly (chi-square p = {p_value:.3g})." if p_value < experiment.alpha
@@ -514,7 +541,7 @@ class Cohorts(View):
             second = result.average[1] if len(result.average) > 1 else None
             blocks.append(Kpis(f"Cohorts by {period}" + (" (active on or after)" if cumulative else ""), [
                 Kpi("cohorts", len(shown)),
-                Kpi("customers", sizes),
+                Kpi("customers first seen in the range", sizes),
                 Kpi(f"back in {period} 1 (average)", second, unit="%"),
             ], compare=False))
             blocks.append(Chart("Retention by cohort", figures.retention_figure(shown, period=period)))
@@ -523,7 +550,8 @@ class Cohorts(View):
                 average = {"cohort": "average", "size": sizes}
                 average.update({f"{period} {k}": v for k, v in zip(offsets, result.average, strict=False)})
                 table = pd.concat([table, pd.DataFrame([average])], ignore_index=True)
-            blocks.append(Table("Retention matrix (share of the cohort active)", table, f"retention-{period}.csv"))
+            blocks.append(Table("Retention matrix (share of the cohort active)", table, f"retention-{period}.csv",
+                                formats={f"{period} {k}": "percent" for k in offsets}))
         if stages is not None and not stages.empty:
             frame = stages.copy()
             frame["period"] = pd.to_datetime(frame["period"]).dt.strftime("%Y-%m-%d")
@@ -564,18 +592,27 @@ class Health(View):
             Kpi("at risk of churn", len(at_risk)),
             Kpi("median score", float(scored["score"].median()) if len(scored) else None),
         ], compare=False)]
+        zero = scored[scored["score"] == 0]
+        blocks.append(Notice(
+            "Every customer who ever gave an email is scored, one row per tenant they worked in; the Users page "
+            "counts only the customers active in its date range."
+            + (f" {len(zero):,} score 0: no activity for {zero_days(ctx)} days or more and no site deployed "
+               "(the components with data - engagement, recency and build success - are all 0)." if len(zero) else "")))
         blocks.append(Chart("Distribution of health scores", figures.health_figure(scored)))
         reasons = pd.Series([_reason_kind(r) for rs in at_risk["reasons"] for r in (rs or [])], dtype=object)
         if len(reasons):
             counts = reasons.value_counts().rename_axis("reason").reset_index(name="customers")
             blocks.append(Chart("Why customers are at risk", figures.bar_figure(counts, "reason", "customers",
-                                                                                y_title="customers")))
+                                                                                y_title="customers",
+                                                                                integer_y=True)))
         components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback") if c in scored]
         if components:
             means = scored.groupby("band")[components].mean().reindex(["red", "yellow", "green"]).reset_index()
             long = means.melt(id_vars="band", var_name="component", value_name="average score").dropna()
+            long["component"] = long["component"].str.replace("_", " ")
             blocks.append(Chart("Average component score by band", figures.bar_figure(
-                long, "component", "average score", colour="band", stacked=False, y_title="score")))
+                long, "component", "average score", colour="band", stacked=False, y_title="score",
+                series_colours=figures.BAND_COLOURS)))
         table = pd.DataFrame({
             "customer": at_risk["customer"],
             "tenant": at_risk["tenant_id"],
@@ -587,9 +624,14 @@ class Health(View):
         })
         if not ctx.analyst:
             table = pseudonymise(table, columns=("customer",))
-        blocks.append(Table(f"At risk ({len(table):,})", table, "at-risk.csv", max_rows=200,
+        blocks.append(Table(f"At risk ({len(table):,})", table, "at-risk.csv",
                             empty_text="nobody is at risk right now"))
         return blocks
+
+
+def zero_days(_ctx: ViewContext) -> int:
+    """After how many days without activity recency (and so engagement) reach 0."""
+    return int(data.analytics_function("health_thresholds")()["recency_zero_days"])
 
 
 def _reason_kind(reason: str) -> str:
@@ -606,6 +648,24 @@ def _reason_kind(reason: str) -> str:
 # ---------------------------------------------------------------- costs
 
 
+def _budget(typed) -> tuple[float | None, str | None]:
+    """The budget typed in the box (or, when empty, FAIBRIC_MONTHLY_BUDGET_USD), and why it was ignored if it was."""
+    if typed is None or str(typed).strip() == "":
+        return (_default_budget() or None), None
+    try:
+        value = float(str(typed).replace("$", "").replace(",", "").strip())
+    except ValueError:
+        return (_default_budget() or None), f"the budget {str(typed)[:40]!r} is not an amount; type e.g. 250"
+    if value < 0:
+        return (_default_budget() or None), "the budget must be 0 or more"
+    return (value or None), None
+
+
+def _budget_placeholder() -> str:
+    budget = _default_budget()
+    return f"{budget:,.2f} (FAIBRIC_MONTHLY_BUDGET_USD)" if budget else "not set - type an amount"
+
+
 def _default_budget() -> float:
     from .. import config
 
@@ -620,7 +680,8 @@ class Costs(View):
     title = "Costs"
     description = "AI spend by day, model and purpose; this month against the budget; savings from reuse and caching."
     controls = (
-        Control("budget", "monthly budget ($)", "number", None, minimum=0, maximum=10_000_000),
+        Control("budget", "monthly budget ($)", "number", None, minimum=0, maximum=10_000_000,
+                placeholder=lambda: _budget_placeholder()),
         Control("method", "forecast from", "choice", "month_to_date", ["month_to_date", "last_7_days"]),
     )
 
@@ -630,7 +691,7 @@ class Costs(View):
         savings = data.analytics_function("savings")
         unpriced_calls = data.analytics_function("unpriced_calls")
         cost_per_site = data.analytics_function("cost_per_site")
-        budget = float(ctx.option("budget", _default_budget()) or 0) or None
+        budget, budget_error = _budget(ctx.option("budget", None))
         method = ctx.option("method", "month_to_date")
         f = ctx.filters
         now = ctx.at()
@@ -655,13 +716,14 @@ class Costs(View):
         forecast, saved, sites = loaded["forecast"], loaded["savings"], loaded["sites"]
         spent = float(by_day["cost_usd"].sum()) if len(by_day) else 0.0
         unpriced = int(by_day["unpriced_calls"].sum()) if len(by_day) else 0
-        blocks: list[Block] = [Kpis("In the date range", [
+        blocks: list[Block] = [Notice(budget_error, kind="error")] if budget_error else []
+        blocks.append(Kpis("In the date range", [
             Kpi("spend", spent, unit="$"),
             Kpi("API calls", int(by_day["calls"].sum()) if len(by_day) else 0),
             Kpi("cost per deployed site", sites.cost_per_site_usd, unit="$"),
             Kpi("saved by reuse and caching", saved.total_saved_usd, unit="$"),
             Kpi("calls with no price", unpriced),
-        ], compare=False)]
+        ], compare=False))
         crossing = forecast.crossing_date.isoformat() if forecast.crossing_date else None
         month_items = [
             Kpi("month to date", forecast.month_to_date_usd, unit="$"),
@@ -685,7 +747,9 @@ class Costs(View):
             blocks.append(Notice("no API calls in this date range", kind="empty"))
         else:
             frame = by_day.assign(day=pd.to_datetime(by_day["day"]))
-            blocks.append(Chart("Spend per day", figures.bar_figure(frame, "day", "cost_usd", y_title="$ per day")))
+            spend_chart = figures.bar_figure(frame, "day", "cost_usd", y_title="$ per day")
+            spend_chart.update_traces(marker_opacity=figures.partial_bar_opacity(frame, now.date()))
+            blocks.append(Chart("Spend per day (today so far, paler)", spend_chart))
             blocks.append(Chart("Spend by model", figures.bar_figure(by_model, "model", "cost_usd", horizontal=True,
                                                                      y_title="$")))
             blocks.append(Chart("Spend by purpose", figures.bar_figure(by_purpose, "purpose", "cost_usd",

@@ -463,11 +463,15 @@ def _start_process(root: Path, port: int) -> str:
     log = config.workspace() / "logs" / "sites-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     sites_key(root)  # drawn before the server starts, so it and this process agree
-    cmd = [sys.executable, "-m", "faibric_kernel.deploy.local", "--root", str(root), "--port", str(port),
-           "--run-file", str(run_file), "--exit-when-root-missing"]
+    # not `-m faibric_kernel.deploy.local`: the package imports that module first, and runpy warns about it
+    # (a RuntimeWarning in the server's log at every start)
+    cmd = [sys.executable, "-c", "import sys; from faibric_kernel.deploy.local import _main; sys.exit(_main())",
+           "--root", str(root), "--port", str(port), "--run-file", str(run_file), "--exit-when-root-missing"]
     with os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log_fh:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fh, stderr=log_fh,
                                 start_new_session=True, close_fds=True)
+    # whenever it ends (`faibric sites stop`, its workspace removed), reap it: no zombie left in this process
+    threading.Thread(target=proc.wait, name="faibric-sites-reaper", daemon=True).start()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -517,6 +521,39 @@ def stop_sites_server() -> dict:
             pass
     _run_file().unlink(missing_ok=True)
     return stopped
+
+
+# --- what `faibric sites list` shows ---------------------------------------------------------
+
+
+def with_serving_status(rows: list[dict]) -> list[dict]:
+    """``list_sites`` rows with ``serving``: "live" when the site answers now, "stopped" when a local site's
+    server is not running (after ``faibric sites stop``), else the deploy's own status."""
+    with _threads_lock:
+        thread_running = str(sites_dir().resolve()) in _threads
+    local_up = thread_running or sites_server_status() is not None
+    out = []
+    for row in rows:
+        serving = row.get("status")
+        if serving == "live" and (row.get("live_target") or row.get("target")) == "local" and not local_up:
+            serving = "stopped"
+        out.append({**row, "serving": serving})
+    return out
+
+
+def sites_table(rows: list[dict]) -> str:
+    """The sites as a table with a header: name, status, target, version and URL (one line per site)."""
+    if not rows:
+        return "no sites deployed yet"
+    lines = [("SITE", "STATUS", "TARGET", "VERSION", "URL")]
+    for r in rows:
+        version = r.get("live_version") if r.get("live_version") is not None else r.get("version")
+        lines.append((str(r["site_id"]), str(r.get("serving") or r.get("status") or "-"), str(r.get("target") or "-"),
+                      f"v{version}" if version is not None else "-",
+                      (r.get("url") or "-") if r.get("serving") != "stopped" else f"{r.get('url') or '-'} (not served)"))
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:4])) + "  " + line[4]
+                     for line in lines)
 
 
 # --- the deployer -------------------------------------------------------------------------

@@ -51,14 +51,17 @@ def _figure(fig, name: str) -> None:
 
 
 def _table(df: pd.DataFrame, formats: dict | None = None, rename: dict | None = None) -> None:
+    """A table with its own formats, headers as words, in a box that scrolls sideways rather than clip."""
+    from ..dashboards.safety import column_label
+
     shown = df.copy()
     for col, fmt in (formats or {}).items():
         if col in shown.columns:
             shown[col] = shown[col].map(lambda v, f=fmt: "" if v is None or (isinstance(v, float) and pd.isna(v))
                                         else f(v))
-    if rename:
-        shown = shown.rename(columns=rename)
-    _html(shown.to_html(index=False, escape=True, na_rep="", border=0, classes="faibric-table"))
+    shown = shown.rename(columns={c: (rename or {}).get(c, column_label(c)) for c in shown.columns})
+    table = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="faibric-table")
+    _html(f'<div class="faibric-scroll">{table}</div>')
 
 
 def _signed_pct(value) -> str:
@@ -120,11 +123,12 @@ def funnel(report: data.DailyReport) -> None:
         "progress (not counted as drop-offs).</p>"
     )
     _table(
-        report.funnel,
+        report.funnel.assign(name=report.funnel["name"].map(figures._words)),
         {"count": fmt_count, "overall_rate": lambda v: fmt_pct(v * 100), "step_rate": lambda v: fmt_pct(v * 100),
          "median_seconds_to_convert": lambda v: f"{v:,.0f} s"},
         {"name": "step", "overall_rate": "of entered", "step_rate": "of previous step",
-         "median_seconds_to_convert": "median time from previous step"},
+         "median_seconds_to_convert": "median time from previous step", "dropped_off": "dropped off",
+         "in_progress": "in progress"},
     )
     _figure(figures.funnel_figure(report.funnel), "funnel")
 
@@ -156,6 +160,8 @@ def health(report: data.DailyReport) -> None:
     changes = report.health_changes
     red = changes[changes["turned_red"]]
     scores = {c: (lambda v: f"{v:.0f}") for c in ("score", "previous_score", *data.HEALTH_COMPONENTS)}
+    # the free-text reasons last, where they have the room to stay on a line or two
+    changes = changes[[c for c in changes.columns if c != "reasons"] + [c for c in changes.columns if c == "reasons"]]
     if len(red):
         _html(f"<p><strong>{fmt_count(len(red))}</strong> {'customer' if len(red) == 1 else 'customers'} turned red"
               + (f" (the {SHOWN} lowest scores shown)" if len(red) > SHOWN else "") + ":</p>")

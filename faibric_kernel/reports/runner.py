@@ -214,21 +214,47 @@ def _import_papermill():
     return papermill
 
 
-def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
-    papermill = _import_papermill()
+def _ipc_kernel_manager(folder: str):
+    """A kernel manager class talking to its kernel over Unix sockets in ``folder``, not TCP.
 
-    with _kernel_imports_this_package():
-        papermill.execute_notebook(
-            str(source),
-            str(output),
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(output.parent),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-        )
+    Over TCP without CurveZMQ keys ipykernel warns that everything is sent in
+    plain text (and it is, to anyone on the machine); IPC sockets in a 0700
+    folder are private to this user, and the warning is gone from the run's
+    output.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return IPCKernelManager
+
+
+def _execute(source: Path, output: Path, parameters: dict, kernel_name: str, timeout: float | None) -> None:
+    import shutil
+    import tempfile
+
+    papermill = _import_papermill()
+    sockets = tempfile.mkdtemp(prefix="faibric-kernel-")
+    try:
+        with _kernel_imports_this_package():
+            papermill.execute_notebook(
+                str(source),
+                str(output),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                cwd=str(output.parent),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                kernel_manager_class=_ipc_kernel_manager(sockets),
+            )
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def export_html(executed: Path, target: Path) -> Path:
@@ -255,6 +281,10 @@ def export_html(executed: Path, target: Path) -> Path:
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True), enabled=True
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb.metadata.get("title", target.stem)}})
+    # the figures load plotly.js from a file beside the report, not inline: the HTML stays small
+    from .figures import write_plotlyjs
+
+    write_plotlyjs(target.parent)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     tmp.write_text(body, encoding="utf-8")
     os.replace(tmp, target)
@@ -300,6 +330,20 @@ def _email(run: ReportRun, report: dict, recipients: list[str]) -> dict:
             "error": result.error, "queued_id": result.queued_id}
 
 
+def alerts_fired_line(fired, report_day, today) -> str:
+    """What the CLI says about alerts the run fired, in the same terms as the report's alerts sentence.
+
+    Alerts are dated when they fire (now) and a report lists the alerts of its
+    own day, so alerts fired while reporting on an earlier day are not in this
+    report: the line says so, and which report does list them.
+    """
+    examples = "; ".join(a.message for a in fired[:3])
+    if report_day == today:
+        return f"{len(fired)} new alert(s) fired now; this report lists them: {examples}"
+    return (f"{len(fired)} new alert(s) fired now, dated {today:%Y-%m-%d}: the {today:%Y-%m-%d} report lists them, "
+            f"this one for {report_day:%Y-%m-%d} does not: {examples}")
+
+
 def _daily_upkeep(day, say) -> dict:
     """The once-a-day jobs the report reads: today's health snapshot, and the alert rules.
 
@@ -322,9 +366,7 @@ def _daily_upkeep(day, say) -> dict:
         fired = run_alerts(_now())
         done["alerts_fired"] = len(fired)
         if fired:
-            # they are dated now, so they count in the report of the day they fired, not this one
-            say(f"{len(fired)} new alert(s) fired now (in the report for {_now():%Y-%m-%d}): "
-                + "; ".join(a.message for a in fired[:3]))
+            say(alerts_fired_line(fired, day, _now().date()))
     except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
         done["alerts_error"] = f"{type(exc).__name__}: {exc}"
     return done

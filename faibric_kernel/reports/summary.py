@@ -158,7 +158,8 @@ def write_offline_summary(facts: dict) -> str:  # noqa: C901 - one sentence per 
                     text += f", within the budget of {fmt_usd(f['budget_usd'])}"
         sentences.append(text + ".")
         if f.get("unpriced_calls"):
-            sentences.append(f"{_plural(f['unpriced_calls'], 'AI call')} had no price and are not counted.")
+            verb = "is" if f["unpriced_calls"] == 1 else "are"
+            sentences.append(f"{_plural(f['unpriced_calls'], 'AI call')} had no price and {verb} not counted.")
     if "failures_total" in f:
         if f["failures_total"]:
             sentences.append(

@@ -44,21 +44,29 @@ LIVE_FOR_S = 30 * 60  # how long a live dashboard keeps refreshing itself after 
 
 STYLE = """
 <style>
-.faibric-dash { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; }
-.faibric-dash h2 { margin: 4px 0 2px 0; }
+.faibric-dash { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; max-width: 100%; }
+.faibric-dash h2 { margin: 10px 0 2px 0; }
 .faibric-role { display: inline-block; padding: 2px 8px; border-radius: 10px; background: #eef; font-size: 12px; }
-.faibric-nav a { margin-right: 12px; }
-.faibric-kpis h4 { margin: 10px 0 4px 0; color: #555; font-weight: 600; }
+.faibric-nav { display: flex; flex-wrap: wrap; gap: 6px; padding: 6px 0 10px 0; border-bottom: 1px solid #e3e6ec; }
+.faibric-nav a, .faibric-nav span { padding: 5px 12px; border-radius: 6px; text-decoration: none; color: #1f4e8c;
+  font-size: 14px; white-space: nowrap; }
+.faibric-nav a:hover { background: #eef2f8; }
+.faibric-nav .faibric-active { background: #1f4e8c; color: #fff; font-weight: 600; }
+.faibric-kpis h4 { margin: 12px 0 6px 0; color: #555; font-weight: 600; }
 .faibric-kpi-row { display: flex; flex-wrap: wrap; gap: 10px; }
 .faibric-kpi { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; min-width: 140px; }
 .faibric-kpi-label { font-size: 12px; color: #666; }
 .faibric-kpi-value { font-size: 22px; font-weight: 600; }
 .faibric-delta { font-size: 11px; color: #666; }
-.faibric-up { color: #2a7d2a; } .faibric-down { color: #b22; }
+.faibric-good { color: #2a7d2a; } .faibric-bad { color: #b22; } .faibric-neutral { color: #666; }
+.faibric-scroll { max-width: 100%; overflow-x: auto; }
 .faibric-table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
+.faibric-table th { white-space: nowrap; word-break: keep-all; }
 .faibric-table th, .faibric-table td { border-bottom: 1px solid #eee; padding: 3px 8px; text-align: left;
-  max-width: 420px; overflow-wrap: anywhere; }
-.faibric-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  max-width: 420px; overflow-wrap: break-word; word-break: normal; hyphens: none; vertical-align: top;
+  line-height: 1.35; }
+.faibric-table td.time { white-space: nowrap; }
+.faibric-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .faibric-notice { padding: 10px 14px; border-radius: 6px; background: #f4f6fa; margin: 8px 0; }
 .faibric-empty { background: #f7f7f7; } .faibric-denied { background: #fff4e5; } .faibric-error { background: #fdecea; }
 .faibric-more { font-size: 11px; color: #777; }
@@ -89,6 +97,32 @@ def _download_widget(block: b.Table) -> widgets.Widget:
     return widgets.HBox([button, link])
 
 
+def paged_table_widget(block: b.Table) -> widgets.Widget:
+    """A table a page at a time, with previous/next buttons (the page is re-drawn from the kept frame)."""
+    page = {"n": 0}
+    table = widgets.HTML(f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.page_html(0)}</div>',
+                         layout=widgets.Layout(width="100%"))
+    label = widgets.HTML(f'<span class="faibric-more">{esc(block.page_label(0))}</span>')
+    previous = widgets.Button(description="Previous", icon="chevron-left", disabled=True,
+                              layout=widgets.Layout(width="auto"))
+    following = widgets.Button(description="Next", icon="chevron-right", layout=widgets.Layout(width="auto"))
+
+    def show(n: int) -> None:
+        page["n"] = min(max(n, 0), block.pages - 1)
+        table.value = (f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>'
+                       f"{block.page_html(page['n'])}</div>")
+        label.value = f'<span class="faibric-more">{esc(block.page_label(page["n"]))}</span>'
+        previous.disabled = page["n"] == 0
+        following.disabled = page["n"] >= block.pages - 1
+
+    previous.on_click(lambda _b: show(page["n"] - 1))
+    following.on_click(lambda _b: show(page["n"] + 1))
+    pager = widgets.HBox([previous, label, following], layout=widgets.Layout(align_items="center"))
+    box = widgets.VBox([table, pager, _download_widget(block)], layout=widgets.Layout(width="100%"))
+    box.add_class("faibric-paged")
+    return box
+
+
 def _chart_output(figure) -> widgets.Output:
     output = widgets.Output(layout=widgets.Layout(width="100%"))
     output.outputs = ({"output_type": "display_data", "data": figure_bundle(figure), "metadata": {}},)
@@ -103,7 +137,7 @@ def block_widget(block: b.Block) -> widgets.Widget:
 
 def _block_markup(block: b.Block) -> str:
     if isinstance(block, b.Table):
-        link = block.csv_link() if block.embeds_csv() else ""
+        link = block.csv_link() if block.embeds_csv() and not block.frame.empty else ""
         return f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.table_html()}{link}</div>'
     return block.html()
 
@@ -130,6 +164,9 @@ def body_widgets(blocks: list[b.Block]) -> list[widgets.Widget]:
                 output = _chart_output(block.figure)
                 flush()
                 out.append(output)
+            elif isinstance(block, b.Table) and not block.frame.empty and block.pages > 1:
+                flush()
+                out.append(paged_table_widget(block))
             elif isinstance(block, b.Table) and not block.frame.empty and not block.embeds_csv():
                 pending.append(f'<div class="faibric-table-block"><h4>{esc(block.title)}</h4>{block.table_html()}</div>')
                 flush()
@@ -216,6 +253,12 @@ def _control_widget(control: Control, value, choices: list | None) -> widgets.Wi
                                     layout=widgets.Layout(width="360px"))
         return widgets.Dropdown(options=options, value=value, description=control.label, style=style,
                                 layout=widgets.Layout(width="auto"))
+    if control.kind == "number" and control.default is None:
+        # optional (a budget): an empty box, saying what applies when it stays empty, never a misleading 0
+        placeholder = control.placeholder() if callable(control.placeholder) else control.placeholder
+        return widgets.Text(value="" if value is None else str(value), description=control.label,
+                            placeholder=placeholder or "not set", continuous_update=False, style=style,
+                            layout=widgets.Layout(width="360px"))
     if control.kind == "number":
         number = float(value if value is not None else control.default or 0)
         return widgets.BoundedFloatText(value=number, min=control.minimum or 0, max=control.maximum or 1e9,
@@ -254,8 +297,9 @@ class DashboardApp:
     # --- construction
 
     def _header_html(self) -> str:
-        nav = " ".join(
-            f'<a href="{esc(v.name)}.ipynb">{esc(v.title)}</a>' if v.name != self.view.name else f"<b>{esc(v.title)}</b>"
+        nav = '<a href="../../">All dashboards</a>' + "".join(
+            f'<a href="{esc(v.name)}.ipynb">{esc(v.title)}</a>' if v.name != self.view.name
+            else f'<span class="faibric-active" aria-current="page">{esc(v.title)}</span>'
             for v in VIEWS.values()
         )
         who = ("analyst: individual customers visible" if self.ctx.role == ANALYST

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from ..errors import BuildStoppedError, FaibricError
+from ..errors import BuildStoppedError, FaibricError, InvalidInputError
 from .backend import DEPLOY_TARGET_LABELS, ChatMessage, CostSummary, ProjectView, StudioBackend, check_email
 from .progressive import placeholder_html, sketch_prompt
 
@@ -37,6 +37,14 @@ log = logging.getLogger("faibric.studio")
 PREVIEW_HEIGHT = 620
 STREAM_TAIL_CHARS = 6000
 STREAM_FLUSH_SECONDS = 0.08
+EMAIL_HELP = ("Optional. The customer this site is for: the build is recorded under their email (they get the "
+              "verification link), so it shows on the Users and User detail dashboards. Leave it empty to build "
+              "for yourself.")
+CHANGES_THAT_WORK = ("Changes that work: colours ('make it dark green'), the name ('rename to Casa Azul'), a text "
+                     "('replace \"Open daily\" with \"Closed Mondays\"'), a price ('price of the croissant to 3.50'), "
+                     "a contact detail ('change the phone to +351 21 000 0000'), adding or removing a section ('add an "
+                     "opening hours section').")
+
 # statuses in which a session has no finished site yet and "Build again" makes sense
 RETRYABLE = {"request_submitted", "email_provided", "verified", "error", "stopped"}
 
@@ -46,17 +54,33 @@ background:#f8fafc;color:#475569;text-align:center}h1{font-size:1.3rem;color:#0f
 <div><h1>%(title)s</h1><p>%(text)s</p></div></body></html>"""
 
 
-def iframe_html(document: str, *, height: int = PREVIEW_HEIGHT, title: str = "Site preview") -> str:
+# the preview's widths: (CSS width the site sees, scale it is drawn at). Desktop is a 1280 px page drawn at 60%,
+# so a desktop operator sees the desktop layout (a 800 px frame showed the site's mobile menu)
+PREVIEW_DEVICES = {"desktop": (1280, 0.6), "tablet": (768, 1.0), "phone": (390, 1.0)}
+
+
+def iframe_html(document: str, *, height: int = PREVIEW_HEIGHT, title: str = "Site preview",
+                device: str | None = None) -> str:
     """An ``<iframe srcdoc>`` holding ``document``, for an ``ipywidgets.HTML``.
 
     The frame may run the site's scripts and forms but gets an opaque origin
     (no ``allow-same-origin``), so a generated site cannot reach the notebook.
+    ``device`` (desktop, tablet, phone) gives the frame that device's width;
+    without it the frame fills its column.
     """
+    frame_style = "border:1px solid #e2e8f0;border-radius:8px;background:#fff"
+    attrs = (f'class="faibric-preview-frame" title="{html.escape(title)}" '
+             'sandbox="allow-scripts allow-forms allow-popups allow-modals" '
+             f'srcdoc="{html.escape(document, quote=True)}"')
+    if device is None:
+        return f'<iframe {attrs} style="width:100%;height:{height}px;{frame_style}"></iframe>'
+    width, scale = PREVIEW_DEVICES.get(device, PREVIEW_DEVICES["desktop"])
+    inner_height = int(height / scale)
     return (
-        f'<iframe class="faibric-preview-frame" title="{html.escape(title)}" '
-        'sandbox="allow-scripts allow-forms allow-popups allow-modals" '
-        f'style="width:100%;height:{height}px;border:1px solid #e2e8f0;border-radius:8px;background:#fff" '
-        f'srcdoc="{html.escape(document, quote=True)}"></iframe>'
+        f'<div class="faibric-preview-box" data-device="{html.escape(device)}" '
+        f'style="width:{int(width * scale) + 2}px;max-width:100%;height:{height}px;overflow:hidden">'
+        f'<iframe {attrs} style="width:{width}px;height:{inner_height}px;{frame_style};'
+        f'transform:scale({scale});transform-origin:0 0"></iframe></div>'
     )
 
 
@@ -66,7 +90,9 @@ def _message_page(title: str, text: str) -> str:
 
 def _money(value: float | None) -> str:
     if value is None:
-        return "unpriced"
+        return "not priced yet"
+    if value == 0:
+        return "$0.00"
     return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
 
 
@@ -165,17 +191,15 @@ class Studio:
         self.prompt = W.Textarea(placeholder="Describe the site: who it is for, its name, the sections you want...",
                                  layout=W.Layout(width="100%", height="96px"))
         self.prompt.add_class("faibric-prompt")
-        self.email = W.Text(placeholder="customer@example.com (optional)", description="Email",
-                            layout=W.Layout(width="100%"))
+        self.email = W.Text(placeholder="optional: who the site is for, e.g. ana@bakery.pt", description="Email",
+                            tooltip=EMAIL_HELP, layout=W.Layout(width="100%"))
+        self.email_help = W.HTML(f'<div class="faibric-help" style="font:12px system-ui,sans-serif;color:#64748b;'
+                                 f'margin:-2px 0 4px 0">{html.escape(EMAIL_HELP)}</div>')
         provider_options = b.provider_choices()
         self.provider = W.Dropdown(description="Provider", options=provider_options,
                                    value=provider_options[0][1], layout=W.Layout(width="100%"))
         self.model = W.Dropdown(description="Model", options=b.model_choices(self.provider.value), value="",
                                 layout=W.Layout(width="100%"))
-        targets = ["none", *b.deploy_targets()]
-        self.target = W.Dropdown(description="Deploy to",
-                                 options=[(DEPLOY_TARGET_LABELS.get(t, t), t) for t in targets],
-                                 value="local" if "local" in targets else targets[0], layout=W.Layout(width="100%"))
         self.send_button = W.Button(description="Build", button_style="primary", icon="play",
                                     layout=W.Layout(width="130px"))
         self.send_button.add_class("faibric-send")
@@ -193,8 +217,20 @@ class Studio:
         # -- right: the site
         self.status_view = W.HTML()
         self.status_view.add_class("faibric-status")
-        self.deploy_to = W.Dropdown(options=[(DEPLOY_TARGET_LABELS.get(t, t), t) for t in b.deploy_targets()],
-                                    layout=W.Layout(width="190px"))
+        # the one deploy target control: the Deploy button uses it, and so does a build when "deploy after
+        # each build" is ticked (off by default: building never deploys unless the operator chose it)
+        targets = b.deploy_targets()
+        self.deploy_to = W.Dropdown(description="Deploy to", options=[(DEPLOY_TARGET_LABELS.get(t, t), t) for t in targets],
+                                    value="local" if "local" in targets else (targets[0] if targets else None),
+                                    style={"description_width": "initial"}, layout=W.Layout(width="230px"))
+        self.deploy_to.add_class("faibric-deploy-target")
+        self.auto_deploy = W.Checkbox(value=False, description="deploy after each build", indent=False,
+                                      layout=W.Layout(width="auto"))
+        self.auto_deploy.add_class("faibric-auto-deploy")
+        self.device = W.ToggleButtons(options=[("Desktop", "desktop"), ("Tablet", "tablet"), ("Phone", "phone")],
+                                      value="desktop", tooltips=["1280 px wide, drawn at 60%", "768 px", "390 px"],
+                                      style={"button_width": "80px"})
+        self.device.add_class("faibric-device")
         self.deploy_button = W.Button(description="Deploy", icon="cloud-upload", button_style="success",
                                       disabled=True, layout=W.Layout(width="110px"))
         self.deploy_button.add_class("faibric-deploy")
@@ -218,19 +254,20 @@ class Studio:
         self.retry_button.on_click(lambda _: self.build_again())
         self.deploy_button.on_click(lambda _: self.deploy())
         self.file_picker.observe(lambda _: self._render_code(), names="value")
+        self.device.observe(self._on_device_changed, names="value")
 
         top = W.HBox([self.title, self.sessions, self.refresh_button, self.new_button],
                      layout=W.Layout(align_items="center", flex_flow="row wrap"))
         left = W.VBox(
-            [self.chat_view, self.stream_view, self.prompt, self.email, self.provider, self.model, self.target,
+            [self.chat_view, self.stream_view, self.prompt, self.email, self.email_help, self.provider, self.model,
              W.HBox([self.send_button, self.stop_button, self.retry_button]),
              self.progress, self.stage_view, self.notice],
             layout=W.Layout(width="38%", min_width="320px", padding="0 12px 0 0"),
         )
         right = W.VBox(
-            [W.HBox([self.status_view, self.deploy_to, self.deploy_button],
+            [W.HBox([self.status_view, self.deploy_to, self.deploy_button, self.auto_deploy],
                     layout=W.Layout(align_items="center", flex_flow="row wrap")),
-             self.url_view, self.tabs],
+             self.url_view, self.device, self.tabs],
             layout=W.Layout(width="62%"),
         )
         self.widget = W.VBox([top, self.cost_view, W.HBox([left, right], layout=W.Layout(width="100%"))],
@@ -410,7 +447,13 @@ class Studio:
     def _set_preview(self, document: str, *, store: bool = True) -> None:
         if store:
             self.preview_document = document
-        self.preview.value = iframe_html(document)
+        self._shown_document = document
+        self.preview.value = iframe_html(document, device=self.device.value)
+
+    def _on_device_changed(self, _change) -> None:
+        document = getattr(self, "_shown_document", None)
+        if document is not None:
+            self.preview.value = iframe_html(document, device=self.device.value)
 
     def _say(self, role: str, text: str, *, kind: str = "text", url: str | None = None) -> None:
         with self._lock:
@@ -454,6 +497,11 @@ class Studio:
             work(cancel)
         except BuildStoppedError:
             self._on_stopped()
+        except InvalidInputError as exc:
+            if name == "change":
+                self._on_refused(exc.message)
+            else:
+                self._on_failed(exc.message)
         except FaibricError as exc:
             self._on_failed(exc.message)
         except Exception as exc:  # noqa: BLE001 - the operator must see every failure, not a dead thread
@@ -498,6 +546,20 @@ class Studio:
                       "retry it, or describe a different site.", kind="notice")
         if not self.project.files:
             self._set_preview(_message_page("Build stopped", "Press 'Build again' to retry, or describe another site."))
+
+    def _on_refused(self, message: str) -> None:
+        """A change that could not be made: a notice (what was understood, what works), not a failure."""
+        self.progress.value = 0
+        self.progress.bar_style = "warning"
+        version = self.project.current_version
+        self.stage_view.value = ('<span style="color:#92400e">Not changed'
+                                 + (f" - the site is still version {version}" if version else "") + ".</span>")
+        self.last_error = None
+        self.notice.value = ""
+        self._say("system", f"I could not make that change: {message}. The site is unchanged. {CHANGES_THAT_WORK}",
+                  kind="notice")
+        if self.preview_document is not None:
+            self._set_preview(self.preview_document)
 
     def _on_failed(self, message: str) -> None:
         self.progress.bar_style = "danger"
@@ -578,6 +640,25 @@ class Studio:
         else:
             self._start_new_build(text)
 
+    def _session_spend(self, session_id: str) -> float | None:
+        try:
+            return self.backend.costs(session_id).session_cost_usd
+        except FaibricError:
+            return None
+
+    def _step_cost(self, reported: float | None, session_id: str, spent_before: float | None) -> float | None:
+        """The step's cost as the build reported it, else what the session's recorded calls added during it."""
+        if reported is not None:
+            return reported
+        after = self._session_spend(session_id)
+        if after is None or spent_before is None:
+            return None
+        return max(0.0, after - spent_before)
+
+    def _build_target(self) -> str:
+        """Where a build deploys: nowhere, unless "deploy after each build" is ticked."""
+        return (self.deploy_to.value or "none") if self.auto_deploy.value else "none"
+
     def _selected_provider(self) -> str | None:
         return None if self.provider.value in ("", "auto") else self.provider.value
 
@@ -587,7 +668,7 @@ class Studio:
         except FaibricError as exc:
             self._show_error(exc.message)
             return
-        provider, model, target = self._selected_provider(), self.model.value or None, self.target.value
+        provider, model, target = self._selected_provider(), self.model.value or None, self._build_target()
         self.session = None
         self.project = ProjectView(None, None, {}, [])
         self.url = None
@@ -610,7 +691,7 @@ class Studio:
             self._show_error("There is no session to build again. Describe a site and press Build.")
             return
         session = self.session
-        provider, model, target = self._selected_provider(), self.model.value or None, self.target.value
+        provider, model, target = self._selected_provider(), self.model.value or None, self._build_target()
         self._say("user", f"Build again: {session.prompt}")
 
         def work(cancel):
@@ -620,6 +701,7 @@ class Studio:
 
     def _run_build(self, prompt: str, provider, model, target, cancel: threading.Event) -> None:
         session_id = self.session.session_id
+        spent_before = self._session_spend(session_id)
         sketch = sketch_prompt(prompt)
         self._begin_stream()
         self._placeholder_prompt = prompt
@@ -633,7 +715,7 @@ class Studio:
         self._flush_stream(force=True)
         self.url = _field(result, "url") or None
         self._load_project(session_id, preview_path=_field(result, "preview_path"))
-        cost = _field(result, "cost_usd")
+        cost = self._step_cost(_field(result, "cost_usd"), session_id, spent_before)
         self.last_step_cost = cost
         files = _field(result, "files") or self.project.files
         count = len(files) if hasattr(files, "__len__") else files
@@ -652,6 +734,7 @@ class Studio:
         self.prompt.value = ""
 
         def work(cancel):
+            spent_before = self._session_spend(session_id)
             self._begin_stream()
             self._on_progress("change", 0, "reading the request")
             result = self.backend.modify(session_id, request, provider=provider, model=model,
@@ -663,7 +746,7 @@ class Studio:
                 self.session = self.backend.get_session(new_session)
             self.url = _field(result, "url") or self.url
             self._load_project(self.session.session_id)
-            cost = _field(result, "cost_usd")
+            cost = self._step_cost(_field(result, "cost_usd"), session_id, spent_before)
             self.last_step_cost = cost
             changed = _field(result, "touched") or []
             changed_text = ", ".join(changed[:6]) + (" ..." if len(changed) > 6 else "")
