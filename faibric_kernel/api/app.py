@@ -69,6 +69,7 @@ from ..onboarding.flow import Onboarding, validate_tenant
 from ..onboarding.leases import recover_interrupted
 from ..onboarding.worker import BuildWorker, get_worker
 from ..sessions import MAX_PROMPT_CHARS
+from .forms import SiteGate, live_sites_router
 from .ratelimit import RateLimited, RateLimiter, parse_limit
 
 __all__ = ["create_app"]
@@ -646,6 +647,8 @@ def create_app(
         body = {"ok": store["ok"], "version": __version__, "store": store, "builds_running": running}
         return JSONResponse(body, status_code=200 if store["ok"] else 503)
 
+    app.include_router(live_sites_router)
+    app.add_middleware(SiteGate)  # added last, so it runs first: live sites' CORS and text/plain beacons
     return app
 
 

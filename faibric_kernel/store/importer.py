@@ -31,6 +31,9 @@ KNOWN_EVENT_TYPES = (
     "generation_completed", "validation_failed", "code_fixed", "preview_ready", "deploy_started", "deployed",
     "deploy_failed", "modification_requested", "modification_applied", "build_stopped", "error",
     "feedback_submitted",
+    # live sites (faibric_kernel.livesites): the visitor beacon and the form inbox
+    "site_pageview", "site_section_viewed", "site_cta_clicked", "site_form_started", "site_form_submitted",
+    "lead_received",
 )
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
            ".json": "jsonl"}
