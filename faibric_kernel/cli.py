@@ -348,3 +348,4 @@ from .onboarding.cli import register as _onboarding; _onboarding(main)  # noqa: 
 from .analytics.cli import analytics as _analytics, seed_demo as _seed_demo, events_import as _events_import; main.add_command(_analytics); main.add_command(_seed_demo); events.add_command(_events_import)  # noqa: E402, E702, I001
 from .generation.cli import register as _generation; _generation(main)  # noqa: E402, E702, I001
 from .library.cli import library as _library; main.add_command(_library)  # noqa: E402, E702, I001
+from .livesites.cli import leads as _leads; main.add_command(_leads)  # noqa: E402, E702, I001

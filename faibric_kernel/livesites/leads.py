@@ -58,7 +58,7 @@ MIGRATION_SQL = """
 
 # The fields each kind of generated form sends; anything else is refused.
 FORM_FIELDS: dict[str, frozenset[str]] = {
-    "contact": frozenset({"name", "email", "phone", "message", "subject", "company"}),
+    "contact": frozenset({"name", "email", "phone", "message", "topic", "subject"}),
     "booking": frozenset({"name", "email", "phone", "date", "time", "party", "guests", "service", "notes"}),
     "newsletter": frozenset({"email", "name"}),
     "rsvp": frozenset({"name", "email", "guests", "attending", "message"}),
