@@ -35,6 +35,7 @@ def demo_home(tmp_path_factory):
     import os
 
     from faibric_kernel.demo import seed_demo
+    from faibric_kernel.livesites.demo import seed_site_traffic
     from faibric_kernel.store import close_writers
 
     home = tmp_path_factory.mktemp("demo") / "home"
@@ -42,6 +43,7 @@ def demo_home(tmp_path_factory):
     os.environ["FAIBRIC_HOME"] = str(home)
     try:
         seed_demo(sessions=300, days=60, seed=7, end=NOW)
+        seed_site_traffic(end=NOW, days=60, sites=6, seed=7)
         record_event("request_submitted", session_id="xss-1", tenant_id="acme", properties={"prompt": SCRIPT},
                      ts=NOW - timedelta(seconds=3))
         record_event("email_provided", session_id="xss-1", tenant_id="acme", actor="mallory@evil.test",

@@ -728,3 +728,5 @@ def build(name: str, ctx: ViewContext) -> list[Block]:
     blocks: list[Block] = []
     _section(blocks, view.title, lambda: view.build(ctx))
     return blocks
+
+from . import sites as _sites  # noqa: E402, F401 - the Sites dashboard registers itself in VIEWS
