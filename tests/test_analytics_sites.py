@@ -6,15 +6,16 @@ import json
 import uuid
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
 from faibric_kernel.analytics.sites import (
     quiet_sites,
     site_daily,
+    site_outcomes_by_customer,
     site_overview,
     site_sections,
     site_versions,
-    tenant_site_activity,
 )
 
 NOW = datetime(2026, 12, 10, 12)
@@ -93,7 +94,7 @@ def test_a_tenant_never_sees_another_tenants_sites(store):
     assert set(site_versions(store, tenant="globex")["site_id"]) == {"s_bbbbbbbbbbbbbbbb"}
     assert set(site_sections(store, tenant="globex")["site_id"]) <= {"s_bbbbbbbbbbbbbbbb"}
     assert int(site_daily(store, tenant="globex")["visitors"].sum()) == 1
-    assert set(tenant_site_activity(store, tenant="globex")["customer"]) == {"g@globex.example"}
+    assert set(site_outcomes_by_customer(store, tenant="globex")["customer"]) == {"g@globex.example"}
 
 
 def test_versions_compare_conversion(store):
@@ -121,7 +122,23 @@ def test_quiet_sites_are_live_sites_without_visitors(store):
     assert list(quiet_sites(store, days=7, now=NOW, tenant="globex")["site_id"]) == []
 
 
-def test_site_activity_per_owner_for_health(store):
-    frame = tenant_site_activity(store, tenant="default")
+def test_site_outcomes_per_owner_for_health_count_quiet_sites_as_zero(store):
+    frame = site_outcomes_by_customer(store, tenant="default")
     owner = row(frame, customer="owner@example.com")
-    assert (owner["site_visitors"], owner["site_leads"]) == (3, 1)
+    assert (owner["live_sites"], owner["site_visitors"], owner["site_leads"]) == (2, 3, 1)
+    before = site_outcomes_by_customer(store, tenant="default", since=datetime(2026, 11, 1), until=datetime(2026, 11, 2))
+    assert before.empty  # the sites did not exist yet
+
+
+def test_customer_health_counts_a_site_that_gets_visitors_and_leads(store):
+    from faibric_kernel.analytics.health import health_scores
+
+    for session, email in (("sess-a", "owner@example.com"), ("sess-z", "nosite@example.com")):
+        store.execute("INSERT INTO events VALUES (?, ?, 'default', ?, ?, 'request_submitted', '{}')",
+                      [str(uuid.uuid4()), datetime(2026, 12, 9), session, email])
+    scores = health_scores(store, now=NOW, tenant="default", trend=False)
+    owner = row(scores, customer="owner@example.com")
+    assert owner["site"] == 100 and (owner["site_visitors"], owner["site_leads"]) == (3, 1)
+    assert pd.isna(row(scores, customer="nosite@example.com")["site"])  # no live site: no data, not a zero
+    later = health_scores(store, now=datetime(2027, 2, 1), tenant="default", trend=False)
+    assert row(later, customer="owner@example.com")["site"] == 0  # live sites nobody visited for 30 days

@@ -20,8 +20,8 @@ import pandas as pd
 
 from ._common import filters, resolve_now, utc_naive
 
-__all__ = ["SITE_EVENT_TYPES", "quiet_sites", "site_daily", "site_overview", "site_sections", "site_versions",
-           "tenant_site_activity"]
+__all__ = ["SITE_EVENT_TYPES", "quiet_sites", "site_daily", "site_outcomes_by_customer", "site_overview",
+           "site_sections", "site_versions"]
 
 SITE_EVENT_TYPES = ("site_pageview", "site_section_viewed", "site_cta_clicked", "site_form_started",
                     "site_form_submitted", "lead_received")
@@ -151,13 +151,23 @@ def quiet_sites(con, *, days: int = 7, tenant: str | None = None, now: datetime 
     """, params)
 
 
-def tenant_site_activity(con, *, since=None, until=None, tenant: str | None = None, now=None) -> pd.DataFrame:
-    """Visitors and leads per owner email (the customer health input): whose sites get visits and enquiries."""
-    where, params = _window(since, until, tenant, None, now)
+def site_outcomes_by_customer(con, *, since=None, until=None, tenant: str | None = None) -> pd.DataFrame:
+    """Per site owner (email, tenant): live sites, their visitors and leads in the range (the health input).
+
+    Every site with a live deploy created before ``until`` counts, with zeros when nobody came.
+    """
+    where, params = _window(since, until, tenant, None, None)
+    created = "AND p.created_at < $until" if until is not None else ""
+    tenant_clause = "AND p.tenant_id = $tenant" if tenant is not None else ""
     return _frame(con, f"""
         WITH e AS ({_events_sql(where, None)}),
-        m AS (SELECT site_id, {_METRICS} FROM e GROUP BY site_id)
-        SELECT lower(s.email) AS customer, p.tenant_id, sum(m.visitors) AS site_visitors, sum(m.leads) AS site_leads
-        FROM m JOIN public_sites p ON p.site_id = m.site_id JOIN sessions s ON s.session_id = p.session_id
-        WHERE s.email IS NOT NULL GROUP BY 1, 2 ORDER BY 1
+        m AS (SELECT site_id, {_METRICS} FROM e GROUP BY site_id),
+        live AS (SELECT DISTINCT session_id FROM deploys WHERE status = 'live')
+        SELECT lower(trim(s.email)) AS customer, p.tenant_id, count(*) AS live_sites,
+               coalesce(sum(m.visitors), 0) AS site_visitors, coalesce(sum(m.leads), 0) AS site_leads
+        FROM public_sites p JOIN live ON live.session_id = p.session_id
+        JOIN sessions s ON s.session_id = p.session_id
+        LEFT JOIN m ON m.site_id = p.site_id
+        WHERE s.email IS NOT NULL {created} {tenant_clause}
+        GROUP BY 1, 2 ORDER BY 1, 2
     """, params)

@@ -566,7 +566,7 @@ class Health(View):
             counts = reasons.value_counts().rename_axis("reason").reset_index(name="customers")
             blocks.append(Chart("Why customers are at risk", figures.bar_figure(counts, "reason", "customers",
                                                                                 y_title="customers")))
-        components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback") if c in scored]
+        components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback", "site") if c in scored]
         if components:
             means = scored.groupby("band")[components].mean().reindex(["red", "yellow", "green"]).reset_index()
             long = means.melt(id_vars="band", var_name="component", value_name="average score").dropna()
