@@ -303,3 +303,28 @@ def test_no_ip_is_written_to_the_store(workspace):
         con.execute("SELECT 1")
     spooled = b"".join(p.read_bytes() for p in (workspace / "spool").rglob("*") if p.is_file())
     assert b"203.0.113.9" not in spooled and visitor.encode() in spooled
+
+
+# -- the daily report -------------------------------------------------------------------------------
+
+def test_the_daily_report_has_a_live_sites_section(workspace):
+    from datetime import date
+
+    from faibric_kernel.deploy.store import finish_deploy, insert_deploy
+    from faibric_kernel.livesites.visitors import record_batch
+    from faibric_kernel.reports.data import compute_live_sites, start_report
+
+    busy, quiet = site(tenant="acme"), site(owner="q@example.com", tenant="acme")
+    for info in (busy, quiet):
+        insert_deploy(deploy_id=f"d-{info.site_id}", site_id=info.session_id, session_id=info.session_id,
+                      project_id=None, version=1, tenant_id="acme", target="local", started_at=datetime(2026, 11, 1))
+        finish_deploy(f"d-{info.site_id}", status="live", url="http://127.0.0.1:8765/x/", remote_ids={}, error=None,
+                      finished_at=datetime(2026, 11, 1))
+    record_batch(busy, "/", "", [("pv", ""), ("cc", "Book")], "visitor-1", ts=datetime(2026, 12, 3, 9))
+    report = compute_live_sites(start_report(date(2026, 12, 3), "acme"))
+    assert list(report.live_sites["site_id"]) == [busy.site_id]
+    assert list(report.quiet_sites["site_id"]) == [quiet.site_id]
+    assert (report.facts["site_visitors"], report.facts["quiet_sites"]) == (1, 1)
+    assert report.to_dict()["live_sites"][0]["visitors"] == 1
+    other = compute_live_sites(start_report(date(2026, 12, 3), "globex"))
+    assert other.live_sites.empty and "no site reports back" in other.notes["live_sites"]
