@@ -280,3 +280,16 @@ def test_a_beacon_flood_from_one_address_gets_429(api):
 def test_the_rest_of_the_api_still_refuses_text_plain(api):
     answer = api.post("/api/initial-request", content=b'{"prompt": "x"}', headers={"content-type": "text/plain"})
     assert answer.status_code == 415
+
+
+def test_an_owner_notification_that_fails_keeps_the_lead_and_the_answer(api):
+    site = make_site()
+
+    def broken(lead_id):
+        raise RuntimeError("the store is locked")
+
+    configure_live_sites(api.app, notify=broken)
+    answer = post_form(api, site, form())
+    assert answer.status_code == 201
+    [lead] = stored_leads()
+    assert lead["notified"] is None  # not told yet: `faibric leads` still lists it

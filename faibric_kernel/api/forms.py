@@ -30,6 +30,7 @@ Beacons from bots (by user agent) and from browsers sending ``DNT: 1`` or
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -56,6 +57,7 @@ DEFAULT_LIMITS = {
     "collect_site": ("FAIBRIC_RATE_COLLECT_PER_SITE", "30000/minute", "visit reports for this site"),
 }
 THANKS = "Thank you, your message was sent."
+log = logging.getLogger("faibric.api.forms")
 
 
 @dataclass
@@ -178,7 +180,7 @@ async def submit_form(site_id: str, request: Request, background: BackgroundTask
             raise Refused(SPAM_MESSAGES[submission.spam], reason=submission.spam)
     except (Refused, RateLimited) as exc:
         return _refusal(exc, _cors(origin, site))
-    background.add_task(state.notify, lead_id)
+    background.add_task(_notify, state.notify, lead_id)
     return JSONResponse({"ok": True, "message": THANKS, "lead_id": lead_id}, status_code=201,
                         headers=_cors(origin, site))
 
@@ -205,6 +207,14 @@ async def collect(request: Request):
     visitor = visitor_hash(state.salt.today(), site.site_id, ip, user_agent)
     count = record_batch(site, path, referrer, events, visitor)
     return Response(status_code=204, headers={**headers, "X-Faibric-Recorded": str(count)})
+
+
+def _notify(notify, lead_id: str) -> None:
+    """Tell the owner after the answer went out; a failure leaves the lead stored with ``notified`` unset."""
+    try:
+        notify(lead_id)
+    except Exception:  # noqa: BLE001 - the visitor was already answered; the lead is safe in the store
+        log.exception("could not tell the owner about lead %s; it is stored (faibric leads lists it)", lead_id)
 
 
 def _json_error(status: int, message: str, reason: str, headers: list | None = None):
