@@ -182,3 +182,33 @@ def test_with_the_api_stopped_the_form_shows_an_error_with_the_sites_email_not_s
             assert "Thank you" not in page.locator("body").inner_text()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("signal", ["doNotTrack", "globalPrivacyControl"])
+def test_do_not_track_and_global_privacy_control_send_nothing_and_no_cookie_is_set(deployed, signal):
+    api, site_id, url = deployed
+    from playwright.sync_api import sync_playwright
+
+    value = "'1'" if signal == "doNotTrack" else "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for private in (True, False):
+                context = browser.new_context(user_agent=USER_AGENT)
+                if private:
+                    context.add_init_script(f"Object.defineProperty(navigator, '{signal}', {{get: () => {value}}})")
+                page = context.new_page()
+                beacons = []
+                page.on("request", lambda r, sent=beacons: sent.append(r) if r.url.endswith("/api/collect") else None)
+                page.goto(url)
+                page.wait_for_selector("main")
+                page.locator("main a[href^='#']").first.click()
+                page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+                page.wait_for_timeout(3500)  # longer than the beacon's batching delay
+                assert (len(beacons) == 0) is private, (signal, private, len(beacons))
+                assert context.cookies() == [] and page.evaluate("document.cookie") == ""
+                assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+                context.close()
+        finally:
+            browser.close()
