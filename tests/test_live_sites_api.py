@@ -293,3 +293,15 @@ def test_an_owner_notification_that_fails_keeps_the_lead_and_the_answer(api):
     assert answer.status_code == 201
     [lead] = stored_leads()
     assert lead["notified"] is None  # not told yet: `faibric leads` still lists it
+
+
+def test_a_chunked_beacon_is_answered_like_one_with_a_length(api):
+    site = make_site()
+    body = json.dumps({"s": site, "e": [["pv", ""]]}).encode()
+    chunked = api.post("/api/collect", content=iter([body[:10], body[10:]]),
+                       headers={"content-type": "text/plain", "user-agent": BROWSER_UA, "origin": SITE_ORIGIN})
+    assert chunked.status_code == 204 and chunked.headers["x-faibric-recorded"] == "1"
+    refused = api.post("/api/collect", content=iter([b'{"s": "s_0000000000000000", "e": [["pv", ""]]}']),
+                       headers={"content-type": "text/plain", "user-agent": BROWSER_UA})
+    assert refused.status_code == 404 and refused.json()["reason"] == "unknown_site"
+    assert len(events("site_pageview")) == 1

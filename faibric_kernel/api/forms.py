@@ -112,11 +112,15 @@ def live_sites(app) -> LiveSites:
 
 
 def _client_ip(request: Request, trust_proxy: bool) -> str:
+    return _ip(request.headers, request.client.host if request.client else None, trust_proxy)
+
+
+def _ip(headers, peer: str | None, trust_proxy: bool) -> str:
     if trust_proxy:
-        forwarded = request.headers.get("x-forwarded-for")
+        forwarded = headers.get("x-forwarded-for")
         if forwarded:
             return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    return peer or "unknown"
 
 
 def _cors(origin: str | None, site: SiteInfo | None) -> dict:
@@ -125,12 +129,17 @@ def _cors(origin: str | None, site: SiteInfo | None) -> dict:
     return {"Vary": "Origin"}
 
 
-def _refusal(exc: Refused | RateLimited, headers: dict) -> JSONResponse:
+def _refusal_parts(exc: Refused | RateLimited, headers: dict) -> tuple[int, dict, bytes]:
     if isinstance(exc, RateLimited):
-        return JSONResponse({"error": "RateLimited", "message": exc.message, "reason": "rate_limited"},
-                            status_code=429, headers={**headers, "Retry-After": str(exc.retry_after)})
-    return JSONResponse({"error": "Refused", "message": exc.message, "reason": exc.reason},
-                        status_code=exc.status, headers=headers)
+        body = {"error": "RateLimited", "message": exc.message, "reason": "rate_limited"}
+        return 429, {**headers, "Retry-After": str(exc.retry_after)}, json.dumps(body).encode()
+    body = {"error": "Refused", "message": exc.message, "reason": exc.reason}
+    return exc.status, headers, json.dumps(body).encode()
+
+
+def _refusal(exc: Refused | RateLimited, headers: dict) -> Response:
+    status, headers, body = _refusal_parts(exc, headers)
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
 
 
 def _check_origin(origin: str | None, site: SiteInfo) -> None:
@@ -139,11 +148,15 @@ def _check_origin(origin: str | None, site: SiteInfo) -> None:
         raise Refused("this form can only be sent from its own website", status=403, reason="foreign_origin")
 
 
-async def _json_body(request: Request):
+def _parse_json(body: bytes):
     try:
-        return json.loads(await request.body())
+        return json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise Refused("the body is not valid JSON; send one JSON object", status=400, reason="malformed_json") from None
+
+
+async def _json_body(request: Request):
+    return _parse_json(await request.body())
 
 
 class FormAccepted(BaseModel):
@@ -188,25 +201,32 @@ async def submit_form(site_id: str, request: Request, background: BackgroundTask
 @router.post("/api/collect", status_code=204, responses=_REFUSALS)
 async def collect(request: Request):
     """A site's beacon reports pageviews, sections seen, CTA clicks and form starts and submits."""
-    state = live_sites(request.app)
-    origin = request.headers.get("origin")
+    status, headers, body = await collect_batch(live_sites(request.app), request.headers,
+                                                request.client.host if request.client else None,
+                                                await request.body())
+    return Response(body, status_code=status, headers=headers, media_type="application/json" if body else None)
+
+
+async def collect_batch(state: LiveSites, headers, peer: str | None, body: bytes) -> tuple[int, dict, bytes]:
+    """The answer to one beacon batch, ``(status, headers, body)``: the route and the gate's fast path share it."""
+    origin = headers.get("origin")
     site = None
     try:
-        ip = _client_ip(request, state.trust_proxy)
+        ip = _ip(headers, peer, state.trust_proxy)
         state.hit("collect_ip", ip)
-        site_id, path, referrer, events = check_batch(await _json_body(request))
+        site_id, path, referrer, events = check_batch(_parse_json(body))
         site = await state.site(site_id)
         _check_origin(origin, site)
         state.hit("collect_site", site.site_id)
     except (Refused, RateLimited) as exc:
-        return _refusal(exc, _cors(origin, site))
-    headers = _cors(origin, site)
-    user_agent = request.headers.get("user-agent", "")
-    if is_bot(user_agent) or request.headers.get("dnt") == "1" or request.headers.get("sec-gpc") == "1":
-        return Response(status_code=204, headers={**headers, "X-Faibric-Recorded": "0"})
+        return _refusal_parts(exc, _cors(origin, site))
+    cors = _cors(origin, site)
+    user_agent = headers.get("user-agent", "")
+    if is_bot(user_agent) or headers.get("dnt") == "1" or headers.get("sec-gpc") == "1":
+        return 204, {**cors, "X-Faibric-Recorded": "0"}, b""
     visitor = visitor_hash(state.salt.today(), site.site_id, ip, user_agent)
     count = record_batch(site, path, referrer, events, visitor)
-    return Response(status_code=204, headers={**headers, "X-Faibric-Recorded": str(count)})
+    return 204, {**cors, "X-Faibric-Recorded": str(count)}, b""
 
 
 def _notify(notify, lead_id: str) -> None:
@@ -230,7 +250,9 @@ class SiteGate:
     app-wide CORS settings do not list, and beacons are ``text/plain`` (so a
     browser sends them without a preflight) where the rest of the API takes
     only JSON. The gate answers preflights for a site's own origins only,
-    refuses bodies over the limits, and hands the rest on as JSON.
+    refuses bodies over the limits, answers beacons itself with
+    :func:`collect_batch` (they are most of the traffic; the ``/api/collect``
+    route documents them and shares that function), and hands forms on as JSON.
     """
 
     def __init__(self, app):
@@ -255,7 +277,7 @@ class SiteGate:
             scope = dict(scope)
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"] + [
                 (b"content-type", b"application/json")]
-        if length is not None:
+        if length is not None and not (is_collect and scope["method"] == "POST" and scope.get("app") is not None):
             return await self.app(scope, receive, send)
         chunks, size, more = [], 0, True
         while more:
@@ -267,6 +289,15 @@ class SiteGate:
             if size > limit:
                 return await self._respond(send, *too_big)
             more = message.get("more_body", False)
+        if is_collect and scope["method"] == "POST" and scope.get("app") is not None:
+            # beacons are most of the traffic: answered here, without the routing and validation layers
+            client = scope.get("client")
+            status, extra, body = await collect_batch(live_sites(scope["app"]), headers,
+                                                      client[0] if client else None, b"".join(chunks))
+            out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
+            if body:
+                out += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            return await self._respond(send, status, out, body)
         replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
 
         async def replayed():
