@@ -44,7 +44,7 @@ from ..livesites.registry import SITE_ID_PATTERN, SiteDirectory, SiteInfo, origi
 from ..livesites.visitors import DailySalt, check_batch, is_bot, record_batch, visitor_hash
 from .ratelimit import Limit, RateLimited, RateLimiter, parse_limit
 
-__all__ = ["LiveSites", "SiteGate", "configure_live_sites", "live_sites", "live_sites_router", "router"]
+__all__ = ["LiveSites", "SiteGate", "collect_batch", "configure_live_sites", "live_sites", "live_sites_router", "router"]
 
 FORMS_PREFIX = "/api/forms/"
 COLLECT_PATH = "/api/collect"
