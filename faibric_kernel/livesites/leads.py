@@ -2,9 +2,10 @@
 
 A submission is a flat JSON object: the form's declared fields plus three
 meta fields every generated form sends, ``_form`` (which form: contact,
-booking, newsletter, rsvp, donate), ``_gotcha`` (a honeypot input people
-never see, so never fill) and ``_elapsed`` (milliseconds from the first
-keystroke to the submit). :func:`check_submission` refuses what is malformed
+booking, newsletter, rsvp, donate; without it, the first kind that has every
+field sent), ``_gotcha`` (a honeypot input people never see, so never fill)
+and ``_elapsed`` (milliseconds from the form appearing to the submit; a form
+that does not send it skips the fill-time check). :func:`check_submission` refuses what is malformed
 (nothing is stored) and gives a spam verdict for what is well formed;
 well-formed spam is stored with its verdict so an operator can look, and
 is never emailed. Visitor data lives only in ``leads``: the events carry the
@@ -93,7 +94,12 @@ def check_submission(body, *, min_fill_seconds: float, max_field_chars: int = DE
 
     if not isinstance(body, dict):
         raise Refused("send the form's fields as one JSON object", status=400, reason="not_an_object")
-    form = body.get("_form", "contact")
+    form = body.get("_form")
+    if form is None:
+        # a form that does not name itself (one a model wrote from the constraints): the first kind that has
+        # every field it sent
+        posted = {k for k in body if k not in META_FIELDS}
+        form = next((kind for kind, fields in FORM_FIELDS.items() if posted <= fields), "contact")
     if form not in FORM_FIELDS:
         raise Refused(f"this site has no form called {str(form)[:40]!r}", reason="unknown_form")
     declared = FORM_FIELDS[form]
@@ -129,8 +135,10 @@ def check_submission(body, *, min_fill_seconds: float, max_field_chars: int = DE
     if str(body.get("_gotcha") or "").strip():
         spam = "honeypot"
     else:
+        # forms that do not measure their fill time (written before it, or by a model) skip this check
         elapsed = body.get("_elapsed")
-        if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)) or elapsed < min_fill_seconds * 1000:
+        if elapsed is not None and (isinstance(elapsed, bool) or not isinstance(elapsed, (int, float))
+                                    or elapsed < min_fill_seconds * 1000):
             spam = "too_fast"
     return Submission(form=form, fields=fields, email=email, spam=spam)
 
