@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -72,7 +73,7 @@ class LiveSites:
     max_field_chars: int = 5000
     trust_proxy: bool = False
     tenants: frozenset = frozenset()
-    notify: object = notify_owner  # lead_id -> "sent" | "queued" | "no_owner"
+    notify: Callable[[str], str] = notify_owner  # lead_id -> "sent" | "queued" | "no_owner"
 
     def hit(self, bucket: str, key: str) -> None:
         self.limiter.hit(bucket, key, self.limits.get(bucket), DEFAULT_LIMITS[bucket][2])
@@ -322,11 +323,11 @@ class SiteGate:
         site_id = path[len(FORMS_PREFIX):] if is_form else ""
         app = scope.get("app")
         site = None
-        if is_form and app is not None and SITE_ID_PATTERN.match(site_id):
-            state = live_sites(app)
-            site = state.directory.cached(site_id)
-            if site is SiteDirectory.MISSING:
-                site = await run_in_threadpool(state.directory.get, site_id)
+        if is_form and app is not None:
+            try:
+                site = await live_sites(app).site(site_id)
+            except Refused:
+                site = None
         if origin and site is not None and origin_of(origin) in site.origins:
             return 204, [(b"access-control-allow-origin", origin.encode("latin-1")),
                          (b"access-control-allow-methods", b"POST, OPTIONS"),
