@@ -11,6 +11,7 @@ import pytest
 
 from faibric_kernel.analytics.sites import (
     quiet_sites,
+    session_site_summary,
     site_daily,
     site_outcomes_by_customer,
     site_overview,
@@ -142,3 +143,11 @@ def test_customer_health_counts_a_site_that_gets_visitors_and_leads(store):
     assert pd.isna(row(scores, customer="nosite@example.com")["site"])  # no live site: no data, not a zero
     later = health_scores(store, now=datetime(2027, 2, 1), tenant="default", trend=False)
     assert row(later, customer="owner@example.com")["site"] == 0  # live sites nobody visited for 30 days
+
+
+def test_the_studio_summary_of_a_sessions_site(store):
+    summary = session_site_summary(store, "sess-a", days=2, now=NOW)
+    assert (summary["site_id"], summary["visitors"], summary["leads"]) == ("s_aaaaaaaaaaaaaaaa", 2, 0)
+    assert (summary["visitors_all_time"], summary["leads_all_time"]) == (3, 1)
+    assert summary["last_lead_at"] == datetime(2026, 12, 8, 10)
+    assert session_site_summary(store, "no-such-session") is None

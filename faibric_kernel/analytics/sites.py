@@ -20,8 +20,8 @@ import pandas as pd
 
 from ._common import filters, resolve_now, utc_naive
 
-__all__ = ["SITE_EVENT_TYPES", "quiet_sites", "site_daily", "site_outcomes_by_customer", "site_overview",
-           "site_sections", "site_versions"]
+__all__ = ["SITE_EVENT_TYPES", "quiet_sites", "session_site_summary", "site_daily", "site_outcomes_by_customer",
+           "site_overview", "site_sections", "site_versions"]
 
 SITE_EVENT_TYPES = ("site_pageview", "site_section_viewed", "site_cta_clicked", "site_form_started",
                     "site_form_submitted", "lead_received")
@@ -171,3 +171,22 @@ def site_outcomes_by_customer(con, *, since=None, until=None, tenant: str | None
         WHERE s.email IS NOT NULL {created} {tenant_clause}
         GROUP BY 1, 2 ORDER BY 1, 2
     """, params)
+
+
+def session_site_summary(con, session_id: str, *, days: int = 7, now: datetime | None = None) -> dict | None:
+    """What the studio shows beside a session's preview: its live site's visitors and leads in the last
+    ``days`` days and all time, and the last lead's time; None when the session has no public site."""
+    row = con.execute("SELECT site_id, tenant_id FROM public_sites WHERE session_id = ?", [session_id]).fetchone()
+    if row is None:
+        return None
+    site_id, tenant = row
+    at = resolve_now(now)
+    recent = site_overview(con, since=at - timedelta(days=days), until=at + timedelta(microseconds=1), tenant=tenant)
+    ever = site_overview(con, tenant=tenant, now=at)
+    recent, ever = recent[recent["site_id"] == site_id].iloc[0], ever[ever["site_id"] == site_id].iloc[0]
+    last_lead = con.execute(
+        "SELECT max(ts) FROM events WHERE event_type = 'lead_received' AND tenant_id = ? AND ts <= ? "
+        "AND json_extract_string(properties, '$.site_id') = ? AND json_extract_string(properties, '$.spam') = 'ok'",
+        [tenant, at, site_id]).fetchone()[0]
+    return {"site_id": site_id, "days": days, "visitors": int(recent["visitors"]), "leads": int(recent["leads"]),
+            "visitors_all_time": int(ever["visitors"]), "leads_all_time": int(ever["leads"]), "last_lead_at": last_lead}
