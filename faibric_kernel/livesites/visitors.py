@@ -22,6 +22,7 @@ import re
 import secrets
 import threading
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,8 +52,10 @@ _BOT = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_bot(user_agent: str | None) -> bool:
     """True for a missing user agent and for crawlers, monitors, scripts and headless browsers."""
+    # cached: a handful of user agents make most of the traffic, and the pattern costs ~60 us a search
     return not user_agent or len(user_agent) < 10 or bool(_BOT.search(user_agent))
 
 
