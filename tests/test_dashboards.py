@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from faibric_kernel.dashboards import blocks, data, notebooks, roles, safety, server, views
+from faibric_kernel.dashboards import blocks, catalog, data, notebooks, roles, safety, server, views
 from faibric_kernel.dashboards.roles import ANALYST, STAKEHOLDER
 from faibric_kernel.errors import ConfigError, InvalidInputError
 from faibric_kernel.store import ingest, record_api_call, record_event
@@ -35,6 +35,7 @@ def demo_home(tmp_path_factory):
     import os
 
     from faibric_kernel.demo import seed_demo
+    from faibric_kernel.livesites.demo import seed_site_traffic
     from faibric_kernel.store import close_writers
 
     home = tmp_path_factory.mktemp("demo") / "home"
@@ -42,6 +43,7 @@ def demo_home(tmp_path_factory):
     os.environ["FAIBRIC_HOME"] = str(home)
     try:
         seed_demo(sessions=300, days=60, seed=7, end=NOW)
+        seed_site_traffic(end=NOW, days=60, sites=6, seed=7)
         record_event("request_submitted", session_id="xss-1", tenant_id="acme", properties={"prompt": SCRIPT},
                      ts=NOW - timedelta(seconds=3))
         record_event("email_provided", session_id="xss-1", tenant_id="acme", actor="mallory@evil.test",
@@ -309,60 +311,60 @@ def test_filters_until_is_inclusive():
 # ------------------------------------------------------------------ views
 
 
-@pytest.mark.parametrize("name", list(views.VIEWS))
+@pytest.mark.parametrize("name", list(catalog.VIEWS))
 def test_every_dashboard_says_plainly_when_there_is_no_data(name):
-    out = views.build(name, ctx(ANALYST))
+    out = catalog.build(name, ctx(ANALYST))
     assert [type(b) for b in out] == [blocks.Notice]
     assert out[0].kind == "empty" and "faibric seed-demo" in out[0].text
 
 
-@pytest.mark.parametrize("name", list(views.VIEWS))
+@pytest.mark.parametrize("name", list(catalog.VIEWS))
 def test_every_dashboard_shows_a_chart_for_an_analyst(demo, name):
-    out = views.build(name, ctx(ANALYST))
+    out = catalog.build(name, ctx(ANALYST))
     assert any(isinstance(b, blocks.Chart) for b in out), [getattr(b, "text", "") for b in out]
     assert not [b for b in out if isinstance(b, blocks.Notice) and b.kind == "error"]
 
 
 @pytest.mark.parametrize("name", ["users", "user_detail"])
 def test_customer_dashboards_need_an_analyst_token(demo, name):
-    out = views.build(name, ctx(STAKEHOLDER, customer="mallory@evil.test"))
+    out = catalog.build(name, ctx(STAKEHOLDER, customer="mallory@evil.test"))
     assert len(out) == 1 and out[0].kind == "denied" and "analyst token" in out[0].text
 
 
 @pytest.mark.parametrize("name", ["overview", "funnel", "cohorts", "health", "costs"])
 def test_stakeholders_see_no_email_and_no_customer_text(demo, name):
-    html = all_html(views.build(name, ctx(STAKEHOLDER)))
+    html = all_html(catalog.build(name, ctx(STAKEHOLDER)))
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", html)
     assert "pwned" not in html and "tour dates" not in html  # neither the hostile nor an ordinary prompt
 
 
 def test_analysts_see_customer_text_escaped(demo):
-    html = all_html(views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test")))
+    html = all_html(catalog.build("user_detail", ctx(ANALYST, customer="mallory@evil.test")))
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
     assert "<script" not in html and "<img" not in html
 
 
 def test_the_timeline_figure_escapes_customer_text(demo):
-    out = views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
+    out = catalog.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
     figure = next(b.figure for b in out if isinstance(b, blocks.Chart))
     text = json.dumps(figure.to_plotly_json(), default=str)
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
 def test_the_activity_feed_escapes_the_prompt(demo):
-    html = all_html(views.build("overview", ctx(ANALYST)))
+    html = all_html(catalog.build("overview", ctx(ANALYST)))
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "<script" not in html
 
 
 def test_user_detail_shows_the_customers_history(demo):
-    out = views.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
+    out = catalog.build("user_detail", ctx(ANALYST, customer="mallory@evil.test"))
     tables = {b.title: b.frame for b in out if isinstance(b, blocks.Table)}
     assert tables["Sessions"]["session_id"].tolist() == ["xss-1"]
     assert tables["Feedback"]["rating"].tolist() == [1]
 
 
 def test_user_detail_for_an_unknown_customer_says_so(demo):
-    out = views.build("user_detail", ctx(ANALYST, customer="nobody@example.com"))
+    out = catalog.build("user_detail", ctx(ANALYST, customer="nobody@example.com"))
     assert out[0].kind == "empty" and "nobody@example.com" in out[0].text
 
 
@@ -374,27 +376,27 @@ def test_users_search_and_sort():
 
 
 def test_health_at_risk_list_is_pseudonymised_for_stakeholders(demo):
-    out = views.build("health", ctx(STAKEHOLDER))
+    out = catalog.build("health", ctx(STAKEHOLDER))
     at_risk = next(b.frame for b in out if isinstance(b, blocks.Table) and b.title.startswith("At risk"))
     assert len(at_risk) and at_risk["customer"].str.startswith("customer-").all()
 
 
 def test_costs_flag_a_budget_crossing(demo):
-    out = views.build("costs", ctx(ANALYST, budget=1.0))
+    out = catalog.build("costs", ctx(ANALYST, budget=1.0))
     notices = [b for b in out if isinstance(b, blocks.Notice)]
     assert any("budget" in n.text.lower() and n.kind in ("error", "denied") for n in notices)
 
 
 def test_costs_list_sites_only_for_analysts(demo):
     def titles(role):
-        return [b.title for b in views.build("costs", ctx(role)) if isinstance(b, blocks.Table)]
+        return [b.title for b in catalog.build("costs", ctx(role)) if isinstance(b, blocks.Table)]
 
     assert any(t.startswith("Deployed sites") for t in titles(ANALYST))
     assert not any(t.startswith("Deployed sites") for t in titles(STAKEHOLDER))
 
 
 def test_funnel_compares_the_prompt_variants(demo):
-    out = views.build("funnel", ctx(STAKEHOLDER))
+    out = catalog.build("funnel", ctx(STAKEHOLDER))
     variants = next(b.frame for b in out if isinstance(b, blocks.Table) and b.title.startswith("Prompt variants"))
     assert set(variants["variant"]) == {"A", "B"}
 
@@ -412,13 +414,13 @@ def test_a_failing_section_becomes_a_notice(monkeypatch, demo):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views.data, "kpi_windows", broken)
-    out = views.build("overview", ctx(ANALYST))
+    out = catalog.build("overview", ctx(ANALYST))
     assert out[0].kind == "error" and "RuntimeError" in out[0].text
 
 
 def test_unknown_dashboard_is_refused():
     with pytest.raises(InvalidInputError):
-        views.build("secrets", ctx())
+        catalog.build("secrets", ctx())
 
 
 # ------------------------------------------------------------------ widgets
@@ -477,7 +479,7 @@ def test_show_can_draw_the_body_after_the_cell_returns(demo):
 
 
 def test_the_overview_is_live():
-    assert views.VIEWS["overview"].live_every_s > 0
+    assert catalog.VIEWS["overview"].live_every_s > 0
 
 
 def test_stakeholder_app_for_users_has_no_filters(demo):
@@ -543,7 +545,7 @@ def test_repo_notebooks_are_the_generated_ones(name):
 
 
 def test_every_notebook_has_a_view():
-    assert set(notebooks.DASHBOARD_NAMES) == set(views.VIEWS)
+    assert set(notebooks.DASHBOARD_NAMES) == set(catalog.VIEWS)
 
 
 def test_notebooks_are_written_for_an_installed_package(tmp_path):

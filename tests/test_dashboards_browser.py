@@ -66,6 +66,7 @@ def home(tmp_path_factory):
     """A seed-demo workspace, plus a customer whose prompt and comment are hostile."""
     _need_chromium()
     from faibric_kernel.demo import seed_demo
+    from faibric_kernel.livesites.demo import seed_site_traffic
     from faibric_kernel.store import close_writers, ingest, record_event
 
     home = tmp_path_factory.mktemp("dash-browser") / "home"
@@ -74,6 +75,7 @@ def home(tmp_path_factory):
     try:
         seed_demo(sessions=400, days=60, seed=11)
         now = datetime.now(UTC).replace(tzinfo=None)
+        seed_site_traffic(end=now, days=30, sites=6, seed=11)
         record_event("request_submitted", session_id="xss-1", tenant_id="acme", properties={"prompt": SCRIPT},
                      ts=now - timedelta(seconds=3))
         record_event("email_provided", session_id="xss-1", tenant_id="acme", actor=MALLORY,

@@ -36,7 +36,7 @@ def test_an_entry_without_a_name_is_refused():
 
 
 def test_every_extension_point_is_a_registry():
-    from faibric_kernel.dashboards.views import VIEWS
+    from faibric_kernel.dashboards.catalog import VIEWS
 
     for registry in (PROVIDERS, DEPLOYERS, BACKENDS, EMBEDDERS, VIEWS):
         assert isinstance(registry, Registry) and len(registry) >= 2

@@ -14,7 +14,10 @@ Each component scores 0-100 from the customer's events up to ``now``:
   validation_failed, deploy_failed, build_stopped) per session active in the
   last ``friction_days``; no data without active sessions;
 * feedback: mean rating (1-5) in the last ``feedback_days`` mapped to 0-100;
-  no data without ratings.
+  no data without ratings;
+* site: how the customer's live sites do in the last ``site_days``: 100 with
+  a lead, 60 with visitors but no lead, 0 when nobody came; no data without a
+  live site (see :mod:`.sites`).
 
 The score is the weighted mean of the components that have data (weights are
 renormalised over them). Bands: red <= ``red`` < yellow <= ``yellow`` < green.
@@ -41,8 +44,9 @@ from ._common import email_candidates_sql, filters, keyed_events_sql, resolve_no
 __all__ = ["COMPONENTS", "DEFAULT_THRESHOLDS", "DEFAULT_WEIGHTS", "band_of", "health_scores", "health_thresholds",
            "snapshot_health"]
 
-COMPONENTS = ("engagement", "recency", "build_success", "friction", "feedback")
-DEFAULT_WEIGHTS = {"engagement": 0.25, "recency": 0.25, "build_success": 0.20, "friction": 0.15, "feedback": 0.15}
+COMPONENTS = ("engagement", "recency", "build_success", "friction", "feedback", "site")
+DEFAULT_WEIGHTS = {"engagement": 0.25, "recency": 0.25, "build_success": 0.20, "friction": 0.15, "feedback": 0.15,
+                   "site": 0.15}
 DEFAULT_THRESHOLDS = {
     "red": 50.0,
     "yellow": 75.0,
@@ -57,6 +61,7 @@ DEFAULT_THRESHOLDS = {
     "dormant_days": 14,
     "falling_points": 15.0,
     "trend_days": 14,
+    "site_days": 30,
 }
 FRICTION_EVENTS = ("error", "validation_failed", "deploy_failed", "build_stopped")
 
@@ -189,6 +194,9 @@ def _score(raw: pd.DataFrame, now: datetime, w: dict, t: dict) -> pd.DataFrame:
     ratings = df["ratings"].astype(float)
     mean_rating = df["rating_sum"].astype(float) / ratings.where(ratings > 0)
     df["feedback"] = np.where(ratings > 0, (mean_rating - 1.0) / 4.0 * 100.0, np.nan)
+    sites = df["live_sites"].fillna(0).astype(float) if "live_sites" in df else pd.Series(0.0, index=df.index)
+    visitors, leads = (df[c].fillna(0).astype(float) if c in df else 0.0 for c in ("site_visitors", "site_leads"))
+    df["site"] = np.where(sites > 0, np.where(leads > 0, 100.0, np.where(visitors > 0, 60.0, 0.0)), np.nan)
     num = np.zeros(len(df))
     den = np.zeros(len(df))
     for name in COMPONENTS:
@@ -208,12 +216,28 @@ def _compute(con, now: datetime, tenant: str | None, w: dict, t: dict,
     moments = ("now", "then") if then is not None else ("now",)
     if then is not None:
         params["then"] = then
-    raw = con.execute(_raw_sql(where, t, moments), params).df()
+    raw = _with_site_outcomes(con, con.execute(_raw_sql(where, t, moments), params).df(),
+                              {"now": now, "then": then}, tenant, int(t["site_days"]))
     current = _score(raw[raw["moment"] == "now"].drop(columns=["moment"]).reset_index(drop=True), now, w, t)
     if then is None:
         return current, None
     earlier = _score(raw[raw["moment"] == "then"].drop(columns=["moment"]).reset_index(drop=True), then, w, t)
     return current, earlier
+
+
+def _with_site_outcomes(con, raw: pd.DataFrame, moments: dict, tenant: str | None, days: int) -> pd.DataFrame:
+    """``raw`` with each customer's live sites, site visitors and leads in the ``days`` before each moment."""
+    from .sites import site_outcomes_by_customer
+
+    parts = []
+    for moment, part in raw.groupby("moment", sort=False):
+        at = moments[moment]
+        outcomes = site_outcomes_by_customer(con, since=at - timedelta(days=days), until=at, tenant=tenant)
+        parts.append(part.merge(outcomes, on=["tenant_id", "customer"], how="left"))
+    if not parts:
+        return raw.assign(live_sites=0, site_visitors=0, site_leads=0)
+    merged = pd.concat(parts, ignore_index=True)
+    return merged.fillna({"live_sites": 0, "site_visitors": 0, "site_leads": 0})
 
 
 def _snapshot_scores(con, day, tenant: str | None) -> pd.DataFrame:
@@ -271,6 +295,7 @@ def health_scores(
     columns = [
         "tenant_id", "customer", "score", "band", *COMPONENTS, "prev_score", "trend", "churn_risk", "reasons",
         "last_seen", "days_since_last", "active_days", "builds", "deploys", "friction_events", "ratings",
+        "site_visitors", "site_leads",
     ]
     df = df[columns].sort_values(["score", "tenant_id", "customer"], kind="stable").reset_index(drop=True)
     return df

@@ -43,6 +43,7 @@ from ..onboarding.flow import Onboarding
 from . import analytics, onboarding, ops
 from .context import ApiContext
 from .errors import install_error_handlers
+from .forms import SiteGate, live_sites_router
 from .logs import install_log_redaction, loggable_path
 from .middleware import BodyGuard, StatusFastPath
 from .models import ERRORS as ERRORS_DOC
@@ -54,7 +55,7 @@ log = logging.getLogger("faibric.api")
 DEFAULT_MAX_BODY = 256 * 1024
 
 # Every router of the API, in one place: a new area (forms, ...) is one module and one line here.
-ROUTERS = (onboarding.router, analytics.router, ops.router)
+ROUTERS = (onboarding.router, analytics.router, ops.router, live_sites_router)
 
 
 def _cors_origins(value) -> list[str]:
@@ -146,4 +147,5 @@ def create_app(
                 cors_origins)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(SiteGate)  # added last, so it runs first: live sites' CORS and text/plain beacons
     return app

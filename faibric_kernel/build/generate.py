@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import config
 from ..generation.brief import SiteBrief
 from ..generation.components import own_component_name, prop_shape
 from ..generation.pipeline import generate_files
@@ -14,6 +13,7 @@ from ..generation.safety import screen_files
 from ..generation.scaffold import ENTRY, scaffold_files
 from ..generation.validation import resolve_import
 from ..providers import GenerationContext
+from ..sitefeedback import site_feedback
 from .check import check_and_fix, issues_from_rejections
 from .context import BuildRun
 from .plan import classify, record_decisions, reuse_plan, theme_css
@@ -68,7 +68,9 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     write_sections = [s for s in brief.sections if s not in {r["section"] for r in reuse}]
     specs = [{"section": s, "component": own_component_name(s), "props": prop_shape(s)}
              for s in write_sections]
-    form_action = config.get("FAIBRIC_FORM_ENDPOINT") or ""
+    # the live site reports back: its forms post to the inbox (or FAIBRIC_FORM_ENDPOINT), its pages carry the beacon
+    feedback = site_feedback(run.session_id, run.tenant_id)
+    form_action = feedback.form_action
     context = GenerationContext(brief=brief.to_dict(), reuse=reuse, prompt=prompt, form_action=form_action,
                                 write_sections=write_sections)
     system = system_prompt(run.book)
@@ -103,6 +105,8 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     purpose, model = steps[0][0], steps[0][1]
     with run.trace.span("parse") as span:
         files, safe, rejections, incomplete = _assemble(run, answers, incomplete, brief, reuse)
+        if "index.html" in files:
+            files["index.html"] = feedback.add_beacon(files["index.html"])
         span.attributes.update(files=len(files), rejected=len(rejections))
     run.event("generation_completed", {
         "provider": run.provider.name, "model": model, "purpose": purpose, "files": len(safe),

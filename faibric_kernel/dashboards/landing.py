@@ -3,7 +3,7 @@
 Voila answers its root address with a directory listing (``tree-lab.html``
 of the template). :func:`write_landing_template` writes a ``faibric``
 template folder holding only that page, generated from the registry of views
-(:data:`.views.VIEWS`: title, description, who may open it), under a Jupyter
+(:data:`.catalog.VIEWS`: title, description, who may open it), under a Jupyter
 data folder; with that folder on Voila's ``JUPYTER_PATH`` (after the
 server's own template folder, which does not have the page) the root shows the
 cards. :func:`landing_jupyter_path` makes the folder in the workspace and
@@ -65,7 +65,7 @@ def landing_html(base_url: str = "{{ base_url }}") -> str:
     ``base_url`` defaults to the Jinja expression Voila fills in when it
     renders the page (so the links work under any base URL).
     """
-    from .views import VIEWS
+    from .catalog import VIEWS
 
     cards = []
     for view in VIEWS.values():

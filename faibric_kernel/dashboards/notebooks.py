@@ -17,7 +17,7 @@ from .. import config
 
 __all__ = ["DASHBOARD_NAMES", "TITLES", "dashboards_dir", "notebook_json", "repo_dashboards_dir", "write_notebooks"]
 
-DASHBOARD_NAMES = ("overview", "users", "user_detail", "funnel", "cohorts", "health", "costs")
+DASHBOARD_NAMES = ("overview", "users", "user_detail", "funnel", "cohorts", "health", "costs", "sites")
 TITLES = {
     "overview": "Overview",
     "users": "Users",
@@ -26,6 +26,7 @@ TITLES = {
     "cohorts": "Cohorts",
     "health": "Customer health",
     "costs": "Costs",
+    "sites": "Sites",
 }
 
 

@@ -25,18 +25,16 @@ import pandas as pd
 
 from ..analytics.funnel import DEFAULT_WINDOW_DAYS
 from ..errors import FaibricError
-from ..registry import Registry
 from . import data, figures
 from .blocks import Block, Chart, Heading, Kpi, Kpis, Notice, Table
 from .roles import ANALYST, STAKEHOLDER, pseudonym, pseudonymise
 
 __all__ = [
     "EMPTY_TEXT",
-    "VIEWS",
     "Control",
     "View",
+    "guarded_section",
     "ViewContext",
-    "build",
     "context_from_query",
 ]
 
@@ -117,7 +115,7 @@ def redact_emails(text) -> str:
     return _EMAIL.sub(lambda m: pseudonym(m.group(0).lower()), str(text))
 
 
-def _section(blocks: list[Block], title: str, make: Callable[[], list[Block]]) -> None:
+def guarded_section(blocks: list[Block], title: str, make: Callable[[], list[Block]]) -> None:
     """Add a section's blocks; if it fails, a plain notice in its place, never a traceback."""
     try:
         blocks.extend(make())
@@ -605,7 +603,7 @@ class Health(View):
             blocks.append(Chart("Why customers are at risk", figures.bar_figure(counts, "reason", "customers",
                                                                                 y_title="customers",
                                                                                 integer_y=True)))
-        components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback") if c in scored]
+        components = [c for c in ("engagement", "recency", "build_success", "friction", "feedback", "site") if c in scored]
         if components:
             means = scored.groupby("band")[components].mean().reindex(["red", "yellow", "green"]).reset_index()
             long = means.melt(id_vars="band", var_name="component", value_name="average score").dropna()
@@ -779,18 +777,3 @@ class Costs(View):
         blocks.append(Table("Calls with no price (their cost is unknown, not zero)", unpriced_rows,
                             "unpriced-calls.csv", empty_text="every call has a price"))
         return blocks
-
-
-# ---------------------------------------------------------------- registry
-
-VIEWS: Registry[View] = Registry("dashboard")
-for _view in (Overview(), Users(), UserDetail(), Funnel(), Cohorts(), Health(), Costs()):
-    VIEWS.register(_view)
-
-
-def build(name: str, ctx: ViewContext) -> list[Block]:
-    """The blocks of dashboard ``name`` for this context; failures become notices, never tracebacks."""
-    view = VIEWS.lookup(name)
-    blocks: list[Block] = []
-    _section(blocks, view.title, lambda: view.build(ctx))
-    return blocks

@@ -36,7 +36,8 @@ def package_json(name: str) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-def index_html(title: str, description: str = "", lang: str = "en") -> str:
+def index_html(title: str, description: str = "", lang: str = "en", body_end: str = "") -> str:
+    """The page shell; ``body_end`` (trusted markup, e.g. the visitor beacon) goes just before ``</body>``."""
     title = html.escape(title or "My site")
     description = html.escape(description or title)
     return f"""<!doctype html>
@@ -51,7 +52,7 @@ def index_html(title: str, description: str = "", lang: str = "en") -> str:
   <body>
     <div id="root"></div>
     <script type="module" src="/src/main.jsx"></script>
-  </body>
+{"    " + body_end + chr(10) if body_end else ""}  </body>
 </html>
 """
 
@@ -155,11 +156,11 @@ APP_CSS_CLASSES = (".skip-link, .section, .section--alt, .section__inner, .secti
                    ".field__error, .form-status, .visually-hidden")
 
 
-def scaffold_files(title: str, description: str = "", lang: str = "en") -> dict[str, str]:
+def scaffold_files(title: str, description: str = "", lang: str = "en", body_end: str = "") -> dict[str, str]:
     """The frame files for a site called ``title`` (``src/App.css`` holds the shared layout primitives)."""
     return {
         "package.json": package_json(title),
-        "index.html": index_html(title, description, lang),
+        "index.html": index_html(title, description, lang, body_end),
         "vite.config.js": VITE_CONFIG,
         ENTRY: MAIN_JSX,
         "src/App.css": APP_CSS,

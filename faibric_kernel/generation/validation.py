@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from ..livesites.beacon import beacon_source
 from .scaffold import ALLOWED_PACKAGES, ENTRY
 
 __all__ = ["Fix", "Issue", "ValidationReport", "apply_cheap_fixes", "parse_js", "validate_files"]
@@ -395,6 +396,12 @@ def _check_secrets(path: str, source: str) -> list[Issue]:
     return issues
 
 
+def _is_faibric_beacon(source: str, body_start: int) -> bool:
+    """Whether the inline script starting at ``body_start`` is exactly Faibric's own visitor beacon (added by the build)."""
+    end = source.find("</script>", body_start)
+    return end >= 0 and source[body_start:end].strip("\n") == beacon_source().strip("\n")
+
+
 def _check_html(path: str, source: str, names: set[str]) -> list[Issue]:
     issues = []
     for match in re.finditer(r"<script\b([^>]*)>", source, re.I):
@@ -403,7 +410,7 @@ def _check_html(path: str, source: str, names: set[str]) -> list[Issue]:
         src = re.search(r"""src\s*=\s*["']([^"']+)""", attrs, re.I)
         if src and re.match(r"^(https?:)?//", src[1]):
             issues.append(Issue(path, line, None, "no-external-script", f"loads the external script {src[1]!r}"))
-        elif not src:
+        elif not src and not _is_faibric_beacon(source, match.end()):
             issues.append(Issue(path, line, None, "no-inline-script", "inline <script> blocks are not allowed"))
     if re.search(r"""<link\b[^>]*href\s*=\s*["'](https?:)?//""", source, re.I):
         issues.append(Issue(path, None, None, "no-external-resource",

@@ -133,6 +133,8 @@ class DailyReport:
     forecast: dict = field(default_factory=dict)
     alerts: pd.DataFrame | None = None
     top_errors: pd.DataFrame | None = None
+    live_sites: pd.DataFrame | None = None
+    quiet_sites: pd.DataFrame | None = None
     output_dir: str | None = None
     summary: str | None = None
     summary_source: str | None = None
@@ -175,6 +177,8 @@ class DailyReport:
             "forecast": _jsonable(self.forecast),
             "alerts": records(self.alerts),
             "top_errors": records(self.top_errors),
+            "live_sites": records(self.live_sites),
+            "quiet_sites": records(self.quiet_sites),
             "summary": self.summary,
             "summary_source": self.summary_source,
             "notes": self.notes,
@@ -778,8 +782,29 @@ def compute_health(report: DailyReport) -> DailyReport:
     return report
 
 
+def compute_live_sites(report: DailyReport) -> DailyReport:
+    """Live sites on the day: the busiest ones with their leads, and live sites without visitors for 7 days."""
+    from ..analytics.sites import quiet_sites, site_overview
+
+    with _connection() as con:
+        overview = site_overview(con, since=report.day_start, until=report.day_end, tenant=report.tenant)
+        quiet = quiet_sites(con, days=7, tenant=report.tenant, now=report.day_end)
+    visited = overview[(overview["visitors"] > 0) | (overview["leads"] > 0)]
+    report.live_sites = visited[["name", "site_id", "live_version", "visitors", "pageviews", "cta_clicks", "leads",
+                                 "conversion"]].head(10).reset_index(drop=True)
+    report.quiet_sites = quiet.reset_index(drop=True)
+    report.facts["site_visitors"] = int(overview["visitors"].sum())
+    report.facts["site_leads"] = int(overview["leads"].sum())
+    report.facts["quiet_sites"] = int(len(quiet))
+    if overview.empty:
+        report.notes["live_sites"] = "no site reports back yet: sites get a public id and a beacon when built"
+    elif visited.empty:
+        report.notes["live_sites"] = "no live site had a visitor on the day"
+    return report
+
+
 SECTIONS = [compute_kpis, compute_funnel, compute_cohorts, compute_health, compute_costs, compute_alerts,
-            compute_errors]
+            compute_errors, compute_live_sites]
 
 
 def build_report(report_date=None, tenant: str | None = None) -> DailyReport:

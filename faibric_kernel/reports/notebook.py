@@ -222,6 +222,22 @@ def errors(report: data.DailyReport) -> None:
     _figure(figures.errors_figure(report.top_errors), "errors")
 
 
+def live_sites(report: data.DailyReport) -> None:
+    """Live sites on the day: the busiest with their leads, and live sites without visitors for 7 days."""
+    data.compute_live_sites(report)
+    if report.live_sites is not None and len(report.live_sites):
+        _html(f"<p><strong>{fmt_count(report.facts['site_visitors'])}</strong> visitors and "
+              f"<strong>{fmt_count(report.facts['site_leads'])}</strong> leads on the day. The busiest sites:</p>")
+        _table(report.live_sites, {"conversion": lambda v: fmt_pct(v * 100)},
+               {"site_id": "site", "live_version": "version", "cta_clicks": "CTA clicks"})
+    if "live_sites" in report.notes:
+        _note(report.notes["live_sites"])
+    if report.quiet_sites is not None and len(report.quiet_sites):
+        _html(f"<p>{fmt_count(len(report.quiet_sites))} live "
+              f"{'site has' if len(report.quiet_sites) == 1 else 'sites have'} had no visitor for 7 days:</p>")
+        _table(report.quiet_sites, rename={"site_id": "site", "tenant_id": "tenant", "live_version": "version"})
+
+
 def _source_words(source: str) -> str:
     if source.startswith("model:"):
         return f"the {source.removeprefix('model:')} provider's cheap model, from the figures above"

@@ -7,7 +7,8 @@ Each is ``(version, name, sql)``, where ``sql`` is the text or a
 only when that migration has yet to run). Applied versions are recorded in
 ``schema_migrations``; any version not yet applied runs, in ascending order.
 Ranges: 1-99 core, 100-199 analytics, 200-299 library, 300-399 generation,
-400-499 deploy, 500-599 onboarding, 600-699 reports.
+400-499 deploy, 500-599 onboarding, 600-699 reports,
+700-799 live sites.
 """
 
 from __future__ import annotations
@@ -191,6 +192,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (501, 'email retry queue', SqlRef('faibric_kernel.email', 'MIGRATION_SQL')),
     (502, 'build leases', SqlRef('faibric_kernel.build.leases', 'MIGRATION_SQL')),
     (600, 'report runs: report.json, summary, trigger and details', SqlRef('faibric_kernel.reports.runner', 'MIGRATION_SQL')),
+    (700, 'live sites: public site ids', SqlRef('faibric_kernel.livesites.registry', 'MIGRATION_SQL')),
+    (701, 'live sites: leads', SqlRef('faibric_kernel.livesites.leads', 'MIGRATION_SQL')),
 ]
 
 

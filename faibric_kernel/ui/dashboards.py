@@ -33,9 +33,10 @@ import plotly.io as pio
 
 from ..dashboards import blocks as b
 from ..dashboards import data
+from ..dashboards.catalog import VIEWS, build
 from ..dashboards.roles import ANALYST, current_role, running_under_voila
 from ..dashboards.safety import csv_download_link, esc
-from ..dashboards.views import VIEWS, Control, ViewContext, build, context_from_query
+from ..dashboards.views import Control, ViewContext, context_from_query
 
 __all__ = ["DashboardApp", "block_widget", "figure_bundle", "show"]
 

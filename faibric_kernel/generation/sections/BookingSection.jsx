@@ -3,21 +3,32 @@ import './BookingSection.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
-async function deliver(action, email, subject, values) {
-  if (action) {
-    const response = await fetch(action, {
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(values),
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
     });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return 'sent';
+  } catch (err) {
+    throw new Error('');
   }
-  // No form endpoint configured: hand the message to the visitor's email app, addressed to the business.
-  const body = Object.entries(values).map(([key, value]) => `${key}: ${value}`).join('\n');
-  window.location.href = `mailto:${email}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
-  return 'handed-off';
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
 }
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 
 function today() {
   return new Date().toISOString().slice(0, 10);
@@ -31,6 +42,9 @@ export default function BookingSection({
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const update = (event) => setValues({ ...values, [event.target.name]: event.target.value });
 
@@ -44,8 +58,10 @@ export default function BookingSection({
     if (Object.keys(found).length > 0) return;
     setStatus('sending');
     try {
-      setStatus(await deliver(action, email, `Booking request from ${values.name}`, values));
+      await send(action, 'booking', values, started, trap);
+      setStatus('sent');
     } catch (err) {
+      setFailure(err.message);
       setStatus('failed');
     }
   };
@@ -67,12 +83,10 @@ export default function BookingSection({
           <h2 id="booking-section-title" className="section__title">{title}</h2>
           {subtitle && <p className="section__subtitle">{subtitle}</p>}
         </header>
-        {status === 'sent' || status === 'handed-off' ? (
-          <p className="form-status" role="status">
-            {status === 'sent' ? successText : `Your email app has opened with your request to ${email}.`}
-          </p>
+        {status === 'sent' ? (
+          <p className="form-status" role="status">{successText}</p>
         ) : (
-          <form className="booking-section__form" onSubmit={onSubmit} noValidate>
+          <form className="booking-section__form" data-form="booking" onSubmit={onSubmit} noValidate>
             <div className="field">
               <label htmlFor="booking-name">Name</label>
               <input type="text" autoComplete="name" {...field('name')} />
@@ -111,11 +125,19 @@ export default function BookingSection({
               <label htmlFor="booking-notes">Anything we should know?</label>
               <textarea rows={3} {...field('notes')} />
             </div>
+            <div style={TRAP_STYLE} aria-hidden="true">
+              <label htmlFor="booking-website">Website</label>
+              <input id="booking-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                onChange={(event) => setTrap(event.target.value)} />
+            </div>
             <button className="button booking-section__wide" type="submit" disabled={status === 'sending'}>
               {status === 'sending' ? 'Sending…' : submitLabel}
             </button>
             {status === 'failed' && (
-              <p className="field__error booking-section__wide" role="alert">Sorry, that did not go through. Please email {email}.</p>
+              <p className="field__error booking-section__wide" role="alert">
+                {failure || 'Sorry, that did not go through.'}{' '}
+                {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
+              </p>
             )}
           </form>
         )}

@@ -3,21 +3,32 @@ import './ContactSection.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
-async function deliver(action, email, subject, values) {
-  if (action) {
-    const response = await fetch(action, {
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(values),
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
     });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return 'sent';
+  } catch (err) {
+    throw new Error('');
   }
-  // No form endpoint configured: hand the message to the visitor's email app, addressed to the business.
-  const body = Object.entries(values).map(([key, value]) => `${key}: ${value}`).join('\n');
-  window.location.href = `mailto:${email}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
-  return 'handed-off';
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
 }
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 
 function validate(values) {
   const errors = {};
@@ -35,6 +46,9 @@ export default function ContactSection({
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const update = (event) => setValues({ ...values, [event.target.name]: event.target.value });
 
@@ -45,9 +59,11 @@ export default function ContactSection({
     if (Object.keys(found).length > 0) return;
     setStatus('sending');
     try {
-      setStatus(await deliver(action, email, `Message from ${values.name}`, values));
+      await send(action, 'contact', values, started, trap);
+      setStatus('sent');
       setValues(empty);
     } catch (err) {
+      setFailure(err.message);
       setStatus('failed');
     }
   };
@@ -74,7 +90,7 @@ export default function ContactSection({
             {address && <li>{address}</li>}
           </ul>
         </div>
-        <form className="contact-section__form" onSubmit={onSubmit} noValidate>
+        <form className="contact-section__form" data-form="contact" onSubmit={onSubmit} noValidate>
           <div className="field">
             <label htmlFor="contact-name">Name</label>
             <input type="text" autoComplete="name" {...field('name')} />
@@ -90,13 +106,22 @@ export default function ContactSection({
             <textarea rows={5} {...field('message')} />
             {errors.message && <p className="field__error" id="contact-message-error">{errors.message}</p>}
           </div>
+          <div style={TRAP_STYLE} aria-hidden="true">
+            <label htmlFor="contact-website">Website</label>
+            <input id="contact-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+              onChange={(event) => setTrap(event.target.value)} />
+          </div>
           <button className="button" type="submit" disabled={status === 'sending'}>
             {status === 'sending' ? 'Sending…' : submitLabel}
           </button>
           <div role="status" aria-live="polite">
             {status === 'sent' && <p className="form-status"><strong>{successTitle}.</strong> {successText}</p>}
-            {status === 'handed-off' && <p className="form-status">Your email app has opened with your message to {email}.</p>}
-            {status === 'failed' && <p className="form-status">Sorry, the message could not be sent. Please email {email}.</p>}
+            {status === 'failed' && (
+              <p className="form-status">
+                {failure || 'Sorry, the message could not be sent.'}{' '}
+                {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
+              </p>
+            )}
           </div>
         </form>
       </div>

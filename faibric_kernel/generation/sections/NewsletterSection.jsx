@@ -3,10 +3,42 @@ import './NewsletterSection.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
-export default function NewsletterSection({ title, text, submitLabel = 'Subscribe', successText, action = '' }) {
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
+
+export default function NewsletterSection({
+  title, text, submitLabel = 'Subscribe', successText, action = '', email: siteEmail = '',
+}) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -15,18 +47,12 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
       return;
     }
     setError('');
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
+    setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: email.trim() }),
-      });
-      setStatus(response.ok ? 'sent' : 'failed');
+      await send(action, 'newsletter', { email: email.trim() }, started, trap);
+      setStatus('sent');
     } catch (err) {
+      setFailure(err.message);
       setStatus('failed');
     }
   };
@@ -39,7 +65,7 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
         {status === 'sent' ? (
           <p className="form-status" role="status">{successText}</p>
         ) : (
-          <form className="newsletter-section__form" onSubmit={onSubmit} noValidate>
+          <form className="newsletter-section__form" data-form="newsletter" onSubmit={onSubmit} noValidate>
             <div className="field">
               <label htmlFor="newsletter-email">Email address</label>
               <input
@@ -53,8 +79,18 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
               />
               {error && <p className="field__error" id="newsletter-email-error">{error}</p>}
             </div>
-            <button className="button" type="submit">{submitLabel}</button>
-            {status === 'failed' && <p className="field__error" role="alert">Something went wrong; please try again.</p>}
+            <div style={TRAP_STYLE} aria-hidden="true">
+              <label htmlFor="newsletter-website">Website</label>
+              <input id="newsletter-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                onChange={(event) => setTrap(event.target.value)} />
+            </div>
+            <button className="button" type="submit" disabled={status === 'sending'}>{submitLabel}</button>
+            {status === 'failed' && (
+              <p className="field__error" role="alert">
+                {failure || 'Sorry, you could not be signed up.'}{' '}
+                {siteEmail ? <>Please email <a href={`mailto:${siteEmail}`}>{siteEmail}</a>.</> : 'Please try again later.'}
+              </p>
+            )}
           </form>
         )}
       </div>

@@ -2,6 +2,33 @@ import React, { useState } from 'react';
 import './BookingForm.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 const DEFAULT_TIMES = ['12:00', '12:30', '13:00', '13:30', '18:00', '18:30', '19:00', '19:30', '20:00', '20:30'];
 
 function today() {
@@ -19,10 +46,14 @@ export default function BookingForm({
   action = '',
   submitLabel = 'Request booking',
   phone = '+1 (555) 013-2448',
+  email = '',
 }) {
   const [values, setValues] = useState({ date: '', time: '', guests: '2', name: '', email: '', phone: '', notes: '' });
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const update = (event) => {
     setValues({ ...values, [event.target.name]: event.target.value });
@@ -44,20 +75,12 @@ export default function BookingForm({
       if (field) field.focus();
       return;
     }
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
     setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(values),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await send(action, 'booking', values, started, trap);
       setStatus('sent');
     } catch (error) {
+      setFailure(error.message);
       setStatus('failed');
     }
   };
@@ -87,7 +110,7 @@ export default function BookingForm({
               <button type="button" className="booking-form__secondary" onClick={() => setStatus('idle')}>Make another booking</button>
             </div>
           ) : (
-            <form onSubmit={onSubmit} noValidate>
+            <form data-form="booking" onSubmit={onSubmit} noValidate>
               <fieldset className="booking-form__group">
                 <legend>When</legend>
                 <div className="booking-form__grid">
@@ -137,7 +160,17 @@ export default function BookingForm({
                   </div>
                 </div>
               </fieldset>
-              {status === 'failed' && <p className="booking-form__error" role="alert">We could not send your request. Please try again or call {phone}.</p>}
+              <div style={TRAP_STYLE} aria-hidden="true">
+                <label htmlFor="booking-form-website">Website</label>
+                <input id="booking-form-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                  onChange={(event) => setTrap(event.target.value)} />
+              </div>
+              {status === 'failed' && (
+                <p className="booking-form__error" role="alert">
+                  {failure || 'We could not send your request.'}{' '}
+                  {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>{phone ? ` or call ${phone}` : ''}.</> : (phone ? `Please call ${phone}.` : 'Please try again later.')}
+                </p>
+              )}
               <div className="booking-form__footer">
                 <button type="submit" className="booking-form__submit" disabled={status === 'sending'}>
                   {status === 'sending' ? 'Sending…' : submitLabel}

@@ -2,6 +2,33 @@ import React, { useState } from 'react';
 import './BookingSlots.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 const DEFAULT_SERVICES = [
   { name: 'Consultation', duration: '30 min', price: 'Free' },
   { name: 'Standard session', duration: '60 min', price: '$65' },
@@ -26,6 +53,7 @@ export default function BookingSlots({
   slots = DEFAULT_SLOTS,
   daysAhead = 6,
   action = '',
+  contactEmail = '',
 }) {
   const days = nextDays(daysAhead);
   const [service, setService] = useState(0);
@@ -35,6 +63,9 @@ export default function BookingSlots({
   const [email, setEmail] = useState('');
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
   const day = days[dayIndex];
   const dayLabel = (d) => d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 
@@ -47,20 +78,12 @@ export default function BookingSlots({
     setErrors(found);
     if (Object.keys(found).length) return;
     const booking = { service: services[service].name, date: day.toDateString(), time: slot, name, email };
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
     setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(booking),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await send(action, 'booking', booking, started, trap);
       setStatus('sent');
     } catch (error) {
+      setFailure(error.message);
       setStatus('failed');
     }
   };
@@ -86,7 +109,7 @@ export default function BookingSlots({
           <h2 id="booking-slots-title" className="booking-slots__title">{title}</h2>
           {subtitle && <p className="booking-slots__subtitle">{subtitle}</p>}
         </header>
-        <form className="booking-slots__card" onSubmit={onSubmit} noValidate>
+        <form className="booking-slots__card" data-form="booking" onSubmit={onSubmit} noValidate>
           <fieldset className="booking-slots__step">
             <legend><span className="booking-slots__num" aria-hidden="true">1</span> Service</legend>
             <div className="booking-slots__services">
@@ -139,7 +162,17 @@ export default function BookingSlots({
               </div>
             </div>
           </fieldset>
-          {status === 'failed' && <p className="booking-slots__error" role="alert">The booking could not be sent. Please try again.</p>}
+          <div style={TRAP_STYLE} aria-hidden="true">
+            <label htmlFor="booking-slots-website">Website</label>
+            <input id="booking-slots-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+              onChange={(event) => setTrap(event.target.value)} />
+          </div>
+          {status === 'failed' && (
+            <p className="booking-slots__error" role="alert">
+              {failure || 'The booking could not be sent.'}{' '}
+              {contactEmail ? <>Please email <a href={`mailto:${contactEmail}`}>{contactEmail}</a>.</> : 'Please try again later.'}
+            </p>
+          )}
           <div className="booking-slots__summary">
             <p>{services[service].name} · {dayLabel(day)}{slot ? ` · ${slot}` : ''}</p>
             <button type="submit" className="booking-slots__submit" disabled={status === 'sending'}>

@@ -3,6 +3,30 @@ import './ContactForm.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
 function validate(values) {
   const errors = {};
   if (!values.name.trim()) errors.name = 'Please enter your name.';
@@ -21,11 +45,15 @@ export default function ContactForm({
   successTitle = 'Thank you, your message has been sent.',
   successText = 'We’ll get back to you within one working day.',
   showPhone = true,
+  email = '',
 }) {
-  const empty = { name: '', email: '', phone: '', message: '', company: '' };
+  const empty = { name: '', email: '', phone: '', message: '' };
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const update = (event) => {
     const { name, value } = event.target;
@@ -43,24 +71,12 @@ export default function ContactForm({
       if (field) field.focus();
       return;
     }
-    if (values.company) {
-      setStatus('sent');
-      return;
-    }
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
     setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ name: values.name, email: values.email, phone: values.phone, message: values.message }),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await send(action, 'contact', { name: values.name, email: values.email, phone: values.phone, message: values.message }, started, trap);
       setStatus('sent');
     } catch (error) {
+      setFailure(error.message);
       setStatus('failed');
     }
   };
@@ -96,7 +112,7 @@ export default function ContactForm({
               </button>
             </div>
           ) : (
-            <form className="contact-form__form" onSubmit={onSubmit} noValidate>
+            <form className="contact-form__form" data-form="contact" onSubmit={onSubmit} noValidate>
               <div className="contact-form__row">
                 <div className="contact-form__field">
                   <label htmlFor="contact-form-name">Name <span aria-hidden="true">*</span></label>
@@ -121,12 +137,14 @@ export default function ContactForm({
                 {errors.message && <p className="contact-form__error" id="contact-form-message-error">{errors.message}</p>}
               </div>
               <div className="contact-form__trap" aria-hidden="true">
-                <label htmlFor="contact-form-company">Company</label>
-                <input type="text" tabIndex={-1} autoComplete="off" {...fieldProps('company')} />
+                <label htmlFor="contact-form-website">Website</label>
+                <input id="contact-form-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                  onChange={(event) => setTrap(event.target.value)} />
               </div>
               {status === 'failed' && (
                 <p className="contact-form__alert" role="alert">
-                  Sorry, your message could not be sent. Please try again in a moment.
+                  {failure || 'Sorry, your message could not be sent.'}{' '}
+                  {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
                 </p>
               )}
               <button type="submit" className="contact-form__submit" disabled={status === 'sending'}>

@@ -2,6 +2,33 @@ import React, { useState } from 'react';
 import './ContactSplit.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 const DEFAULT_TOPICS = ['General question', 'Quote or estimate', 'Partnership', 'Something else'];
 
 export default function ContactSplit({
@@ -18,6 +45,9 @@ export default function ContactSplit({
   const [values, setValues] = useState({ name: '', email: '', topic: topics[0] || '', message: '' });
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const update = (event) => {
     setValues({ ...values, [event.target.name]: event.target.value });
@@ -37,20 +67,12 @@ export default function ContactSplit({
       if (field) field.focus();
       return;
     }
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
     setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(values),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await send(action, 'contact', values, started, trap);
       setStatus('sent');
     } catch (error) {
+      setFailure(error.message);
       setStatus('failed');
     }
   };
@@ -89,7 +111,7 @@ export default function ContactSplit({
               <p>Thanks, {values.name.split(' ')[0] || 'there'}. We’ll reply to {values.email} soon.</p>
             </div>
           ) : (
-            <form onSubmit={onSubmit} noValidate className="contact-split__form">
+            <form onSubmit={onSubmit} noValidate className="contact-split__form" data-form="contact">
               <label htmlFor="contact-split-name">Your name</label>
               <input id="contact-split-name" name="name" autoComplete="name" value={values.name} onChange={update}
                 aria-invalid={errors.name ? 'true' : undefined} aria-describedby={described('name')} required />
@@ -110,7 +132,17 @@ export default function ContactSplit({
                 aria-invalid={errors.message ? 'true' : undefined} aria-describedby={described('message')} required />
               {errors.message && <p id="contact-split-message-error" className="contact-split__error">{errors.message}</p>}
 
-              {status === 'failed' && <p className="contact-split__error" role="alert">Sending failed. Please try again, or email us directly.</p>}
+              <div style={TRAP_STYLE} aria-hidden="true">
+                <label htmlFor="contact-split-website">Website</label>
+                <input id="contact-split-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                  onChange={(event) => setTrap(event.target.value)} />
+              </div>
+              {status === 'failed' && (
+                <p className="contact-split__error" role="alert">
+                  {failure || 'Sorry, your enquiry could not be sent.'}{' '}
+                  {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
+                </p>
+              )}
               <button type="submit" className="contact-split__submit" disabled={status === 'sending'}>
                 {status === 'sending' ? 'Sending…' : submitLabel}
               </button>

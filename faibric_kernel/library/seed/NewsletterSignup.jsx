@@ -3,6 +3,33 @@ import './NewsletterSignup.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
+// Posts the form to `action` (the site's Faibric form inbox, or FAIBRIC_FORM_ENDPOINT). Resolves only when the
+// server accepted it; rejects with the server's message for a refusal, or with none when nothing answered.
+async function send(action, form, values, started, trap) {
+  if (!action) throw new Error('');
+  let response;
+  try {
+    response = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...values, _form: form, _gotcha: trap, _elapsed: Date.now() - started }),
+    });
+  } catch (err) {
+    throw new Error('');
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = {};
+  }
+  if (response.ok) return answer;
+  throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
+}
+
+// Hidden from people (and screen readers); bots fill every field they find.
+const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
+
 export default function NewsletterSignup({
   title = 'Get the good news first',
   text = 'One short email a month: new arrivals, events and the occasional special offer. No spam, unsubscribe any time.',
@@ -10,10 +37,14 @@ export default function NewsletterSignup({
   buttonLabel = 'Subscribe',
   successText = 'You’re on the list. Check your inbox to confirm your subscription.',
   action = '',
+  contactEmail = '',
 }) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   const [status, setStatus] = useState('idle');
+  const [failure, setFailure] = useState('');
+  const [trap, setTrap] = useState('');
+  const [started] = useState(() => Date.now());
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -23,20 +54,12 @@ export default function NewsletterSignup({
       return;
     }
     setError('');
-    if (!action) {
-      setStatus('sent');
-      return;
-    }
     setStatus('sending');
     try {
-      const response = await fetch(action, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ email: email.trim() }),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await send(action, 'newsletter', { email: email.trim() }, started, trap);
       setStatus('sent');
-    } catch (err) {
+    } catch (error) {
+      setFailure(error.message);
       setStatus('failed');
     }
   };
@@ -52,7 +75,7 @@ export default function NewsletterSignup({
         {status === 'sent' ? (
           <p className="newsletter-signup__success" role="status">{successText}</p>
         ) : (
-          <form className="newsletter-signup__form" onSubmit={onSubmit} noValidate>
+          <form className="newsletter-signup__form" data-form="newsletter" onSubmit={onSubmit} noValidate>
             <label htmlFor="newsletter-signup-email" className="newsletter-signup__label">Email address</label>
             <div className="newsletter-signup__row">
               <input
@@ -70,7 +93,17 @@ export default function NewsletterSignup({
               <button type="submit" disabled={status === 'sending'}>{status === 'sending' ? 'Subscribing…' : buttonLabel}</button>
             </div>
             {error && <p className="newsletter-signup__error" id="newsletter-signup-error">{error}</p>}
-            {status === 'failed' && <p className="newsletter-signup__error" role="alert">Something went wrong. Please try again.</p>}
+            <div style={TRAP_STYLE} aria-hidden="true">
+              <label htmlFor="newsletter-signup-website">Website</label>
+              <input id="newsletter-signup-website" name="website" type="text" tabIndex={-1} autoComplete="off" value={trap}
+                onChange={(event) => setTrap(event.target.value)} />
+            </div>
+            {status === 'failed' && (
+              <p className="newsletter-signup__error" role="alert">
+                {failure || 'Sorry, you could not be signed up.'}{' '}
+                {contactEmail ? <>Please email <a href={`mailto:${contactEmail}`}>{contactEmail}</a>.</> : 'Please try again later.'}
+              </p>
+            )}
           </form>
         )}
       </div>
