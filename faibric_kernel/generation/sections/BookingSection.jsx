@@ -19,14 +19,18 @@ async function deliver(action, email, subject, values) {
   return 'handed-off';
 }
 
+// The fixed words, in English unless the site passes its own language's (labels prop).
+const DEFAULT_LABELS = { name: 'Name', email: 'Email', message: 'Message', date: 'Date', time: 'Preferred time', notes: 'Anything we should know?', choose: 'Choose…', sending: 'Sending…', errName: 'Please enter your name.', errEmail: 'Please enter a valid email address, like name@example.com.', errMessage: 'Please write a message of at least 10 characters.', errDate: 'Please choose a date from today on.', handedOff: 'Your email app has opened with your message to {email}.', failed: 'Sorry, that did not go through. Please email {email}.', subjectMessage: 'Message from', subjectBooking: 'Booking request from' };
+
 function today() {
   return new Date().toISOString().slice(0, 10);
 }
 
 export default function BookingSection({
   eyebrow, title, subtitle, submitLabel = 'Request booking', partyLabel, serviceLabel, services, successText, email,
-  action = '',
+  action = '', labels = {},
 }) {
+  const t = { ...DEFAULT_LABELS, ...labels };
   const empty = { name: '', email: '', date: '', time: '', party: '2', service: '', notes: '' };
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
@@ -37,14 +41,14 @@ export default function BookingSection({
   const onSubmit = async (event) => {
     event.preventDefault();
     const found = {};
-    if (!values.name.trim()) found.name = 'Please enter your name.';
-    if (!EMAIL_PATTERN.test(values.email.trim())) found.email = 'Please enter a valid email address.';
-    if (!values.date || values.date < today()) found.date = 'Please choose a date from today on.';
+    if (!values.name.trim()) found.name = t.errName;
+    if (!EMAIL_PATTERN.test(values.email.trim())) found.email = t.errEmail;
+    if (!values.date || values.date < today()) found.date = t.errDate;
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setStatus('sending');
     try {
-      setStatus(await deliver(action, email, `Booking request from ${values.name}`, values));
+      setStatus(await deliver(action, email, `${t.subjectBooking} ${values.name}`, values));
     } catch (err) {
       setStatus('failed');
     }
@@ -69,27 +73,27 @@ export default function BookingSection({
         </header>
         {status === 'sent' || status === 'handed-off' ? (
           <p className="form-status" role="status">
-            {status === 'sent' ? successText : `Your email app has opened with your request to ${email}.`}
+            {status === 'sent' ? successText : t.handedOff.replace('{email}', email)}
           </p>
         ) : (
           <form className="booking-section__form" onSubmit={onSubmit} noValidate>
             <div className="field">
-              <label htmlFor="booking-name">Name</label>
+              <label htmlFor="booking-name">{t.name}</label>
               <input type="text" autoComplete="name" {...field('name')} />
               {errors.name && <p className="field__error" id="booking-name-error">{errors.name}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-email">Email</label>
+              <label htmlFor="booking-email">{t.email}</label>
               <input type="email" autoComplete="email" {...field('email')} />
               {errors.email && <p className="field__error" id="booking-email-error">{errors.email}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-date">Date</label>
+              <label htmlFor="booking-date">{t.date}</label>
               <input type="date" min={today()} {...field('date')} />
               {errors.date && <p className="field__error" id="booking-date-error">{errors.date}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-time">Preferred time</label>
+              <label htmlFor="booking-time">{t.time}</label>
               <input type="time" {...field('time')} />
             </div>
             {partyLabel && (
@@ -102,20 +106,20 @@ export default function BookingSection({
               <div className="field">
                 <label htmlFor="booking-service">{serviceLabel}</label>
                 <select {...field('service')}>
-                  <option value="">Choose…</option>
+                  <option value="">{t.choose}</option>
                   {services.map((service) => <option key={service} value={service}>{service}</option>)}
                 </select>
               </div>
             )}
             <div className="field booking-section__wide">
-              <label htmlFor="booking-notes">Anything we should know?</label>
+              <label htmlFor="booking-notes">{t.notes}</label>
               <textarea rows={3} {...field('notes')} />
             </div>
             <button className="button booking-section__wide" type="submit" disabled={status === 'sending'}>
-              {status === 'sending' ? 'Sending…' : submitLabel}
+              {status === 'sending' ? t.sending : submitLabel}
             </button>
             {status === 'failed' && (
-              <p className="field__error booking-section__wide" role="alert">Sorry, that did not go through. Please email {email}.</p>
+              <p className="field__error booking-section__wide" role="alert">{t.failed.replace('{email}', email)}</p>
             )}
           </form>
         )}

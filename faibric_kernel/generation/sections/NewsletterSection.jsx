@@ -3,7 +3,13 @@ import './NewsletterSection.css';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
-export default function NewsletterSection({ title, text, submitLabel = 'Subscribe', successText, action = '' }) {
+// The fixed words, in English unless the site passes its own language's (labels prop).
+const DEFAULT_LABELS = { emailAddress: 'Email address', errEmail: 'Please enter a valid email address, like name@example.com.', tryAgain: 'Something went wrong; please try again.' };
+
+export default function NewsletterSection({
+  title, text, submitLabel = 'Subscribe', successText, action = '', labels = {},
+}) {
+  const t = { ...DEFAULT_LABELS, ...labels };
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   const [status, setStatus] = useState('idle');
@@ -11,7 +17,7 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
   const onSubmit = async (event) => {
     event.preventDefault();
     if (!EMAIL_PATTERN.test(email.trim())) {
-      setError('Please enter a valid email address, like name@example.com.');
+      setError(t.errEmail);
       return;
     }
     setError('');
@@ -41,7 +47,7 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
         ) : (
           <form className="newsletter-section__form" onSubmit={onSubmit} noValidate>
             <div className="field">
-              <label htmlFor="newsletter-email">Email address</label>
+              <label htmlFor="newsletter-email">{t.emailAddress}</label>
               <input
                 id="newsletter-email"
                 type="email"
@@ -54,7 +60,7 @@ export default function NewsletterSection({ title, text, submitLabel = 'Subscrib
               {error && <p className="field__error" id="newsletter-email-error">{error}</p>}
             </div>
             <button className="button" type="submit">{submitLabel}</button>
-            {status === 'failed' && <p className="field__error" role="alert">Something went wrong; please try again.</p>}
+            {status === 'failed' && <p className="field__error" role="alert">{t.tryAgain}</p>}
           </form>
         )}
       </div>

@@ -286,10 +286,13 @@ def _runs(prompt: str, permissive_at: int = -1) -> list[tuple[int, int, str]]:
     while i < len(tokens):
         token = tokens[i].group(0)
         sentence_start = i == 0 or tokens[i - 1].group(0)[-1:] in ".!?:"
-        if _is_name_word(token, sentence_start, inside=tokens[i].start() == permissive_at):
+        # "space The Hive", "restaurante La Tasca": a capitalised article inside a sentence starts a name
+        article_start = (not sentence_start and token in _ARTICLES and i + 1 < len(tokens)
+                         and _is_name_word(tokens[i + 1].group(0), False))
+        if article_start or _is_name_word(token, sentence_start, inside=tokens[i].start() == permissive_at):
             start, words, end_i = tokens[i].start(), [token], i
             j = i + 1
-            while j < len(tokens) and words[-1][-1:] not in ",.;:!?)\"”":
+            while j < len(tokens) and (words[-1][-1:] not in ",.;:!?)\"”" or words[-1] in _ABBREVIATIONS):
                 nxt = tokens[j].group(0)
                 bare = nxt.strip(",.;:!?\"”")
                 if _is_name_word(nxt, False, inside=True) and _fold(bare) not in _JOINERS_FOLDED or (
@@ -314,6 +317,9 @@ def _runs(prompt: str, permissive_at: int = -1) -> list[tuple[int, int, str]]:
     return runs
 
 
+_ARTICLES = {"The", "La", "El", "Le", "Les", "Los", "Las", "Die", "Der", "Das", "Il", "O", "Os", "As", "Zum", "Zur",
+             "Au", "Aux"}
+_ABBREVIATIONS = {"Dr.", "St.", "Mr.", "Mrs.", "Ms.", "Prof.", "Sr.", "Sra.", "Mme.", "Jr."}
 _JOINERS_FOLDED = {"in", "en", "em", "no", "na", "a", "au", "bei", "with", "con", "com", "avec", "mit"}
 
 
@@ -352,7 +358,7 @@ def extract_name(prompt: str) -> str | None:
         return None
     # "for X", "by X", "para X": the run right after such a word
     for start, _, text in runs:
-        if re.search(rf"(?:^|\s)(?:{_FOR})\s+(?:the\s+|la\s+|a\s+|o\s+|el\s+|le\s+|die\s+|der\s+|das\s+)?$",
+        if re.search(rf"(?:^|\s)(?:{_FOR})\s+(?:(?:the|la|a|o|el|le|die|der|das|den|dem)\s+|l')?$",
                      prompt[:start], re.I):
             return text
     return runs[0][2]
