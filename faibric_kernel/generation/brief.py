@@ -703,7 +703,9 @@ def brief_from_classification(prompt: str, data: dict | None) -> SiteBrief:
         brief.noun = KINDS[kind]["noun"]
     name = data.get("business_name")
     if isinstance(name, str) and 1 < len(name.strip()) <= 80 and not brief.name_given:
-        brief.business_name, brief.name_given = name.strip(), True
+        # a name is given only when the prompt says it; anything else is a sample name to confirm
+        brief.business_name = name.strip()
+        brief.name_given = name.strip().lower() in prompt.lower()
     sections = data.get("sections")
     if isinstance(sections, list):
         # the classification's list replaces the rules' list ("menu with prices" must not keep a pricing table)

@@ -67,7 +67,7 @@ _NOT_NAMES = {
 }
 
 _JOINERS = {"&", "and", "of", "de", "da", "do", "dos", "das", "del", "la", "le", "les", "di", "du", "van", "von",
-            "the", "y", "e", "et", "und", "'n'", "n", "des", "zum", "zur", "am", "d'", "en"}
+            "the", "y", "e", "et", "und", "'n'", "n", "des", "zum", "zur", "am", "d'"}
 
 _CALLED = (r"called|named|titled|name is|brand(?:ed)? as|llamad[oa]|de nombre|que se llama|chamad[oa]|"
            r"com o nome|de nome|appel[ée]e?s?|nomm[ée]e?s?|qui s'appelle|du nom de|namens|mit dem namen|"
@@ -269,9 +269,22 @@ def _is_name_word(word: str, first: bool, inside: bool = False) -> bool:
     if folded in kinds or folded.rstrip("s") in kinds or folded.rstrip("n") in kinds:
         # "Restaurant", "Yoga", "Bäckerei" begin a prompt; a kind word alone is not a name
         return False
-    if first and folded in small:
+    if first and (folded in small or folded in _phrase_words()):
+        # "Immigration lawyer...", "Food truck...", "Animal rescue...": a prompt's first word is a kind's
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _phrase_words() -> frozenset[str]:
+    """Every word of every kind's and sub-kind's phrases (a capitalised first word among them is no name)."""
+    words = set()
+    for info in taxonomy().values():
+        for entries in [info["words"], *[v["words"] for v in info.get("variants", {}).values()]]:
+            for lang_words in entries.values():
+                for phrase in lang_words:
+                    words.update(_fold(w) for w in phrase.split())
+    return frozenset(words)
 
 
 def _runs(prompt: str, permissive_at: int = -1) -> list[tuple[int, int, str]]:
@@ -288,7 +301,7 @@ def _runs(prompt: str, permissive_at: int = -1) -> list[tuple[int, int, str]]:
         sentence_start = i == 0 or tokens[i - 1].group(0)[-1:] in ".!?:"
         # "space The Hive", "restaurante La Tasca": a capitalised article inside a sentence starts a name
         article_start = (not sentence_start and token in _ARTICLES and i + 1 < len(tokens)
-                         and _is_name_word(tokens[i + 1].group(0), False))
+                         and _is_name_word(tokens[i + 1].group(0), False, inside=True))
         if article_start or _is_name_word(token, sentence_start, inside=tokens[i].start() == permissive_at):
             start, words, end_i = tokens[i].start(), [token], i
             j = i + 1
@@ -440,7 +453,6 @@ UNMET_OFFLINE = {
     "cart": "a working cart with a cart view is not in the offline composer yet",
     "app-badges": "App Store and Google Play badges are not in the offline composer yet",
     "screenshots": "phone screenshots are shown as illustrations, not real screenshots",
-    "pricing-toggle": "a monthly/yearly switch appears only when the library's pricing component is reused",
 }
 
 

@@ -453,6 +453,10 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
             # the library's components carry fixed English words (labels, messages); own components take them
             declined[section] = f"the library component has fixed English words; the site is in {brief.language}"
             chosen = None
+        if chosen is not None and section == "pricing" and "pricing-toggle" in (brief.asks or []) and "yearly" not in (
+                chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", "")):
+            declined[section] = "the prompt asks for a monthly/yearly switch, which this component does not have"
+            chosen = None
         if chosen is not None:
             name = chosen["component"]
             source = chosen.get("files", {}).get(f"src/components/{name}.jsx", "")

@@ -1245,6 +1245,9 @@ def _phone(brief: SiteBrief) -> str:
 
 
 def _nav_label(section: str, brief: SiteBrief) -> str:
+    own = (kind_info(brief.subkind, brief.variant).get("labels") or {}).get(section, {}).get(_language(brief))
+    if own:
+        return own
     if _language(brief) != "en":
         return _ui(brief, "nav")[section]
     if section == "features":
