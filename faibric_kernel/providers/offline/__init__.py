@@ -149,12 +149,22 @@ def _change(ctx: GenerationContext, *, whole_files: bool) -> str:
     plan = classify_change(ctx.request or "", ctx.files)
     edits, new_files = edits_for_change(plan, ctx.files, brief)
     if not whole_files:
-        return render_edits(edits, new_files)
+        return _explanation(plan) + render_edits(edits, new_files)
     outcome = apply_edits(ctx.files, [Edit(p, s, r) for p, s, r in edits])
     if not outcome.ok:
         raise InvalidInputError("the offline provider could not rewrite the files for this change")
     touched = {p: outcome.files[p] for p in outcome.touched}
     return render_edits([], {**touched, **new_files})
+
+
+def _explanation(plan) -> str:
+    """A sentence before the edits where the change is not quite what was asked (the studio shows it)."""
+    if plan.rule == "add" and plan.details.get("page"):
+        return (f"This site is a single page, so instead of a new page I added the {plan.details['section']} "
+                "section to it, with a link in the navigation.\n\n")
+    if plan.rule == "translate":
+        return f"Every text of the site is now in {plan.details.get('language')}, from the copy decks.\n\n"
+    return ""
 
 
 def _description(brief: SiteBrief) -> str:
