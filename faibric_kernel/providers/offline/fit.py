@@ -82,9 +82,15 @@ def _has(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) is not None
 
 
-def judge_site(case: dict, brief: dict, files: dict[str, str]) -> dict[str, list[str]]:
-    """What is wrong, by criterion (kind, name, language, must, must_not); empty lists when the site fits."""
-    text = visible_text(files)
+def judge_site(case: dict, brief: dict, files: dict[str, str], *, rendered_text: str | None = None,
+               rendered_lang: str | None = None) -> dict[str, list[str]]:
+    """What is wrong, by criterion (kind, name, language, must, must_not); empty lists when the site fits.
+
+    ``rendered_text`` and ``rendered_lang`` (a browser's ``innerText`` and ``documentElement.lang``) replace
+    what is read from the files.
+    """
+    text = visible_text(files) if rendered_text is None else rendered_text
+    page_lang = page_language(files) if rendered_lang is None else rendered_lang
     problems: dict[str, list[str]] = {"kind": [], "name": [], "language": [], "must": [], "must_not": []}
     if brief.get("subkind") != case["kind"]:
         problems["kind"].append(f"kind {brief.get('subkind')!r}, expected {case['kind']!r}")
@@ -95,8 +101,8 @@ def judge_site(case: dict, brief: dict, files: dict[str, str]) -> dict[str, list
         problems["name"].append(f"name {brief.get('business_name')!r}, expected {case['name']!r}")
     elif case["name"] not in text:
         problems["name"].append(f"the name {case['name']!r} is not on the page")
-    if brief.get("language") != case["lang"] or page_language(files) != case["lang"]:
-        problems["language"].append(f"language {brief.get('language')!r} (page lang {page_language(files)!r}), "
+    if brief.get("language") != case["lang"] or page_lang != case["lang"]:
+        problems["language"].append(f"language {brief.get('language')!r} (page lang {page_lang!r}), "
                                     f"expected {case['lang']!r}")
     for word in case.get("must", []):
         if word.lower() not in text.lower():
