@@ -104,9 +104,9 @@ def test_a_prompt_no_kind_fits_gets_a_neutral_site_with_low_confidence():
 
 def test_asks_the_composer_cannot_meet_and_sample_facts_are_listed_in_the_brief():
     sprout = analyse_prompt(ISSUE_PROMPTS[12])
-    assert any("App Store" in u for u in sprout.unmet)
+    assert any("screenshots" in u for u in sprout.unmet)
     alpaca = analyse_prompt(ISSUE_PROMPTS[8])
-    assert any("cart" in u for u in alpaca.unmet)
+    assert any("no payment" in u for u in alpaca.unmet)
     doce = analyse_prompt(ISSUE_PROMPTS[0])
     assert any("prices" in f for f in doce.facts_to_confirm) and any("address" in f for f in doce.facts_to_confirm)
 
@@ -138,3 +138,26 @@ def test_a_pricing_toggle_that_was_asked_for_is_on_the_page():
     files, _, _ = build_files(ISSUE_PROMPTS[2])
     text = visible_text(files)
     assert "Monthly" in text and "Yearly" in text and '"yearly": "190"' in files["src/content.js"]
+
+
+def test_a_cart_that_was_asked_for_has_add_buttons_and_a_cart_view():
+    files, brief, info = build_files(ISSUE_PROMPTS[8])
+    assert "ShopCart" in files["src/App.jsx"] and "src/components/ShopCart.jsx" in files
+    text = visible_text(files)
+    assert "Add to cart" in text and "Your cart" in text and brief["unmet"] == [
+        "the cart sends the order by email (or to the form endpoint); there is no payment or stock"]
+
+
+def test_sponsors_that_were_asked_for_get_a_section_and_are_facts_to_confirm():
+    files, brief, _ = build_files(ISSUE_PROMPTS[7])
+    text = visible_text(files)
+    assert "SponsorWall" in files["src/App.jsx"] and "Become a sponsor" in text and "Your logo here" in text
+    assert any("sponsors" in fact for fact in brief["facts_to_confirm"]) and brief["unmet"] == []
+
+
+def test_app_store_badges_and_phone_screens_that_were_asked_for_are_on_the_page():
+    files, brief, _ = build_files(ISSUE_PROMPTS[12])
+    text = visible_text(files)
+    assert "Download on the App Store" in text and "Get it on Google Play" in text and "Watering reminders" in text
+    assert "<svg" in files["src/components/AppDownload.jsx"]
+    assert any("Google Play" in fact for fact in brief["facts_to_confirm"])

@@ -53,3 +53,29 @@ def test_every_site_of_the_prompt_set_reads_right_in_a_real_browser():
             browser.close()
     assert kinds_wrong <= len(CASES) * 0.05
     assert failures == []
+
+
+def test_the_cart_adds_items_and_totals_them_in_a_real_browser():
+    from faibric_kernel.preview.browser import CHROMIUM_ARGS, chromium_path
+
+    if not chromium_path().exists():
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from faibric_kernel.preview import preview_html
+
+    files, _, _ = build_files("Online store for Alpaca Threads, handmade wool sweaters from Peru, product grid and cart")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            page.set_content(preview_html(files), wait_until="load")
+            assert "Your cart is empty." in page.inner_text("#cart")
+            buttons = page.get_by_role("button", name="Add to cart")
+            buttons.nth(0).click()
+            buttons.nth(0).click()
+            buttons.nth(1).click()
+            cart = page.inner_text("#cart")
+            assert "2 × Hand-knitted sweaters" in cart and "1 × Natural fibres" in cart and "Total: $115.00" in cart
+        finally:
+            browser.close()

@@ -24,7 +24,8 @@ __all__ = ["KINDS", "SECTION_KINDS", "SiteBrief", "analyse_prompt", "brief_from_
 # Section kinds (kebab-case, as the component library names them), in page order.
 SECTION_KINDS = [
     "navbar", "hero", "about", "features", "stats", "menu", "product-grid", "pricing", "schedule", "gallery",
-    "team", "testimonials", "blog-list", "faq", "cta", "newsletter", "booking-form", "contact-form", "map", "footer",
+    "app-download", "team", "sponsors", "testimonials", "blog-list", "faq", "cta", "newsletter", "booking-form",
+    "contact-form", "map", "footer",
 ]
 
 # kind -> words that reveal it, its usual sections, theme, tone, noun.
@@ -629,6 +630,10 @@ def _facts_to_confirm(sections: list[str], name_given: bool, location: str | Non
         facts.append("figures in the numbers section (samples)")
     if "schedule" in sections:
         facts.append("dates and times in the schedule (samples)")
+    if "sponsors" in sections:
+        facts.append("sponsors (placeholders are shown until you add their names and logos)")
+    if "app-download" in sections:
+        facts.append("App Store and Google Play links, and real screenshots (drawn phone screens are shown)")
     return facts
 
 

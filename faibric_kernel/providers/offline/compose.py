@@ -453,6 +453,15 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
             # the library's components carry fixed English words (labels, messages); own components take them
             declined[section] = f"the library component has fixed English words; the site is in {brief.language}"
             chosen = None
+        if section == "product-grid" and "cart" in (brief.asks or []):
+            # the ask is a cart with a cart view: the provider's own shop component has one
+            if chosen is not None:
+                declined[section] = "the prompt asks for a cart, which this component does not have"
+            name, files = component_files("cart")
+            own_files.update(files)
+            plans.append((section, name, f"./components/{name}.jsx", copy))
+            own[section] = name
+            continue
         if chosen is not None and section == "pricing" and "pricing-toggle" in (brief.asks or []) and "yearly" not in (
                 chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", "")):
             declined[section] = "the prompt asks for a monthly/yearly switch, which this component does not have"

@@ -66,7 +66,7 @@ SECTION_LABELS = {
     "about": "About", "features": "Services", "menu": "Menu", "product-grid": "Shop", "pricing": "Pricing",
     "schedule": "Schedule", "gallery": "Gallery", "team": "Team", "testimonials": "Reviews", "blog-list": "Journal",
     "faq": "FAQ", "booking-form": "Book", "contact-form": "Contact", "map": "Visit", "stats": "Impact",
-    "newsletter": "Newsletter", "cta": "Start",
+    "newsletter": "Newsletter", "cta": "Start", "sponsors": "Sponsors", "app-download": "Download",
 }
 
 
@@ -1211,7 +1211,7 @@ def _slug(text: str) -> str:
 
 def _nav_target(section: str) -> str:
     return "#" + {"contact-form": "contact", "booking-form": "booking", "product-grid": "shop", "blog-list": "journal",
-                  "map": "visit"}.get(section, section)
+                  "map": "visit", "app-download": "download"}.get(section, section)
 
 
 def _address(brief: SiteBrief) -> str:
@@ -1340,7 +1340,13 @@ def section_content(section: str, brief: SiteBrief) -> dict:
                 "legend": _ui(brief, "legend")}
     if section == "product-grid":
         products = _get(brief, "products") or DECKS["shop"]["products"]
-        return {"eyebrow": _ui(brief, "shop_eyebrow"), "title": _ui(brief, "shop_title"),
+        cart = {}
+        if "cart" in (brief.asks or []):
+            labels = _labels(brief, "add", "cartTitle", "cartEmpty", "total", "checkout", "remove", "more", "less",
+                             "orderSent", "handedOff", "failed", "orderSubject", "added", "email", "errEmail")
+            renamed = {"cartTitle": "cart", "cartEmpty": "empty", "orderSent": "sent", "orderSubject": "subject"}
+            cart = {"labels": {renamed.get(k, k): v for k, v in labels.items()}, "email": meta["email"], "action": ""}
+        return {**cart, "eyebrow": _ui(brief, "shop_eyebrow"), "title": _ui(brief, "shop_title"),
                 "subtitle": _ui(brief, "shop_subtitle"),
                 "currency": brief.currency,
                 "items": _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief)}
@@ -1452,6 +1458,20 @@ def section_content(section: str, brief: SiteBrief) -> dict:
                 "address": meta["address"], "phone": meta["phone"], "email": meta["email"],
                 "hours": [{"days": d, "time": t} for d, t in hours],
                 "directionsHref": f"https://www.openstreetmap.org/search?query={query}"}
+    if section == "sponsors":
+        sponsors = _json("neutral.json")[_language(brief)]["sponsors"]
+        return {"eyebrow": _nav_label("sponsors", brief), "title": _fill(sponsors["title"], brief),
+                "subtitle": _fill(sponsors["subtitle"], brief),
+                "tiers": [{"name": tier, "size": "l" if i == 0 else "m", "items": [sponsors["placeholder"]] * (2 + i)}
+                          for i, tier in enumerate(sponsors["tiers"])],
+                "ctaLabel": sponsors["cta"], "ctaHref": href("contact-form")}
+    if section == "app-download":
+        app = _json("neutral.json")[_language(brief)]["app"]
+        return {"eyebrow": _nav_label("app-download", brief), "title": _fill(app["title"], brief),
+                "text": _fill(app["text"], brief), "appStoreLabel": _ui(brief, "app_store"),
+                "appStoreHref": "https://apps.apple.com/", "playLabel": _ui(brief, "google_play"),
+                "playHref": "https://play.google.com/store/apps",
+                "screens": [{"title": offer} for offer in _offers(brief)[:3]]}
     if section == "footer":
         return {"brand": brief.business_name, "tagline": meta["tagline"], "links": meta["nav"],
                 "email": meta["email"], "phone": meta["phone"], "address": meta["address"],
