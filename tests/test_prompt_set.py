@@ -161,3 +161,28 @@ def test_app_store_badges_and_phone_screens_that_were_asked_for_are_on_the_page(
     assert "Download on the App Store" in text and "Get it on Google Play" in text and "Watering reminders" in text
     assert "<svg" in files["src/components/AppDownload.jsx"]
     assert any("Google Play" in fact for fact in brief["facts_to_confirm"])
+
+
+def test_imagery_fits_the_kind_and_ships_as_svg_files():
+    from faibric_kernel.generation.understanding import kind_info
+    from faibric_kernel.providers.offline.copydeck import ART_DIR
+
+    for kind, info in taxonomy().items():
+        for entry in [info, *info.get("variants", {}).values()]:
+            assert entry.get("art") or kind_info(kind).get("art"), kind
+            for motif in entry.get("art", []):
+                assert (ART_DIR / f"{motif}.svg").is_file(), motif
+    sushi, _, _ = build_files(ISSUE_PROMPTS[13])
+    bakery, _, _ = build_files(ISSUE_PROMPTS[0])
+    # the sushi bar's gallery shows sushi, the bakery's bread; neither shows the other's
+    assert "sushi" in _motifs(sushi) and "bread" not in _motifs(sushi)
+    assert {"bread", "croissant", "cake", "coffee"} & _motifs(bakery) and "sushi" not in _motifs(bakery)
+
+
+def _motifs(files: dict[str, str]) -> set[str]:
+    from urllib.parse import unquote
+
+    from faibric_kernel.providers.offline.copydeck import ART_DIR
+
+    content = unquote(files["src/content.js"])
+    return {p.stem for p in ART_DIR.glob("*.svg") if p.read_text(encoding="utf-8").strip() in content}

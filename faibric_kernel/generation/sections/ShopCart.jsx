@@ -61,7 +61,9 @@ export default function ShopCart({
         <ul className="shop-cart__grid">
           {items.map((item, index) => (
             <li key={item.name} className="shop-cart__card">
-              <div className={`shop-cart__art shop-cart__art--${index % 4}`} aria-hidden="true" />
+              <div className={`shop-cart__art shop-cart__art--${index % 4}`} aria-hidden="true">
+                {item.image && <img className="shop-cart__image" src={item.image} alt="" />}
+              </div>
               {item.badge && <p className="shop-cart__badge">{item.badge}</p>}
               <h3>{item.name}</h3>
               <p className="shop-cart__description">{item.description}</p>

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from ...generation.brief import SiteBrief
 from ...generation.understanding import LANGUAGES, kind_info
@@ -27,6 +28,23 @@ DECKS_DIR = Path(__file__).with_name("decks")
 @cache
 def _json(name: str) -> dict:
     return json.loads((DECKS_DIR / name).read_text(encoding="utf-8"))
+
+
+ART_DIR = Path(__file__).parents[2] / "generation" / "sections" / "art"
+_GENERAL_ART = ["sparkle", "leaf", "calendar", "book"]
+
+
+@cache
+def _art_url(motif: str) -> str:
+    """An illustration from ``generation/sections/art/`` as a data URL (no request, no external asset)."""
+    svg = (ART_DIR / f"{motif}.svg").read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="/:=;,'()-.")
+
+
+def art_for(brief: SiteBrief, index: int, salt: int = 0) -> str:
+    """The ``index``-th illustration of this kind's set, in an order that differs from site to site."""
+    motifs = kind_info(brief.subkind, brief.variant).get("art") or _GENERAL_ART
+    return _art_url(motifs[(index + brief.seed + salt) % len(motifs)])
 
 
 def _language(brief: SiteBrief) -> str:
@@ -1349,7 +1367,8 @@ def section_content(section: str, brief: SiteBrief) -> dict:
         return {**cart, "eyebrow": _ui(brief, "shop_eyebrow"), "title": _ui(brief, "shop_title"),
                 "subtitle": _ui(brief, "shop_subtitle"),
                 "currency": brief.currency,
-                "items": _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief)}
+                "items": [dict(item, image=art_for(brief, i, 1)) for i, item in enumerate(
+                    _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief))]}
     if section == "pricing":
         pricing = _get(brief, "pricing") or DECKS["saas"]["pricing"]
         plans = []
@@ -1374,8 +1393,8 @@ def section_content(section: str, brief: SiteBrief) -> dict:
     if section == "gallery":
         gallery = _get(brief, "gallery") or DECKS["landing"].get("gallery") or DECKS["restaurant"]["gallery"]
         items = []
-        for title, caption, shape in gallery["items"]:
-            items.append({"title": title, "caption": caption, "shape": shape,
+        for i, (title, caption, shape) in enumerate(gallery["items"]):
+            items.append({"title": title, "caption": caption, "shape": shape, "image": art_for(brief, i),
                           "alt": _ui(brief, "alt").format(title=f"{title}, {caption}")})
         return {"eyebrow": _ui(brief, "gallery_eyebrow"), "title": _fill(gallery["title"], brief),
                 "subtitle": _fill(gallery.get("subtitle", ""), brief), "items": _fill(items, brief)}
