@@ -186,3 +186,33 @@ def _motifs(files: dict[str, str]) -> set[str]:
 
     content = unquote(files["src/content.js"])
     return {p.stem for p in ART_DIR.glob("*.svg") if p.read_text(encoding="utf-8").strip() in content}
+
+
+def test_every_theme_has_a_self_hosted_font_pair_and_no_monospace_or_times_heading():
+    from faibric_kernel.library.themes import THEME_FONTS, THEMES, font_faces, theme_css
+
+    assert set(THEME_FONTS) == set(THEMES)
+    for theme in THEMES:
+        heading, body, faces = font_faces(theme)
+        assert "monospace" not in heading.split(",")[0] and "Times" not in heading.split(",")[0]
+        assert faces.count("@font-face") == 2 and "format('woff2')" in faces
+        assert faces in theme_css(theme)
+
+
+def test_site_css_and_js_fit_the_budget_with_fonts_counted_apart():
+    import gzip
+    import re
+
+    from faibric_kernel.preview import bundle_files
+
+    files, _, _ = build_files(ISSUE_PROMPTS[0])
+    result = bundle_files(files)
+    assert result.ok, result.errors
+    text = result.js + result.css
+    fonts = re.findall(r"url\(data:font/woff2;base64,[^)]*\)", text)
+    assert len(fonts) == 2
+    without_fonts = text
+    for font in fonts:
+        without_fonts = without_fonts.replace(font, "")
+    assert len(gzip.compress(without_fonts.encode())) <= 100 * 1024
+    assert sum(len(f) for f in fonts) * 3 / 4 <= 120 * 1024

@@ -79,3 +79,29 @@ def test_the_cart_adds_items_and_totals_them_in_a_real_browser():
             assert "2 × Hand-knitted sweaters" in cart and "1 × Natural fibres" in cart and "Total: $115.00" in cart
         finally:
             browser.close()
+
+
+def test_headings_use_the_themes_self_hosted_face_in_a_real_browser():
+    from faibric_kernel.preview.browser import CHROMIUM_ARGS, chromium_path
+
+    if not chromium_path().exists():
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from faibric_kernel.preview import preview_html
+
+    files, brief, _ = build_files("A landing page for Doce Vida, a bakery in Lisbon, with a menu and a contact form")
+    assert brief["theme"] == "bakery" and "font/woff2;base64" in files["src/theme.css"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page.set_content(preview_html(files), wait_until="load")
+            page.evaluate("() => document.fonts.ready")
+            family = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontFamily")
+            assert family.startswith("Fraunces") or family.startswith("'Fraunces'") or family.startswith('"Fraunces"')
+            assert page.evaluate("() => document.fonts.check(\"700 32px 'Fraunces'\")")
+            assert page.evaluate("() => [...document.fonts].some((f) => f.family.includes('Fraunces') "
+                                 "&& f.status === 'loaded')")
+        finally:
+            browser.close()

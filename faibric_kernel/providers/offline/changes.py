@@ -305,6 +305,14 @@ def edits_for_change(plan: ChangePlan, files: dict[str, str], brief: SiteBrief |
         if not old_root or not new_root:
             return [], {"src/theme.css": new_css}
         edits = [("src/theme.css", old_root[0], new_root[0])]
+        old_fonts = re.search(r"/\* fonts: .*?/\* end fonts \*/", current, re.S)
+        new_fonts = re.search(r"/\* fonts: .*?/\* end fonts \*/", new_css, re.S)
+        if new_fonts and (old_fonts is None or old_fonts[0] != new_fonts[0]):
+            # a new look brings its own font pair (the faces travel with the theme)
+            edits.append(("src/theme.css", old_fonts[0], new_fonts[0]) if old_fonts else
+                         ("src/theme.css", old_root[0], new_root[0] + "\n\n" + new_fonts[0]))
+            if not old_fonts:
+                edits.pop(0)
         old_head = re.match(r"/\* Faibric theme: [^\n]*", current)
         new_head = re.match(r"/\* Faibric theme: [^\n]*", new_css)
         if old_head and new_head and old_head[0] != new_head[0]:
