@@ -16,6 +16,13 @@
    the whole site, the cheap model unused, no caching, no reuse). Target
    ratio <= 1/3.
 
+4. The prompt set (``tests/prompt_set.json``: 66 everyday prompts in five
+   languages): the share of sites that fit (kind, name, language, must and
+   must-not words, judged on the visible text by
+   ``faibric_kernel.providers.offline.fit``), per criterion, and the offline
+   build time per prompt (prompt to validated files). Targets: 100% name and
+   language, >= 95% kind, no banned word; <= 300 ms.
+
 Run: /work/venv/bin/python benchmarks/bench_generation.py
 """
 
@@ -154,7 +161,50 @@ def bench_cost() -> tuple[dict, dict]:
     return faibric, baseline
 
 
+def bench_prompt_set() -> dict:
+    import json
+
+    from faibric_kernel.build import BuildRun
+    from faibric_kernel.build.generate import generate_project
+    from faibric_kernel.providers.offline import OfflineProvider
+    from faibric_kernel.providers.offline.fit import judge_site
+    from faibric_kernel.sessions import create_session
+
+    fresh_home("prompt-set")
+    cases = json.loads((ROOT / "tests" / "prompt_set.json").read_text(encoding="utf-8"))["cases"]
+    session = create_session(cases[0]["prompt"])
+    provider = OfflineProvider()
+    criteria = ("kind", "name", "language", "must", "must_not")
+    passed = dict.fromkeys(criteria, 0)
+    fits, times, misses = 0, [], []
+    for case in cases:
+        run = BuildRun(session, provider, None, None, None, None)
+        run.bundle = False
+        started = time.perf_counter()
+        files, info = generate_project(run, case["prompt"])
+        times.append(time.perf_counter() - started)
+        problems = judge_site(case, info["brief"].to_dict(), files)
+        for criterion in criteria:
+            passed[criterion] += not problems[criterion]
+        if not any(problems.values()) and info["report"].ok:
+            fits += 1
+        else:
+            misses.append(f"{case['prompt'][:60]}: {[p for v in problems.values() for p in v]}")
+    warm = times[1:]
+    return {"cases": len(cases), "fits": fits, "passed": passed, "median_ms": statistics.median(warm) * 1000,
+            "p90_ms": sorted(warm)[int(len(warm) * 0.9) - 1] * 1000, "max_ms": max(warm) * 1000, "misses": misses}
+
+
 def main() -> None:
+    prompt_set = bench_prompt_set()
+    n = prompt_set["cases"]
+    print(f"0. the prompt set: {prompt_set['fits']}/{n} sites fit ({prompt_set['fits'] / n:.0%})   "
+          "[targets: name and language 100%, kind >= 95%, no banned word]")
+    print("   " + ", ".join(f"{c} {v / n:.0%}" for c, v in prompt_set["passed"].items()))
+    print(f"   offline build, prompt -> validated files: median {prompt_set['median_ms']:.0f} ms, "
+          f"p90 {prompt_set['p90_ms']:.0f} ms, max {prompt_set['max_ms']:.0f} ms   [target <= 300 ms]")
+    for miss in prompt_set["misses"]:
+        print(f"   miss: {miss}")
     offline = bench_offline_pipeline()
     print("1. offline prompt -> validated files (classify, reuse decisions, generate, parse, safety, validate)")
     print(f"   median {offline['median_ms']:.0f} ms, p90 {offline['p90_ms']:.0f} ms over {offline['runs']} warm runs "

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gzip
 import hashlib
 import hmac
 import json
@@ -227,6 +228,7 @@ class _SitesHandler(BaseHTTPRequestHandler):
         self._handle(head=False)
 
     def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None) -> None:
+        body, extra = _compressed(body, content_type, self.headers.get("Accept-Encoding", ""), extra)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -303,6 +305,22 @@ class _SitesHandler(BaseHTTPRequestHandler):
         items = "".join(f'<li><a href="/{n}/">{n}</a></li>' for n in names) or "<li>no sites yet</li>"
         return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Faibric sites</title></head>"
                 f"<body><main><h1>Faibric sites</h1><ul>{items}</ul></main></body></html>").encode()
+
+
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+
+def _compressed(body: bytes, content_type: str, accept_encoding: str, extra: dict | None) -> tuple[bytes, dict]:
+    """The body gzipped when the client accepts it and it is text worth compressing (fonts and images already are)."""
+    extra = dict(extra or {})
+    if len(body) < 512 or not content_type.startswith(_COMPRESSIBLE):
+        return body, extra
+    extra["Vary"] = "Accept-Encoding"
+    accepted = {part.split(";")[0].strip().lower() for part in accept_encoding.split(",")}
+    if "gzip" not in accepted:
+        return body, extra
+    extra["Content-Encoding"] = "gzip"
+    return gzip.compress(body, compresslevel=6, mtime=0), extra
 
 
 def _with_base(html: str, href: str) -> str:

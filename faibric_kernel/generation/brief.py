@@ -16,12 +16,16 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from .understanding import ASKS as ASK_WORDS
+from .understanding import LANGUAGES, UNMET_OFFLINE, fallback_name, kind_info, understand
+
 __all__ = ["KINDS", "SECTION_KINDS", "SiteBrief", "analyse_prompt", "brief_from_classification"]
 
 # Section kinds (kebab-case, as the component library names them), in page order.
 SECTION_KINDS = [
     "navbar", "hero", "about", "features", "stats", "menu", "product-grid", "pricing", "schedule", "gallery",
-    "team", "testimonials", "blog-list", "faq", "cta", "newsletter", "booking-form", "contact-form", "map", "footer",
+    "app-download", "team", "sponsors", "testimonials", "blog-list", "faq", "cta", "newsletter", "booking-form",
+    "contact-form", "map", "footer",
 ]
 
 # kind -> words that reveal it, its usual sections, theme, tone, noun.
@@ -283,6 +287,11 @@ PLACES_EUR = {
     "belgium", "finland", "faro", "coimbra", "braga", "bilbao", "nice", "bordeaux", "cologne", "frankfurt",
     "malta", "cyprus", "croatia", "zagreb", "split",
 }
+PLACES_DOLLAR = {"méxico", "mexico", "cdmx", "guadalajara", "monterrey", "bogotá", "medellín", "quito", "lima",
+                 "santiago", "montréal", "montreal", "québec", "quebec", "usa", "estados unidos", "new york"}
+PLACES_EUR |= {"sevilla", "lisboa", "münchen", "köln", "wien", "roma", "milano", "firenze", "napoli", "atenas",
+               "málaga", "granada", "zaragoza", "toulouse", "lille", "nantes", "strasbourg", "stuttgart",
+               "düsseldorf", "dresden", "leipzig", "aveiro", "sintra", "cascais", "madeira", "açores"}
 PLACES_GBP = {"london", "manchester", "edinburgh", "glasgow", "bristol", "leeds", "liverpool", "birmingham",
               "oxford", "cambridge", "brighton", "cardiff", "belfast", "bath", "york", "uk", "england", "scotland",
               "wales"}
@@ -311,6 +320,14 @@ class SiteBrief:
     language: str = "en"
     keywords: list[str] = field(default_factory=list)
     seed: int = 0
+    # the taxonomy kind (kinds.json; "general" when nothing fits) and its sub-kind; `kind` is its family
+    subkind: str = "general"
+    variant: str | None = None
+    confidence: float = 1.0
+    asks: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)  # asks the offline composer cannot show, said in words
+    facts_to_confirm: list[str] = field(default_factory=list)  # sample content the operator should replace
+    nouns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -463,10 +480,12 @@ INVENTED_NAMES = {
 }
 
 
-def _sections(kind: str, text: str) -> tuple[list[str], list[str]]:
-    requested = []
-    for section, words in SECTION_WORDS.items():
-        if any(_contains(text, w) for w in words):
+def _sections(kind: str, text: str, base_sections: list[str] | None = None, asked: list[str] | None = None,
+              english: bool = True) -> tuple[list[str], list[str]]:
+    requested = list(dict.fromkeys(asked or []))
+    for section, words in SECTION_WORDS.items() if english else ():
+        # "menu with prices" is not a pricing table: pricing comes only from the asks
+        if section != "pricing" and section not in requested and any(_contains(text, w) for w in words):
             requested.append(section)
     # words that mean different sections in different kinds
     if kind in ("portfolio", "photography", "agency") and "gallery" not in requested and "projects" in text:
@@ -477,7 +496,7 @@ def _sections(kind: str, text: str) -> tuple[list[str], list[str]]:
         requested.remove("blog-list")
     if "newsletter" in requested and kind == "blog" and "blog-list" not in requested:
         requested.append("blog-list")
-    base = list(KINDS[kind]["sections"])
+    base = list(base_sections or KINDS[kind]["sections"])
     wanted = set(base) | set(requested) | {"navbar", "hero", "footer"}
     if "booking-form" in requested and "contact-form" in wanted and "contact-form" not in requested:
         wanted.discard("contact-form")
@@ -511,7 +530,10 @@ def _theme(kind: str, tone: str, text: str, profile: dict) -> str | dict:
     return KINDS[kind]["theme"]
 
 
-def _currency(location: str | None, text: str) -> str:
+def _currency(location: str | None, text: str, language: str = "en") -> str:
+    if "r$" in text or "reais" in text or any(_contains(text, p) for p in ("brasil", "brazil", "são paulo",
+                                                                          "rio de janeiro", "belo horizonte")):
+        return "R$"
     if "€" in text or "euro" in text:
         return "€"
     if "£" in text or "pound" in text:
@@ -523,6 +545,8 @@ def _currency(location: str | None, text: str) -> str:
         return "€"
     if place in PLACES_GBP or any(_contains(text, p) for p in PLACES_GBP):
         return "£"
+    if language in ("es", "pt", "fr", "de") and not any(_contains(text, p) for p in PLACES_DOLLAR):
+        return "€"
     return "$"
 
 
@@ -562,35 +586,113 @@ def _topic(prompt: str) -> str | None:
     return " ".join(cut[: cut.index("with")] if "with" in cut else cut) or None
 
 
+_NAME_PREFIXES = ("Golden", "Corner", "Northside", "Little", "Riverside")
+
+
+def _invented(kind: str, info: dict, location: str | None, profile: dict, topic: str | None, language: str,
+              seed: int) -> str:
+    """A name for a prompt that gives none (the brief says so: name_given is False)."""
+    if language != "en":
+        noun = info.get("noun", {}).get(language)
+        if noun and location:
+            return f"{noun[:1].upper()}{noun[1:]} {location}"
+        return fallback_name(language)
+    if info.get("family") == "event" and info.get("deck") == "wedding":
+        return f"Our Wedding in {location}" if location else "Our Wedding"
+    suffix = info.get("suffix")
+    if kind == "blog" and topic and len(topic.split()) <= 4:
+        return "Notes on " + " ".join(w if w in _NAME_JOINERS else w.capitalize() for w in topic.split())
+    if suffix:
+        return f"{location} {suffix}" if location else f"{_NAME_PREFIXES[seed % 5]} {suffix}"
+    return _invent_name(kind, location, profile, topic, seed)
+
+
+def _asked_sections(asks: list[str]) -> list[str]:
+    return [ASK_WORDS[a][0] for a in asks if ASK_WORDS[a][0]]
+
+
+def _facts_to_confirm(sections: list[str], name_given: bool, location: str | None, language: str) -> list[str]:
+    facts = []
+    if not name_given:
+        facts.append("business name (the prompt gave none; a sample name is shown)")
+    if "map" in sections or "contact-form" in sections or "footer" in sections:
+        facts.append("address" + ("" if location else " (no place in the prompt)") + ", phone and email "
+                     "(samples are shown)")
+    if {"map"} & set(sections):
+        facts.append("opening hours (sample hours are shown)")
+    if {"menu", "product-grid", "pricing"} & set(sections):
+        facts.append("prices (sample prices are shown)")
+    if "team" in sections:
+        facts.append("team names, roles and bios (samples are shown)")
+    if "testimonials" in sections:
+        facts.append("testimonials (sample quotes and names; use real ones with permission)")
+    if "stats" in sections:
+        facts.append("figures in the numbers section (samples)")
+    if "schedule" in sections:
+        facts.append("dates and times in the schedule (samples)")
+    if "sponsors" in sections:
+        facts.append("sponsors (placeholders are shown until you add their names and logos)")
+    if "app-download" in sections:
+        facts.append("App Store and Google Play links, and real screenshots (drawn phone screens are shown)")
+    return facts
+
+
 def analyse_prompt(prompt: str) -> SiteBrief:
     """A site brief inferred from the prompt by rules (deterministic, no network)."""
     text = " " + prompt.lower() + " "
     seed = int(hashlib.sha256(prompt.strip().encode("utf-8")).hexdigest()[:8], 16)
-    kind = _infer_kind(text)
-    profile = _keyword_profile(text)
-    name = _extract_name(prompt)
-    location = _extract_location(prompt, name)
+    reading = understand(prompt)
+    language = reading.language
+    if reading.kind:
+        subkind, variant = reading.kind, reading.variant
+        info = kind_info(subkind, variant)
+        kind = info["family"]
+    else:
+        subkind, variant, info = "general", None, {}
+        kind = "landing"
+    profile = _keyword_profile(text) if language == "en" else {}
+    name = reading.name
+    location = reading.place
     keywords = _keywords(text, kind)
     name_given = name is not None
-    topic = _topic(prompt) if kind == "blog" else None
-    if not name:
-        name = _invent_name(kind, location, profile, topic, seed)
-    sections, requested = _sections(kind, text)
-    tone = _tone(kind, text, profile)
+    topic = _topic(prompt.lower()) if kind == "blog" else None
+    if not name and subkind == "general":
+        name = fallback_name(language)
+    elif not name:
+        name = _invented(kind, info, location, profile, topic, language, seed)
+    sections, requested = _sections(kind, text, info.get("sections"), _asked_sections(reading.asks),
+                                    english=language == "en")
+    tone = info.get("tone") if info.get("tone") and not any(
+        _contains(text, w) for words in TONE_WORDS.values() for w in words) else _tone(kind, text, profile)
+    theme = _theme(kind, tone, text, profile)
+    if info.get("theme") and not any(_contains(text, w) for words, _ in COLOUR_THEMES for w in words):
+        theme = info["theme"]
+    noun = (info.get("noun") or {}).get(language) or (
+        " ".join(reading.nouns[:2]) if reading.nouns else {"en": "website", "es": "sitio web", "pt": "site",
+                                                           "fr": "site", "de": "Website"}[language])
+    unmet = [UNMET_OFFLINE[a] for a in reading.asks if a in UNMET_OFFLINE]
     return SiteBrief(
         prompt=prompt.strip(),
         kind=kind,
         business_name=name,
         name_given=name_given,
         location=location,
-        noun=profile.get("noun") or KINDS[kind]["noun"],
+        noun=noun,
         sections=sections,
         requested_sections=requested,
         tone=tone,
-        theme=_theme(kind, tone, text, profile),
-        currency=_currency(location, text),
+        theme=theme,
+        currency=_currency(location, text, language),
+        language=language,
         keywords=keywords + ([topic] if topic else []),
         seed=seed,
+        subkind=subkind,
+        variant=variant,
+        confidence=reading.confidence,
+        asks=reading.asks,
+        unmet=unmet,
+        facts_to_confirm=_facts_to_confirm(sections, name_given, location, language),
+        nouns=reading.nouns,
     )
 
 
@@ -606,13 +708,22 @@ def brief_from_classification(prompt: str, data: dict | None) -> SiteBrief:
         brief.noun = KINDS[kind]["noun"]
     name = data.get("business_name")
     if isinstance(name, str) and 1 < len(name.strip()) <= 80 and not brief.name_given:
-        brief.business_name, brief.name_given = name.strip(), True
+        # a name is given only when the prompt says it; anything else is a sample name to confirm
+        brief.business_name = name.strip()
+        brief.name_given = name.strip().lower() in prompt.lower()
     sections = data.get("sections")
     if isinstance(sections, list):
-        extra = [s for s in sections if isinstance(s, str) and s in SECTION_KINDS and s not in brief.sections]
-        if extra:
-            wanted = set(brief.sections) | set(extra)
-            brief.sections = [s for s in SECTION_KINDS if s in wanted]
+        # the classification's list replaces the rules' list ("menu with prices" must not keep a pricing table)
+        chosen = {s for s in sections if isinstance(s, str) and s in SECTION_KINDS}
+        if len(chosen) >= 2:
+            chosen |= {"navbar", "hero", "footer"}
+            brief.sections = [s for s in SECTION_KINDS if s in chosen]
+    language = data.get("language")
+    if isinstance(language, str) and language.strip().lower()[:2] in LANGUAGES:
+        brief.language = language.strip().lower()[:2]
+    currency = data.get("currency")
+    if isinstance(currency, str) and 0 < len(currency.strip()) <= 4:
+        brief.currency = currency.strip()
     tone = data.get("tone")
     if isinstance(tone, str) and tone in TONE_WORDS:
         brief.tone = tone

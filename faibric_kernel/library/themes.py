@@ -8,11 +8,14 @@ shipped ``seed/theme.css`` is ``theme_css(DEFAULT_THEME)``.
 
 from __future__ import annotations
 
+import base64
 import re
+from functools import cache
+from pathlib import Path
 
 from ..errors import InvalidInputError
 
-__all__ = ["DEFAULT_THEME", "THEMES", "THEME_VARIABLES", "contrast_ratio", "theme_css"]
+__all__ = ["DEFAULT_THEME", "THEMES", "THEME_VARIABLES", "contrast_ratio", "font_faces", "theme_css"]
 
 DEFAULT_THEME = "slate"
 
@@ -20,6 +23,28 @@ SANS = "'Inter', 'Segoe UI', system-ui, -apple-system, 'Helvetica Neue', Arial, 
 SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, Georgia, 'Times New Roman', serif"
 ROUNDED = "'Avenir Next', 'Nunito', 'Segoe UI', system-ui, -apple-system, sans-serif"
 MONO_FONT = "'SF Mono', 'JetBrains Mono', Menlo, Consolas, monospace"
+
+# Self-hosted WOFF2 fonts (latin subset) from the @fontsource npm packages, version 5.3.0, SIL Open Font
+# License 1.1 (library/fonts/LICENSE-*.txt): every theme has a heading and a body face, embedded in theme.css
+# so a site needs no font request and never falls back to a Times-like or monospace heading.
+FONTS_DIR = Path(__file__).with_name("fonts")
+FONTSOURCE_VERSION = "5.3.0"
+FONT_FILES: dict[str, dict[int, str]] = {
+    "Inter": {400: "inter-latin-400-normal.woff2", 700: "inter-latin-700-normal.woff2"},
+    "Fraunces": {700: "fraunces-latin-700-normal.woff2"},
+    "Manrope": {700: "manrope-latin-700-normal.woff2"},
+    "Lora": {700: "lora-latin-700-normal.woff2"},
+    "Space Grotesk": {700: "space-grotesk-latin-700-normal.woff2"},
+    "Playfair Display": {700: "playfair-display-latin-700-normal.woff2"},
+    "Nunito": {400: "nunito-latin-400-normal.woff2", 700: "nunito-latin-700-normal.woff2"},
+}
+_SERIF_FACES = {"Fraunces", "Lora", "Playfair Display"}
+# theme -> (heading face at 700, body face at 400)
+THEME_FONTS: dict[str, tuple[str, str]] = {
+    "slate": ("Inter", "Inter"), "bakery": ("Fraunces", "Inter"), "ocean": ("Manrope", "Inter"),
+    "forest": ("Lora", "Inter"), "midnight": ("Space Grotesk", "Inter"), "rose": ("Playfair Display", "Nunito"),
+    "sunset": ("Nunito", "Nunito"), "mono": ("Space Grotesk", "Inter"),
+}
 
 # The variables, in file order, with what each is for (printed at the top of theme.css).
 THEME_VARIABLES: dict[str, str] = {
@@ -36,7 +61,7 @@ THEME_VARIABLES: dict[str, str] = {
     "success": "confirmation messages",
     "danger": "validation errors",
     "focus": "keyboard focus ring",
-    "font_heading": "headings font stack (system fonts only: no web-font download)",
+    "font_heading": "headings font stack (a self-hosted face first, see the @font-face rules)",
     "font_body": "body font stack",
     "radius": "corner radius of buttons and inputs",
     "radius_lg": "corner radius of cards and panels",
@@ -193,9 +218,43 @@ a { color: var(--color-primary); }
 """
 
 
+@cache
+def _font_data(file_name: str) -> str:
+    return base64.b64encode((FONTS_DIR / file_name).read_bytes()).decode("ascii")
+
+
+def _stack(face: str) -> str:
+    fallback = SERIF if face in _SERIF_FACES else SANS
+    return f"'{face}', {fallback}" if f"'{face}'" not in fallback else fallback
+
+
+def font_faces(theme_name_or_palette: str | dict | None = None) -> tuple[str, str, str]:
+    """(heading stack, body stack, the ``@font-face`` rules) of a theme's self-hosted font pair."""
+    name = theme_name_or_palette if isinstance(theme_name_or_palette, str) else (
+        (theme_name_or_palette or {}).get("base") or DEFAULT_THEME)
+    heading, body = THEME_FONTS.get(str(name).strip().lower(), THEME_FONTS[DEFAULT_THEME])
+    # bold running text uses the heading face's weight when the faces match, else the browser's synthesis
+    wanted = [(heading, 700), (body, 400)]
+    rules = [f"/* fonts: {heading} (headings) and {body} (text), WOFF2 from @fontsource {FONTSOURCE_VERSION}, "
+             "SIL Open Font License 1.1 */"]
+    for face, weight in dict.fromkeys(wanted):
+        rules.append(
+            f"@font-face {{ font-family: '{face}'; font-style: normal; font-weight: {weight}; font-display: swap; "
+            f"src: url(data:font/woff2;base64,{_font_data(FONT_FILES[face][weight])}) format('woff2'); }}")
+    rules.append("/* end fonts */")
+    return _stack(heading), _stack(body), "\n".join(rules)
+
+
 def theme_css(theme_name_or_palette: str | dict | None = None) -> str:
     """The text of ``src/theme.css`` for a named theme (see THEMES) or a palette dict."""
     palette = resolve_palette(theme_name_or_palette)
+    heading, body, faces = font_faces(theme_name_or_palette)
+    overrides = theme_name_or_palette if isinstance(theme_name_or_palette, dict) else {}
+    palette.setdefault("font_heading", heading)
+    if "font_heading" not in overrides and "font-heading" not in overrides:
+        palette["font_heading"] = heading
+    if "font_body" not in overrides and "font-body" not in overrides:
+        palette["font_body"] = body
     lines = []
     for key in THEME_VARIABLES:
         css_name = ("--color-" if key in _COLOUR_KEYS else "--") + key.replace("_", "-")
@@ -211,5 +270,5 @@ def theme_css(theme_name_or_palette: str | dict | None = None) -> str:
         "   this one file recolours the whole site. Variables:\n"
         + names + "\n*/\n"
         ":root {\n" + "\n".join(lines) + "\n  color-scheme: " + ("dark" if _luminance(palette["bg"]) < 0.2 else "light")
-        + ";\n}\n\n" + _BASE_RULES
+        + ";\n}\n\n" + faces + "\n\n" + _BASE_RULES
     )

@@ -64,6 +64,7 @@ FORM_FIELDS: dict[str, frozenset[str]] = {
     "newsletter": frozenset({"email", "name"}),
     "rsvp": frozenset({"name", "email", "guests", "attending", "message"}),
     "donate": frozenset({"name", "email", "amount", "message"}),
+    "order": frozenset({"email", "order", "total"}),
 }
 META_FIELDS = ("_form", "_gotcha", "_elapsed")
 DEFAULT_MAX_FIELD_CHARS = 5000

@@ -34,10 +34,14 @@ function today() {
   return new Date().toISOString().slice(0, 10);
 }
 
+// The fixed words, in English unless the site passes its own language's (labels prop).
+const DEFAULT_LABELS = { name: 'Name', email: 'Email', message: 'Message', date: 'Date', time: 'Preferred time', notes: 'Anything we should know?', choose: 'Choose…', sending: 'Sending…', errName: 'Please enter your name.', errEmail: 'Please enter a valid email address, like name@example.com.', errMessage: 'Please write a message of at least 10 characters.', errDate: 'Please choose a date from today on.', failed: 'Sorry, that did not go through. Please email {email}.', tryAgain: 'Sorry, that did not go through. Please try again later.' };
+
 export default function BookingSection({
   eyebrow, title, subtitle, submitLabel = 'Request booking', partyLabel, serviceLabel, services, successText, email,
-  action = '',
+  action = '', labels = {},
 }) {
+  const t = { ...DEFAULT_LABELS, ...labels };
   const empty = { name: '', email: '', date: '', time: '', party: '2', service: '', notes: '' };
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
@@ -51,9 +55,9 @@ export default function BookingSection({
   const onSubmit = async (event) => {
     event.preventDefault();
     const found = {};
-    if (!values.name.trim()) found.name = 'Please enter your name.';
-    if (!EMAIL_PATTERN.test(values.email.trim())) found.email = 'Please enter a valid email address.';
-    if (!values.date || values.date < today()) found.date = 'Please choose a date from today on.';
+    if (!values.name.trim()) found.name = t.errName;
+    if (!EMAIL_PATTERN.test(values.email.trim())) found.email = t.errEmail;
+    if (!values.date || values.date < today()) found.date = t.errDate;
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setStatus('sending');
@@ -88,22 +92,22 @@ export default function BookingSection({
         ) : (
           <form className="booking-section__form" data-form="booking" onSubmit={onSubmit} noValidate>
             <div className="field">
-              <label htmlFor="booking-name">Name</label>
+              <label htmlFor="booking-name">{t.name}</label>
               <input type="text" autoComplete="name" {...field('name')} />
               {errors.name && <p className="field__error" id="booking-name-error">{errors.name}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-email">Email</label>
+              <label htmlFor="booking-email">{t.email}</label>
               <input type="email" autoComplete="email" {...field('email')} />
               {errors.email && <p className="field__error" id="booking-email-error">{errors.email}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-date">Date</label>
+              <label htmlFor="booking-date">{t.date}</label>
               <input type="date" min={today()} {...field('date')} />
               {errors.date && <p className="field__error" id="booking-date-error">{errors.date}</p>}
             </div>
             <div className="field">
-              <label htmlFor="booking-time">Preferred time</label>
+              <label htmlFor="booking-time">{t.time}</label>
               <input type="time" {...field('time')} />
             </div>
             {partyLabel && (
@@ -116,13 +120,13 @@ export default function BookingSection({
               <div className="field">
                 <label htmlFor="booking-service">{serviceLabel}</label>
                 <select {...field('service')}>
-                  <option value="">Choose…</option>
+                  <option value="">{t.choose}</option>
                   {services.map((service) => <option key={service} value={service}>{service}</option>)}
                 </select>
               </div>
             )}
             <div className="field booking-section__wide">
-              <label htmlFor="booking-notes">Anything we should know?</label>
+              <label htmlFor="booking-notes">{t.notes}</label>
               <textarea rows={3} {...field('notes')} />
             </div>
             <div style={TRAP_STYLE} aria-hidden="true">
@@ -131,12 +135,12 @@ export default function BookingSection({
                 onChange={(event) => setTrap(event.target.value)} />
             </div>
             <button className="button booking-section__wide" type="submit" disabled={status === 'sending'}>
-              {status === 'sending' ? 'Sending…' : submitLabel}
+              {status === 'sending' ? t.sending : submitLabel}
             </button>
             {status === 'failed' && (
               <p className="field__error booking-section__wide" role="alert">
-                {failure || 'Sorry, that did not go through.'}{' '}
-                {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
+                {failure && <>{failure}{' '}</>}
+                {email ? <>{t.failed.split('{email}')[0]}<a href={`mailto:${email}`}>{email}</a>{t.failed.split('{email}')[1] || ''}</> : t.tryAgain}
               </p>
             )}
           </form>

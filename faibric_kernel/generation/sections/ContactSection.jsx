@@ -27,21 +27,25 @@ async function send(action, form, values, started, trap) {
   throw new Error(response.status < 500 && answer && typeof answer.message === 'string' ? answer.message : '');
 }
 
+// The fixed words, in English unless the site passes its own language's (labels prop).
+const DEFAULT_LABELS = { name: 'Name', email: 'Email', message: 'Message', date: 'Date', time: 'Preferred time', notes: 'Anything we should know?', choose: 'Choose…', sending: 'Sending…', errName: 'Please enter your name.', errEmail: 'Please enter a valid email address, like name@example.com.', errMessage: 'Please write a message of at least 10 characters.', errDate: 'Please choose a date from today on.', failed: 'Sorry, that did not go through. Please email {email}.', tryAgain: 'Sorry, that did not go through. Please try again later.' };
+
 // Hidden from people (and screen readers); bots fill every field they find.
 const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 
-function validate(values) {
+function validate(values, t) {
   const errors = {};
-  if (!values.name.trim()) errors.name = 'Please enter your name.';
-  if (!EMAIL_PATTERN.test(values.email.trim())) errors.email = 'Please enter a valid email address, like name@example.com.';
-  if (values.message.trim().length < 10) errors.message = 'Please write a message of at least 10 characters.';
+  if (!values.name.trim()) errors.name = t.errName;
+  if (!EMAIL_PATTERN.test(values.email.trim())) errors.email = t.errEmail;
+  if (values.message.trim().length < 10) errors.message = t.errMessage;
   return errors;
 }
 
 export default function ContactSection({
   eyebrow, title, subtitle, submitLabel = 'Send message', successTitle = 'Message sent', successText, email, phone,
-  address, action = '',
+  address, action = '', labels = {},
 }) {
+  const t = { ...DEFAULT_LABELS, ...labels };
   const empty = { name: '', email: '', message: '' };
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
@@ -54,7 +58,7 @@ export default function ContactSection({
 
   const onSubmit = async (event) => {
     event.preventDefault();
-    const found = validate(values);
+    const found = validate(values, t);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setStatus('sending');
@@ -92,17 +96,17 @@ export default function ContactSection({
         </div>
         <form className="contact-section__form" data-form="contact" onSubmit={onSubmit} noValidate>
           <div className="field">
-            <label htmlFor="contact-name">Name</label>
+            <label htmlFor="contact-name">{t.name}</label>
             <input type="text" autoComplete="name" {...field('name')} />
             {errors.name && <p className="field__error" id="contact-name-error">{errors.name}</p>}
           </div>
           <div className="field">
-            <label htmlFor="contact-email">Email</label>
+            <label htmlFor="contact-email">{t.email}</label>
             <input type="email" autoComplete="email" {...field('email')} />
             {errors.email && <p className="field__error" id="contact-email-error">{errors.email}</p>}
           </div>
           <div className="field">
-            <label htmlFor="contact-message">Message</label>
+            <label htmlFor="contact-message">{t.message}</label>
             <textarea rows={5} {...field('message')} />
             {errors.message && <p className="field__error" id="contact-message-error">{errors.message}</p>}
           </div>
@@ -112,14 +116,14 @@ export default function ContactSection({
               onChange={(event) => setTrap(event.target.value)} />
           </div>
           <button className="button" type="submit" disabled={status === 'sending'}>
-            {status === 'sending' ? 'Sending…' : submitLabel}
+            {status === 'sending' ? t.sending : submitLabel}
           </button>
           <div role="status" aria-live="polite">
             {status === 'sent' && <p className="form-status"><strong>{successTitle}.</strong> {successText}</p>}
             {status === 'failed' && (
               <p className="form-status">
-                {failure || 'Sorry, the message could not be sent.'}{' '}
-                {email ? <>Please email <a href={`mailto:${email}`}>{email}</a>.</> : 'Please try again later.'}
+                {failure && <>{failure}{' '}</>}
+                {email ? <>{t.failed.split('{email}')[0]}<a href={`mailto:${email}`}>{email}</a>{t.failed.split('{email}')[1] || ''}</> : t.tryAgain}
               </p>
             )}
           </div>

@@ -13,7 +13,13 @@ export default function GalleryWall({ eyebrow, title, subtitle, items = [] }) {
         <ul className="gallery-wall">
           {items.map((item, index) => (
             <li key={item.title} className="gallery-wall__tile">
-              <div className={`gallery-wall__art gallery-wall__art--${index % 3}`} role="img" aria-label={item.alt} />
+              {item.image ? (
+                <div className={`gallery-wall__art gallery-wall__art--${index % 3}`}>
+                  <img className="gallery-wall__image" src={item.image} alt={item.alt} />
+                </div>
+              ) : (
+                <div className={`gallery-wall__art gallery-wall__art--${index % 3}`} role="img" aria-label={item.alt} />
+              )}
               <h3>{item.title}</h3>
               <p>{item.caption}</p>
             </li>

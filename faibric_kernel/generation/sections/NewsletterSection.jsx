@@ -30,9 +30,13 @@ async function send(action, form, values, started, trap) {
 // Hidden from people (and screen readers); bots fill every field they find.
 const TRAP_STYLE = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 
+// The fixed words, in English unless the site passes its own language's (labels prop).
+const DEFAULT_LABELS = { emailAddress: 'Email address', errEmail: 'Please enter a valid email address, like name@example.com.', failed: 'Sorry, you could not be signed up. Please email {email}.', tryAgain: 'Something went wrong; please try again.' };
+
 export default function NewsletterSection({
-  title, text, submitLabel = 'Subscribe', successText, action = '', email: siteEmail = '',
+  title, text, submitLabel = 'Subscribe', successText, action = '', email: siteEmail = '', labels = {},
 }) {
+  const t = { ...DEFAULT_LABELS, ...labels };
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   const [status, setStatus] = useState('idle');
@@ -43,7 +47,7 @@ export default function NewsletterSection({
   const onSubmit = async (event) => {
     event.preventDefault();
     if (!EMAIL_PATTERN.test(email.trim())) {
-      setError('Please enter a valid email address, like name@example.com.');
+      setError(t.errEmail);
       return;
     }
     setError('');
@@ -67,7 +71,7 @@ export default function NewsletterSection({
         ) : (
           <form className="newsletter-section__form" data-form="newsletter" onSubmit={onSubmit} noValidate>
             <div className="field">
-              <label htmlFor="newsletter-email">Email address</label>
+              <label htmlFor="newsletter-email">{t.emailAddress}</label>
               <input
                 id="newsletter-email"
                 type="email"
@@ -87,8 +91,8 @@ export default function NewsletterSection({
             <button className="button" type="submit" disabled={status === 'sending'}>{submitLabel}</button>
             {status === 'failed' && (
               <p className="field__error" role="alert">
-                {failure || 'Sorry, you could not be signed up.'}{' '}
-                {siteEmail ? <>Please email <a href={`mailto:${siteEmail}`}>{siteEmail}</a>.</> : 'Please try again later.'}
+                {failure && <>{failure}{' '}</>}
+                {siteEmail ? <>{t.failed.split('{email}')[0]}<a href={`mailto:${siteEmail}`}>{siteEmail}</a>{t.failed.split('{email}')[1] || ''}</> : t.tryAgain}
               </p>
             )}
           </form>

@@ -13,7 +13,9 @@ export default function ProductsSection({ eyebrow, title, subtitle, currency = '
         <ul className="products-section">
           {items.map((item, index) => (
             <li key={item.name} className="products-section__card">
-              <div className={`products-section__art products-section__art--${index % 4}`} aria-hidden="true" />
+              <div className={`products-section__art products-section__art--${index % 4}`} aria-hidden="true">
+                {item.image && <img className="products-section__image" src={item.image} alt="" />}
+              </div>
               {item.badge && <p className="products-section__badge">{item.badge}</p>}
               <h3>{item.name}</h3>
               <p className="products-section__description">{item.description}</p>

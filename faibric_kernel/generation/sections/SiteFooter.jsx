@@ -1,7 +1,8 @@
 import React from 'react';
 import './SiteFooter.css';
 
-export default function SiteFooter({ brand, tagline, links = [], email, phone, address }) {
+export default function SiteFooter({ brand, tagline, links = [], email, phone, address, labels = {} }) {
+  const t = { footerNav: 'Footer', rights: 'All rights reserved.', ...labels };
   const year = new Date().getFullYear();
   return (
     <footer className="site-footer">
@@ -10,7 +11,7 @@ export default function SiteFooter({ brand, tagline, links = [], email, phone, a
           <p className="site-footer__brand">{brand}</p>
           {tagline && <p className="site-footer__tagline">{tagline}</p>}
         </div>
-        <nav aria-label="Footer">
+        <nav aria-label={t.footerNav}>
           <ul className="site-footer__links">
             {links.map((link) => <li key={link.href}><a href={link.href}>{link.label}</a></li>)}
           </ul>
@@ -21,7 +22,7 @@ export default function SiteFooter({ brand, tagline, links = [], email, phone, a
           {address && <span>{address}</span>}
         </address>
       </div>
-      <p className="site-footer__legal">© {year} {brand}. All rights reserved.</p>
+      <p className="site-footer__legal">© {year} {brand}. {t.rights}</p>
     </footer>
   );
 }

@@ -1,7 +1,8 @@
 import React, { useState } from 'react';
 import './SiteHeader.css';
 
-export default function SiteHeader({ brand, links = [], ctaLabel, ctaHref = '#contact' }) {
+export default function SiteHeader({ brand, links = [], ctaLabel, ctaHref = '#contact', labels = {} }) {
+  const t = { menu: 'Menu', close: 'Close', mainNav: 'Main', ...labels };
   const [open, setOpen] = useState(false);
   return (
     <header className="site-header">
@@ -14,9 +15,9 @@ export default function SiteHeader({ brand, links = [], ctaLabel, ctaHref = '#co
           aria-controls="site-header-menu"
           onClick={() => setOpen(!open)}
         >
-          {open ? 'Close' : 'Menu'}
+          {open ? t.close : t.menu}
         </button>
-        <nav id="site-header-menu" className={open ? 'site-header__nav is-open' : 'site-header__nav'} aria-label="Main">
+        <nav id="site-header-menu" className={open ? 'site-header__nav is-open' : 'site-header__nav'} aria-label={t.mainNav}>
           <ul>
             {links.map((link) => (
               <li key={link.href}><a href={link.href} onClick={() => setOpen(false)}>{link.label}</a></li>

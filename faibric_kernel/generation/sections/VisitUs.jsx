@@ -1,7 +1,8 @@
 import React from 'react';
 import './VisitUs.css';
 
-export default function VisitUs({ eyebrow, title, address, phone, email, hours = [], directionsHref }) {
+export default function VisitUs({ eyebrow, title, address, phone, email, hours = [], directionsHref, labels = {} }) {
+  const t = { openingHours: 'Opening hours', directions: 'Get directions', ...labels };
   return (
     <section className="section" aria-labelledby="visit-us-title">
       <div className="section__inner visit-us">
@@ -15,12 +16,12 @@ export default function VisitUs({ eyebrow, title, address, phone, email, hours =
           </p>
           {directionsHref && address && (
             <a className="button button--ghost" href={directionsHref} target="_blank" rel="noopener noreferrer">
-              Get directions
+              {t.directions}
             </a>
           )}
         </div>
         <div className="visit-us__hours">
-          <h3>Opening hours</h3>
+          <h3>{t.openingHours}</h3>
           <dl>
             {hours.map((row) => (
               <div key={row.days} className="visit-us__row">

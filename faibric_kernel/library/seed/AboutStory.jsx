@@ -19,6 +19,7 @@ export default function AboutStory({
   facts = DEFAULT_FACTS,
   signature = 'Clara & Jonas, founders',
   imageLabel = 'Illustration of the founders at their first shop counter',
+  stamp = '',
 }) {
   return (
     <section className="about-story" id="about" aria-labelledby="about-story-title">
@@ -33,7 +34,8 @@ export default function AboutStory({
             <rect className="about-story__door" x="220" y="240" width="70" height="160" rx="6" />
             <circle className="about-story__sun" cx="275" cy="322" r="5" />
           </svg>
-          <span className="about-story__stamp" aria-hidden="true">Est. 2015</span>
+          {/* a founding year is a fact: shown only when the site gives one */}
+          {stamp && <span className="about-story__stamp" aria-hidden="true">{stamp}</span>}
         </div>
         <div className="about-story__copy">
           {eyebrow && <p className="about-story__eyebrow">{eyebrow}</p>}

@@ -63,6 +63,7 @@ export default function FeaturesAlternating({
   eyebrow = 'How it works',
   title = 'From idea to open doors in three steps',
   items = DEFAULT_ITEMS,
+  stepLabel = '',
 }) {
   return (
     <section className="feat-alt" aria-labelledby="feat-alt-title">
@@ -76,7 +77,8 @@ export default function FeaturesAlternating({
             <li className={index % 2 ? 'feat-alt__row feat-alt__row--flip' : 'feat-alt__row'} key={item.title}>
               <div className="feat-alt__art"><Art kind={item.art} /></div>
               <div className="feat-alt__copy">
-                <span className="feat-alt__step">Step {index + 1}</span>
+                {/* numbered steps suit a process, not a list of features: only when asked for */}
+                {stepLabel && <span className="feat-alt__step">{stepLabel} {index + 1}</span>}
                 <h3 className="feat-alt__row-title">{item.title}</h3>
                 <p className="feat-alt__text">{item.text}</p>
                 {item.points && (

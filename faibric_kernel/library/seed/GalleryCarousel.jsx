@@ -2,13 +2,15 @@ import React, { useState } from 'react';
 import './GalleryCarousel.css';
 
 const DEFAULT_SLIDES = [
-  { title: 'The dining room', caption: 'Seats 40, with a long table for groups', alt: 'Stylised illustration of a dining room with pendant lights' },
-  { title: 'The terrace', caption: 'Open from May to September', alt: 'Stylised illustration of an outdoor terrace under the sun' },
-  { title: 'The kitchen', caption: 'Where the magic happens, from 6 am', alt: 'Stylised illustration of an open kitchen counter' },
-  { title: 'The counter', caption: 'Grab-and-go coffee and pastries', alt: 'Stylised illustration of a café counter with cups' },
+  { title: 'The dining room', caption: 'Seats 40, with a long table for groups', alt: 'Stylised illustration of a dining room with pendant lights', image: '' },
+  { title: 'The terrace', caption: 'Open from May to September', alt: 'Stylised illustration of an outdoor terrace under the sun', image: '' },
+  { title: 'The kitchen', caption: 'Where the magic happens, from 6 am', alt: 'Stylised illustration of an open kitchen counter', image: '' },
+  { title: 'The counter', caption: 'Grab-and-go coffee and pastries', alt: 'Stylised illustration of a café counter with cups', image: '' },
 ];
 
-function Scene({ index, label }) {
+function Scene({ index, label, image }) {
+  // a site's own illustration (an SVG data URL) replaces the stylised room
+  if (image) return <img className="gallery-carousel__art gallery-carousel__img" src={image} alt={label} />;
   return (
     <svg className="gallery-carousel__art" viewBox="0 0 640 360" role="img" aria-label={label} preserveAspectRatio="xMidYMid slice">
       <rect className="gallery-carousel__sky" width="640" height="360" />
@@ -54,7 +56,7 @@ export default function GalleryCarousel({
             aria-roledescription="slide"
             aria-label={`${index + 1} of ${count}`}
           >
-            <Scene index={index} label={slide.alt} />
+            <Scene index={index} label={slide.alt} image={slide.image} />
             <figcaption className="gallery-carousel__caption">
               <strong>{slide.title}</strong>
               <span>{slide.caption}</span>

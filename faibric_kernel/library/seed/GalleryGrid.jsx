@@ -2,15 +2,17 @@ import React, { useEffect, useState } from 'react';
 import './GalleryGrid.css';
 
 const DEFAULT_ITEMS = [
-  { title: 'Morning light', caption: 'Our space just after opening', alt: 'Abstract warm sunrise shapes', shape: 'sun' },
-  { title: 'Handmade', caption: 'Every piece is finished by hand', alt: 'Abstract overlapping circles', shape: 'circles' },
-  { title: 'The details', caption: 'Small touches make the difference', alt: 'Abstract diagonal stripes', shape: 'stripes' },
-  { title: 'Together', caption: 'Events and workshops every month', alt: 'Abstract rolling hills', shape: 'hills' },
-  { title: 'Fresh', caption: 'Seasonal and local whenever we can', alt: 'Abstract leaf shape', shape: 'leaf' },
-  { title: 'After hours', caption: 'Private bookings available', alt: 'Abstract crescent moon and stars', shape: 'moon' },
+  { title: 'Morning light', caption: 'Our space just after opening', alt: 'Abstract warm sunrise shapes', shape: 'sun', image: '' },
+  { title: 'Handmade', caption: 'Every piece is finished by hand', alt: 'Abstract overlapping circles', shape: 'circles', image: '' },
+  { title: 'The details', caption: 'Small touches make the difference', alt: 'Abstract diagonal stripes', shape: 'stripes', image: '' },
+  { title: 'Together', caption: 'Events and workshops every month', alt: 'Abstract rolling hills', shape: 'hills', image: '' },
+  { title: 'Fresh', caption: 'Seasonal and local whenever we can', alt: 'Abstract leaf shape', shape: 'leaf', image: '' },
+  { title: 'After hours', caption: 'Private bookings available', alt: 'Abstract crescent moon and stars', shape: 'moon', image: '' },
 ];
 
-function Artwork({ shape, label }) {
+function Artwork({ shape, label, image }) {
+  // a site's own illustration (an SVG data URL) replaces the abstract shapes
+  if (image) return <img className="gallery-grid__art gallery-grid__img" src={image} alt={label} />;
   const shapes = {
     sun: (<><circle className="gallery-grid__a" cx="100" cy="70" r="34" /><path className="gallery-grid__b" d="M0 110q50-30 100 0t100 0v40H0z" /></>),
     circles: (<><circle className="gallery-grid__a" cx="80" cy="75" r="42" /><circle className="gallery-grid__b" cx="125" cy="75" r="42" /></>),
@@ -61,7 +63,7 @@ export default function GalleryGrid({
           {items.map((item, index) => (
             <li key={item.title} className={`gallery-grid__item gallery-grid__tone-${index % 3}`}>
               <button type="button" className="gallery-grid__button" onClick={() => setOpenIndex(index)}>
-                <Artwork shape={item.shape} label={item.alt} />
+                <Artwork shape={item.shape} label={item.alt} image={item.image} />
                 <span className="gallery-grid__caption">
                   <span className="gallery-grid__item-title">{item.title}</span>
                   <span className="gallery-grid__item-text">{item.caption}</span>
@@ -81,7 +83,7 @@ export default function GalleryGrid({
             aria-label={open.title}
             onClick={(event) => event.stopPropagation()}
           >
-            <Artwork shape={open.shape} label={open.alt} />
+            <Artwork shape={open.shape} label={open.alt} image={open.image} />
             <div className="gallery-grid__dialog-bar">
               <div>
                 <p className="gallery-grid__item-title">{open.title}</p>

@@ -2,12 +2,12 @@ import React, { useState } from 'react';
 import './ProductGrid.css';
 
 const DEFAULT_PRODUCTS = [
-  { name: 'Stoneware mug', price: 24, category: 'Kitchen', description: 'Hand-thrown, dishwasher safe, 350 ml.', badge: 'New', tone: 0, shape: 'mug' },
-  { name: 'Linen tea towel', price: 16, category: 'Kitchen', description: 'Pre-washed Belgian linen, soft from day one.', tone: 1, shape: 'cloth' },
-  { name: 'Beeswax candle', price: 18, category: 'Home', description: 'Pure beeswax, 40-hour burn time.', tone: 2, shape: 'candle' },
-  { name: 'Wool throw', price: 89, category: 'Home', description: 'Woven in a family mill, generous size.', badge: 'Bestseller', tone: 0, shape: 'cloth' },
-  { name: 'Notebook set', price: 22, category: 'Stationery', description: 'Three dot-grid notebooks, recycled paper.', tone: 1, shape: 'book' },
-  { name: 'Brass pen', price: 35, category: 'Stationery', description: 'Solid brass that ages beautifully.', tone: 2, shape: 'pen' },
+  { name: 'Stoneware mug', price: 24, category: 'Kitchen', description: 'Hand-thrown, dishwasher safe, 350 ml.', badge: 'New', tone: 0, shape: 'mug', image: '' },
+  { name: 'Linen tea towel', price: 16, category: 'Kitchen', description: 'Pre-washed Belgian linen, soft from day one.', tone: 1, shape: 'cloth', image: '' },
+  { name: 'Beeswax candle', price: 18, category: 'Home', description: 'Pure beeswax, 40-hour burn time.', tone: 2, shape: 'candle', image: '' },
+  { name: 'Wool throw', price: 89, category: 'Home', description: 'Woven in a family mill, generous size.', badge: 'Bestseller', tone: 0, shape: 'cloth', image: '' },
+  { name: 'Notebook set', price: 22, category: 'Stationery', description: 'Three dot-grid notebooks, recycled paper.', tone: 1, shape: 'book', image: '' },
+  { name: 'Brass pen', price: 35, category: 'Stationery', description: 'Solid brass that ages beautifully.', tone: 2, shape: 'pen', image: '' },
 ];
 
 const SHAPES = {
@@ -60,10 +60,14 @@ export default function ProductGrid({
           {shown.map((product) => (
             <li className="product-grid__card" key={product.name}>
               <div className={`product-grid__media product-grid__media--${(product.tone || 0) % 3}`}>
-                <svg viewBox="0 0 160 120" role="img" aria-label={`Illustration of ${product.name}`}>
-                  <ellipse className="product-grid__shadow" cx="80" cy="104" rx="46" ry="7" />
-                  {SHAPES[product.shape] || SHAPES.box}
-                </svg>
+                {product.image ? (
+                  <img className="product-grid__img" src={product.image} alt="" />
+                ) : (
+                  <svg viewBox="0 0 160 120" role="img" aria-label={`Illustration of ${product.name}`}>
+                    <ellipse className="product-grid__shadow" cx="80" cy="104" rx="46" ry="7" />
+                    {SHAPES[product.shape] || SHAPES.box}
+                  </svg>
+                )}
                 {product.badge && <span className="product-grid__badge">{product.badge}</span>}
               </div>
               <div className="product-grid__body">

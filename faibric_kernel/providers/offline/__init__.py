@@ -28,6 +28,7 @@ from ...errors import BuildStoppedError, FaibricError, InvalidInputError
 from ...generation.brief import SiteBrief, analyse_prompt
 from ...generation.components import component_files
 from ...generation.edits import Edit, apply_edits
+from ...generation.scaffold import index_html
 from ..base import Completion, CompletionRequest, GenerationContext, Provider, TextCallback, estimate_tokens
 from ..pricing import Usage
 from .changes import classify_change, edits_for_change, render_edits
@@ -118,7 +119,8 @@ def _classification(ctx: GenerationContext) -> str:
         return json.dumps(classify_change(ctx.request, ctx.files).to_dict())
     brief = analyse_prompt(ctx.prompt).to_dict()
     return json.dumps({k: v for k, v in brief.items()
-                       if k in ("kind", "business_name", "location", "noun", "sections", "tone")}, ensure_ascii=False)
+                       if k in ("kind", "business_name", "location", "noun", "sections", "tone", "language",
+                                "currency", "subkind", "variant", "confidence")}, ensure_ascii=False)
 
 
 def _site_files(ctx: GenerationContext) -> str:
@@ -133,6 +135,9 @@ def _site_files(ctx: GenerationContext) -> str:
         site = compose_site(brief, ctx.reuse, form_action=ctx.form_action)
         provided = set(ctx.provided) if ctx.part == "compose" else set()
         files = {p: c for p, c in site.files.items() if p not in provided}
+        if brief.language != "en":
+            # the frame's index.html says lang="en"; a site in another language says its own
+            files["index.html"] = index_html(brief.business_name, _description(brief), brief.language)
         intro = (f"Here is the {brief.noun} site for {brief.business_name}: "
                  f"{len(site.used_library)} library component(s) reused, {len(site.own)} of its own.\n\n")
     return intro + "\n\n".join(f'<file path="{p}">\n{c}</file>' for p, c in files.items()) + "\n"
@@ -144,12 +149,27 @@ def _change(ctx: GenerationContext, *, whole_files: bool) -> str:
     plan = classify_change(ctx.request or "", ctx.files)
     edits, new_files = edits_for_change(plan, ctx.files, brief)
     if not whole_files:
-        return render_edits(edits, new_files)
+        return _explanation(plan) + render_edits(edits, new_files)
     outcome = apply_edits(ctx.files, [Edit(p, s, r) for p, s, r in edits])
     if not outcome.ok:
         raise InvalidInputError("the offline provider could not rewrite the files for this change")
     touched = {p: outcome.files[p] for p in outcome.touched}
     return render_edits([], {**touched, **new_files})
+
+
+def _explanation(plan) -> str:
+    """A sentence before the edits where the change is not quite what was asked (the studio shows it)."""
+    if plan.rule == "add" and plan.details.get("page"):
+        return (f"This site is a single page, so instead of a new page I added the {plan.details['section']} "
+                "section to it, with a link in the navigation.\n\n")
+    if plan.rule == "translate":
+        return f"Every text of the site is now in {plan.details.get('language')}, from the copy decks.\n\n"
+    return ""
+
+
+def _description(brief: SiteBrief) -> str:
+    """The page's meta description in the site's language: name, noun, place."""
+    return f"{brief.business_name}: {brief.noun}{' · ' + brief.location if brief.location else ''}."[:160]
 
 
 def _ms(started: float) -> float:

@@ -8,8 +8,15 @@ Understood requests (anything else gets a clear refusal naming these):
   subtitle, tagline, email, address) -> ``src/content.js``;
 * a price ("change the price of the croissant to 2.50") -> ``src/content.js``;
 * any quoted text ("replace 'A' with 'B'") -> the files holding it;
-* adding a section ("add a FAQ section") -> a new component, ``src/App.jsx``, ``src/content.js``;
-* removing a section ("remove the gallery") -> ``src/App.jsx``.
+* adding a section ("add a FAQ section", "add an about page": the site is one page, so the section is added
+  and the answer says so) -> a new component, ``src/App.jsx``, ``src/content.js`` (with its navigation link);
+* removing a section ("remove the gallery") -> ``src/App.jsx`` and ``src/content.js``: every link and button
+  that pointed at it is removed (navigation) or retargeted (buttons);
+* moods ("use a darker, more elegant look", "make it playful") -> ``src/theme.css`` colours only;
+* the hero's size ("make the hero image bigger") -> ``src/theme.css``;
+* translation ("translate the site to Portuguese") -> every string from the decks in that language.
+
+A request outside these gets a refusal that says what was understood and what works instead.
 
 Edits are produced in the same ``<edit>`` format a model uses, so the same
 parser, dry run and all-or-nothing application handle them.
@@ -24,7 +31,8 @@ from dataclasses import dataclass, field
 from ...errors import InvalidInputError
 from ...generation.brief import COLOUR_THEMES, SECTION_KINDS, SiteBrief
 from ...generation.components import component_files
-from .copydeck import section_content
+from ...generation.understanding import kind_info
+from .copydeck import SECTION_LABELS, _nav_label, section_content
 
 __all__ = ["ChangePlan", "SUPPORTED_CHANGES", "classify_change", "edits_for_change", "render_edits"]
 
@@ -32,8 +40,29 @@ SUPPORTED_CHANGES = (
     "colours or theme (\"make it green\"), the business name (\"rename the business to X\"), the headline, "
     "subtitle, tagline, phone, email or address (\"change the headline to X\"), a price (\"change the price of X "
     "to 4.50\"), quoted text (\"replace 'A' with 'B'\"), adding or removing a section (\"add a FAQ section\", "
-    "\"remove the gallery\")"
+    "\"remove the gallery\"), a mood (\"make it darker and more elegant\"), the hero's size (\"make the hero bigger\"), "
+    "translation (\"translate the site to Portuguese\")"
 )
+
+# mood -> a theme (a named one, or a palette laid over one); colours only
+MOODS: list[tuple[list[str], str | dict]] = [
+    (["dark", "darker", "night"], "midnight"),
+    (["minimal", "minimalist", "clean", "simpler"], "mono"),
+    (["elegant", "classy", "luxurious", "sophisticated", "refined"],
+     {"base": "rose", "label": "Elegant", "primary": "#7a2e4a", "focus": "#7a2e4a", "accent": "#8a6d3b"}),
+    (["playful", "fun", "cheerful", "colourful", "colorful"], "sunset"),
+    (["bold", "striking", "punchy", "vivid"],
+     {"base": "slate", "label": "Bold", "primary": "#c2410c", "focus": "#c2410c", "accent": "#1d4ed8"}),
+    (["light", "lighter", "brighter", "airy"], "slate"),
+]
+
+LANGUAGE_WORDS = {
+    "en": ["english", "inglés", "inglês", "anglais", "englisch"],
+    "es": ["spanish", "español", "espanhol", "espagnol", "spanisch", "castellano"],
+    "pt": ["portuguese", "portugués", "português", "portugais", "portugiesisch"],
+    "fr": ["french", "francés", "francês", "français", "französisch"],
+    "de": ["german", "alemán", "alemão", "allemand", "deutsch"],
+}
 
 SECTION_ALIASES = {
     "faq": "faq", "questions": "faq", "testimonials": "testimonials", "reviews": "testimonials", "team": "team",
@@ -84,6 +113,30 @@ def _theme_for(request: str):
     return None
 
 
+def _mood_for(request: str):
+    lowered = " " + request.lower() + " "
+    for words, theme in MOODS:
+        if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", lowered) for w in words):
+            return theme
+    return None
+
+
+def _understood(request: str) -> str:
+    """What the rules recognise in a request they cannot carry out (said in the refusal)."""
+    lowered = request.lower()
+    parts = []
+    section = _section_in(request)
+    if section:
+        parts.append(f"the {section} section")
+    if re.search(r"\b(image|photo|picture|illustration|logo)s?\b", lowered):
+        parts.append("an image")
+    if re.search(r"\b(font|typeface|typography)s?\b", lowered):
+        parts.append("the fonts")
+    if re.search(r"\b(animation|animate|slider|carousel|video)\b", lowered):
+        parts.append("motion or media")
+    return ", ".join(parts)
+
+
 def _section_in(request: str) -> str | None:
     lowered = request.lower()
     best = None
@@ -122,21 +175,38 @@ def classify_change(request: str, files: dict[str, str]) -> ChangePlan:
         section, key = FIELD_ALIASES[match["field"].lower()]
         return ChangePlan("change", ["src/content.js"], f"{match['field']} -> {_unquote(match['value'])}", "field",
                           {"section": section, "key": key, "value": _unquote(match["value"])})
-    if re.search(r"\b(add|include|insert|put)\b", lowered):
+    if re.search(r"\b(translate|translation|traduc\w*|tradu\w*|übersetz\w*)\b|\bin (?:" + "|".join(
+            w for words in LANGUAGE_WORDS.values() for w in words) + r")\b", lowered):
+        language = next((code for code, words in LANGUAGE_WORDS.items()
+                         if any(re.search(rf"\b{w}\b", lowered) for w in words)), None)
+        return ChangePlan("change", ["src/App.jsx", "src/content.js", "index.html"],
+                          f"translate the site to {language}" if language else "translate the site", "translate",
+                          {"language": language})
+    if re.search(r"\bhero\b|\bbanner\b|\bheader image\b|\btop image\b", lowered) and re.search(
+            r"\b(bigger|larger|taller|huge|more space|smaller|shorter|compact|less tall|tighter)\b", lowered):
+        size = "small" if re.search(r"\b(smaller|shorter|compact|less tall|tighter)\b", lowered) else "large"
+        return ChangePlan("change", ["src/theme.css"], f"make the hero {'smaller' if size == 'small' else 'bigger'}",
+                          "hero", {"size": size})
+    if re.search(r"\b(add|include|insert|put|create|want|need)\b", lowered):
         section = _section_in(text)
         if section:
             return ChangePlan("change", ["src/App.jsx", "src/content.js"], f"add the {section} section", "add",
-                              {"section": section})
+                              {"section": section, "page": bool(re.search(r"\bpages?\b", lowered))})
     if re.search(r"\b(remove|delete|drop|hide|get rid of|take out)\b", lowered):
         section = _section_in(text)
         if section:
-            return ChangePlan("change", ["src/App.jsx"], f"remove the {section} section", "remove",
+            return ChangePlan("change", ["src/App.jsx", "src/content.js"], f"remove the {section} section", "remove",
                               {"section": section})
+    mood = _mood_for(text)
+    if mood is not None and re.search(r"\b(look|feel|style|mood|vibe|make it|make the site|more|theme|design)\b",
+                                      lowered) and not re.search(r"\b(colou?rs?|green|blue|red|pink|purple)\b",
+                                                                 lowered):
+        return ChangePlan("change", ["src/theme.css"], "a new look (colours only)", "theme", {"theme": mood})
     theme = _theme_for(text)
     if theme is not None and re.search(r"\b(colou?rs?|theme|palette|make it|make the site|use|switch|dark|darker|"
                                        r"lighter|mode|look)\b", lowered):
         return ChangePlan("change", ["src/theme.css"], "new colour theme", "theme", {"theme": theme})
-    return ChangePlan("change", [], "not understood offline", None)
+    return ChangePlan("change", [], "not understood offline", None, {"request": text})
 
 
 # -- building edits ------------------------------------------------------------------------------------
@@ -215,9 +285,14 @@ def edits_for_change(plan: ChangePlan, files: dict[str, str], brief: SiteBrief |
     details = plan.details
     content = files.get("src/content.js", "")
     if rule is None:
+        understood = _understood(plan.details.get("request", "")) if plan.details else ""
+        said = f"it recognised {understood}, but no rule changes that" if understood else \
+            "it did not recognise what to change"
         raise InvalidInputError(
-            "the offline provider cannot make this change; it understands: " + SUPPORTED_CHANGES
+            f"the offline provider cannot make this change ({said}); what works offline: " + SUPPORTED_CHANGES
             + ". Set ANTHROPIC_API_KEY for free-form changes")
+    if brief is not None:
+        brief = _brief_as_built(brief, files)
     if rule == "theme":
         from ...library.themes import theme_css
 
@@ -230,6 +305,14 @@ def edits_for_change(plan: ChangePlan, files: dict[str, str], brief: SiteBrief |
         if not old_root or not new_root:
             return [], {"src/theme.css": new_css}
         edits = [("src/theme.css", old_root[0], new_root[0])]
+        old_fonts = re.search(r"/\* fonts: .*?/\* end fonts \*/", current, re.S)
+        new_fonts = re.search(r"/\* fonts: .*?/\* end fonts \*/", new_css, re.S)
+        if new_fonts and (old_fonts is None or old_fonts[0] != new_fonts[0]):
+            # a new look brings its own font pair (the faces travel with the theme)
+            edits.append(("src/theme.css", old_fonts[0], new_fonts[0]) if old_fonts else
+                         ("src/theme.css", old_root[0], new_root[0] + "\n\n" + new_fonts[0]))
+            if not old_fonts:
+                edits.pop(0)
         old_head = re.match(r"/\* Faibric theme: [^\n]*", current)
         new_head = re.match(r"/\* Faibric theme: [^\n]*", new_css)
         if old_head and new_head and old_head[0] != new_head[0]:
@@ -295,11 +378,71 @@ def edits_for_change(plan: ChangePlan, files: dict[str, str], brief: SiteBrief |
         return _add_section(details["section"], files, brief)
     if rule == "remove":
         return _remove_section(details["section"], files)
+    if rule == "hero":
+        return _hero_size(details["size"], files)
+    if rule == "translate":
+        return _translate(details.get("language"), files, brief)
     raise InvalidInputError(f"unknown change rule {rule!r}")
 
 
 def _section_key(section: str) -> str:
     return f'content[{json.dumps(section)}]' if "-" in section else f"content.{section}"
+
+
+_CONTENT = re.compile(r"(const content = )(\{.*\})(;\s*export default content;)", re.S)
+
+
+def _content_data(content: str) -> dict:
+    match = _CONTENT.search(content)
+    if not match:
+        raise InvalidInputError("src/content.js does not have the shape the offline provider writes; "
+                                "this change needs ANTHROPIC_API_KEY")
+    return json.loads(match[2])
+
+
+def _content_edit(content: str, data: dict) -> tuple[str, str, str]:
+    """One edit replacing content.js's object with ``data`` (written as the composer writes it)."""
+    old = _CONTENT.search(content)[2]
+    return ("src/content.js", old, json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _brief_as_built(brief: SiteBrief, files: dict[str, str]) -> SiteBrief:
+    """The brief in the language the page is in now (a translation changes the page, not the stored brief)."""
+    match = re.search(r'<html[^>]*\blang="([a-z]{2})"', files.get("index.html", ""))
+    if not match or match[1] == brief.language:
+        return brief
+    return _in_language(brief, match[1])
+
+
+def _in_language(brief: SiteBrief, language: str) -> SiteBrief:
+    data = brief.to_dict()
+    data["language"] = language
+    noun = (kind_info(brief.subkind, brief.variant).get("noun") or {}).get(language)
+    if noun:
+        data["noun"] = noun
+    return SiteBrief.from_dict(data)
+
+
+def _anchors_on_page(files: dict[str, str], app: str) -> set[str]:
+    """Every id a link can point at: wrapper ids in App.jsx and the root ids of the components it uses."""
+    ids = set(re.findall(r'\bid="([A-Za-z][\w-]*)"', app))
+    for name in re.findall(r"import \w+ from '\./components/(\w+)\.jsx'", app):
+        ids |= set(re.findall(r'<(?:section|header|footer|div)\b[^>]*\bid="([A-Za-z][\w-]*)"',
+                              files.get(f"src/components/{name}.jsx", ""))[:1])
+    return ids
+
+
+def _retarget(value, gone: str, fallback: str):
+    """``value`` without navigation links to ``#gone``, and other links to it pointed at ``fallback``."""
+    if isinstance(value, list):
+        kept = [v for v in value if not (isinstance(v, dict) and v.get("href") == f"#{gone}" and "label" in v
+                                         and len(v) <= 3)]
+        return [_retarget(v, gone, fallback) for v in kept]
+    if isinstance(value, dict):
+        return {k: _retarget(v, gone, fallback) for k, v in value.items()}
+    if value == f"#{gone}":
+        return fallback
+    return value
 
 
 def _add_section(section: str, files: dict[str, str], brief: SiteBrief | None):
@@ -311,21 +454,27 @@ def _add_section(section: str, files: dict[str, str], brief: SiteBrief | None):
         raise InvalidInputError("this project was not composed offline; adding sections needs ANTHROPIC_API_KEY")
     name, new_files = component_files(section)
     new_files = {p: c for p, c in new_files.items() if p not in files}
-    copy = section_content(section, brief)
-    block = json.dumps({section: copy}, indent=2, ensure_ascii=False)[2:-2]  # the key/value lines, indented by 2
-    closing = re.search(r"\n  \}\n\};", content)
-    if not closing:
-        raise InvalidInputError("src/content.js does not have the shape the offline provider writes")
-    content_edit = ("src/content.js", closing[0].lstrip("\n"), "  },\n" + block + "\n};")
+    data = _content_data(content)
+    brief = SiteBrief.from_dict({**brief.to_dict(), "sections": [*brief.sections, section]})
+    data[section] = section_content(section, brief)
+    anchor = {"contact-form": "contact", "booking-form": "booking", "product-grid": "shop", "blog-list": "journal",
+              "map": "visit"}.get(section, section)
+    # the new section gets its navigation link (header and footer), unless it is a band with no heading to visit
+    if section in SECTION_LABELS and section not in ("cta", "newsletter", "stats"):
+        for part in ("navbar", "footer"):
+            lists = [v for v in data.get(part, {}).values()
+                     if isinstance(v, list) and v and isinstance(v[0], dict) and "href" in v[0]]
+            if lists and all(e.get("href") != f"#{anchor}" for lst in lists for e in lst):
+                item = {k: "" for k in lists[-1][0]}
+                item.update({"label": _nav_label(section, brief), "href": f"#{anchor}"})
+                lists[-1].append(item)
+    edits = [_content_edit(content, data)]
     imports = re.findall(r"^import .*;$", app, re.M)
     import_line = f"import {name} from './components/{name}.jsx';"
-    edits = [content_edit]
     if import_line not in app:
         edits.append(("src/App.jsx", imports[-1], imports[-1] + "\n" + import_line))
     main_close = re.search(r"^(\s*)</main>", app, re.M)
     indent = main_close[1] + "  "
-    anchor = {"contact-form": "contact", "booking-form": "booking", "product-grid": "shop", "blog-list": "journal",
-              "map": "visit"}.get(section, section)
     element = f'{indent}<div id="{anchor}"><{name} {{...{_section_key(section)}}} /></div>'
     edits.append(("src/App.jsx", main_close[0], element + "\n" + main_close[0]))
     return edits, new_files
@@ -338,7 +487,75 @@ def _remove_section(section: str, files: dict[str, str]):
     if line is None:
         raise InvalidInputError(f"the site has no {section} section to remove")
     block = _unique_block(app, line.start(), line.end())
-    return [("src/App.jsx", block, "\n".join(x for x in block.split("\n") if x != line[0]))], {}
+    new_app = app.replace(block, "\n".join(x for x in block.split("\n") if x != line[0]), 1)
+    edits = [("src/App.jsx", block, "\n".join(x for x in block.split("\n") if x != line[0]))]
+    # where links to the section pointed: its wrapper's id, or the root id of its component
+    wrapper = re.search(r'<div id="([\w-]+)">', line[0])
+    component = re.search(r"<(\w+) \{\.\.\.", line[0])
+    gone = wrapper[1] if wrapper else None
+    if gone is None and component:
+        root = re.search(r'<(?:section|header|footer|div)\b[^>]*\bid="([A-Za-z][\w-]*)"',
+                         files.get(f"src/components/{component[1]}.jsx", ""))
+        gone = root[1] if root else None
+    content = files.get("src/content.js", "")
+    if gone and _CONTENT.search(content):
+        present = _anchors_on_page(files, new_app)
+        fallback = next((f"#{a}" for a in ("contact", "booking", "visit", "shop", "menu") if a in present and a != gone),
+                        "#top")
+        data = _content_data(content)
+        data.pop(section, None)
+        edits.append(_content_edit(content, _retarget(data, gone, fallback)))
+    return edits, {}
+
+
+_HERO_SIZES = {
+    "large": "min-height: 88vh; padding-block: clamp(4rem, 12vw, 9rem);",
+    "small": "min-height: 0; padding-block: clamp(2rem, 5vw, 3.5rem);",
+}
+
+
+def _hero_size(size: str, files: dict[str, str]):
+    """A rule in theme.css giving the hero (own or library component) more or less room."""
+    current = files.get("src/theme.css")
+    if current is None:
+        raise InvalidInputError("the project has no src/theme.css to change")
+    rule = (f"/* hero size: {size} */\n"
+            f"#main > :first-child section, #main > section:first-child {{ {_HERO_SIZES[size]} }}\n"
+            f"#main > :first-child h1, #main > section:first-child h1 {{ font-size: "
+            f"{'clamp(2.6rem, 7vw, 4.8rem)' if size == 'large' else 'clamp(1.8rem, 4vw, 2.6rem)'}; }}")
+    old = re.search(r"/\* hero size: \w+ \*/\n[^\n]*\n[^\n]*", current)
+    if old:
+        return [("src/theme.css", old[0], rule)], {}
+    root = re.search(r":root \{.*?\n\}", current, re.S)
+    if not root:
+        raise InvalidInputError("src/theme.css has no :root block to place the hero rule after")
+    return [("src/theme.css", root[0], root[0] + "\n\n" + rule)], {}
+
+
+def _translate(language: str | None, files: dict[str, str], brief: SiteBrief | None):
+    """Every string from the decks in ``language``: the page recomposed with the same sections and name."""
+    from ...generation.scaffold import index_html
+    from ...generation.understanding import LANGUAGES
+    from .compose import compose_site
+
+    if language not in LANGUAGES:
+        raise InvalidInputError("the offline provider translates into English, Spanish, Portuguese, French and "
+                                "German; say which one (\"translate the site to Portuguese\")")
+    if brief is None:
+        raise InvalidInputError("this project has no brief; translating it needs ANTHROPIC_API_KEY")
+    content = files.get("src/content.js", "")
+    data = _content_data(content)
+    sections = [s for s in data if s in SECTION_KINDS]
+    action = next((v.get("action") for v in data.values() if isinstance(v, dict) and v.get("action")), "")
+    target = SiteBrief.from_dict({**_in_language(brief, language).to_dict(), "sections": sections})
+    site = compose_site(target, None, form_action=action or "")
+    edits = [("src/App.jsx", files["src/App.jsx"], site.files["src/App.jsx"]),
+             _content_edit(content, _content_data(site.files["src/content.js"]))]
+    if "index.html" in files:
+        description = f"{target.business_name}: {target.noun}{' · ' + target.location if target.location else ''}."
+        edits.append(("index.html", files["index.html"], index_html(target.business_name, description, language)))
+    new_files = {p: c for p, c in site.files.items() if p.startswith("src/components/") and p not in files}
+    return edits, new_files
 
 
 def known_sections() -> list[str]:

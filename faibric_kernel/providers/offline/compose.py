@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ...generation.brief import SiteBrief
 from ...generation.components import component_files
-from .copydeck import section_content, site_meta
+from .copydeck import section_content, site_meta, ui_strings
 
 __all__ = ["ComposedSite", "adapt_props", "component_shape", "compose_site", "render_files"]
 
@@ -416,7 +416,7 @@ def render_files(brief: SiteBrief, parts: list[tuple[str, str, str, dict]], anch
         else:
             body.append(f"        {element}")
     app = "\n".join(imports) + "\n\nexport default function App() {\n  return (\n    <div id=\"top\">\n" + \
-        '      <a className="skip-link" href="#main">Skip to content</a>\n' + "\n".join(header) + \
+        f'      <a className="skip-link" href="#main">{ui_strings(brief.language)["skip"]}</a>\n' + "\n".join(header) + \
         ("\n" if header else "") + '      <main id="main">\n' + "\n".join(body) + "\n      </main>\n" + \
         "\n".join(footer) + ("\n" if footer else "") + "    </div>\n  );\n}\n"
     return {"src/content.js": content_js, "src/App.jsx": app, **extra_files}
@@ -449,6 +449,23 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
         if "action" in copy:
             copy["action"] = form_action
         chosen = reuse_by_section.get(section)
+        if chosen is not None and brief.language != "en":
+            # the library's components carry fixed English words (labels, messages); own components take them
+            declined[section] = f"the library component has fixed English words; the site is in {brief.language}"
+            chosen = None
+        if section == "product-grid" and "cart" in (brief.asks or []):
+            # the ask is a cart with a cart view: the provider's own shop component has one
+            if chosen is not None:
+                declined[section] = "the prompt asks for a cart, which this component does not have"
+            name, files = component_files("cart")
+            own_files.update(files)
+            plans.append((section, name, f"./components/{name}.jsx", copy))
+            own[section] = name
+            continue
+        if chosen is not None and section == "pricing" and "pricing-toggle" in (brief.asks or []) and "yearly" not in (
+                chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", "")):
+            declined[section] = "the prompt asks for a monthly/yearly switch, which this component does not have"
+            chosen = None
         if chosen is not None:
             name = chosen["component"]
             source = chosen.get("files", {}).get(f"src/components/{name}.jsx", "")

@@ -10,18 +10,81 @@ library component's props or its own components.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
 
 from ...generation.brief import SiteBrief
+from ...generation.understanding import LANGUAGES, kind_info
 
-__all__ = ["SECTION_LABELS", "section_content", "site_meta"]
+__all__ = ["SECTION_LABELS", "check_decks", "neutral_deck", "section_content", "site_meta", "ui_strings"]
+
+DECKS_DIR = Path(__file__).with_name("decks")
+
+
+@cache
+def _json(name: str) -> dict:
+    return json.loads((DECKS_DIR / name).read_text(encoding="utf-8"))
+
+
+ART_DIR = Path(__file__).parents[2] / "generation" / "sections" / "art"
+_GENERAL_ART = ["sparkle", "leaf", "calendar", "book"]
+
+
+@cache
+def _art_url(motif: str) -> str:
+    """An illustration from ``generation/sections/art/`` as a data URL (no request, no external asset)."""
+    svg = (ART_DIR / f"{motif}.svg").read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="/:=;,'()-.")
+
+
+def art_for(brief: SiteBrief, index: int, salt: int = 0) -> str:
+    """The ``index``-th illustration of this kind's set, in an order that differs from site to site."""
+    motifs = kind_info(brief.subkind, brief.variant).get("art") or _GENERAL_ART
+    return _art_url(motifs[(index + brief.seed + salt) % len(motifs)])
+
+
+def _language(brief: SiteBrief) -> str:
+    return brief.language if brief.language in LANGUAGES else "en"
+
+
+def ui_strings(language: str) -> dict:
+    """Navigation, buttons, form labels and messages in ``language`` (``decks/ui.json``)."""
+    return _json("ui.json")[language if language in LANGUAGES else "en"]
+
+
+def _ui(brief: SiteBrief, key: str):
+    return ui_strings(_language(brief))[key]
+
+
+def _keys(value, prefix: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return {k for key, v in value.items() for k in _keys(v, f"{prefix}{key}.")} | {prefix.rstrip(".")}
+    return {prefix.rstrip(".")}
+
+
+def check_decks() -> list[str]:
+    """Problems in the copy data: every key of the English ui and neutral decks exists in every language."""
+    problems = []
+    for name in ("ui.json", "neutral.json"):
+        data = _json(name)
+        wanted = _keys(data["en"])
+        for lang in LANGUAGES:
+            if lang not in data:
+                problems.append(f"{name}: no {lang}")
+                continue
+            missing = wanted - _keys(data[lang])
+            problems += [f"{name}: {lang} lacks {key}" for key in sorted(missing)]
+    return problems
 
 SECTION_LABELS = {
     "about": "About", "features": "Services", "menu": "Menu", "product-grid": "Shop", "pricing": "Pricing",
     "schedule": "Schedule", "gallery": "Gallery", "team": "Team", "testimonials": "Reviews", "blog-list": "Journal",
     "faq": "FAQ", "booking-form": "Book", "contact-form": "Contact", "map": "Visit", "stats": "Impact",
-    "newsletter": "Newsletter", "cta": "Start",
+    "newsletter": "Newsletter", "cta": "Start", "sponsors": "Sponsors", "app-download": "Download",
 }
 
 
@@ -38,18 +101,51 @@ def _fill(text, brief: SiteBrief):
     if not isinstance(text, str):
         return text
     city = brief.location
+    ui = ui_strings(_language(brief))
+    offers = _offers(brief)
     values = _Fill(
         name=brief.business_name,
         noun=brief.noun,
         Noun=brief.noun[:1].upper() + brief.noun[1:],
-        city=city or "town",
-        in_city=f" in {city}" if city else "",
+        a_noun=("an " if brief.noun[:1].lower() in "aeiou" else "a ") + brief.noun,
+        city=city or ui["town"],
+        in_city=ui["in_city"].format(city=city) if city else "",
         of_city=f" of {city}" if city else "",
         cur=brief.currency,
         topic=(brief.keywords[-1] if brief.kind == "blog" and brief.keywords else "the things we love"),
+        offers=_join(offers, _language(brief)).lower() if _language(brief) != "de" else _join(offers, "de"),
+        offer_0=offers[0] if offers else brief.business_name,
+        offer_count=str(len(offers)),
+        action=_action(brief),
     )
     out = text.format_map(values)
     return re.sub(r"\s+([,.])", r"\1", out).replace("  ", " ")
+
+
+_AND = {"en": "and", "es": "y", "pt": "e", "fr": "et", "de": "und"}
+
+
+def _join(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {_AND.get(language, 'and')} " + items[-1]
+
+
+def _offers(brief: SiteBrief) -> list[str]:
+    offers = (kind_info(brief.subkind, brief.variant).get("offers") or {}).get(_language(brief))
+    if offers:
+        return list(offers)
+    # a neutral site: the prompt's own nouns, never another business's
+    return [n.capitalize() for n in (brief.nouns or [])[:3]] or [brief.noun[:1].upper() + brief.noun[1:]]
+
+
+def _action(brief: SiteBrief) -> str:
+    action = (kind_info(brief.subkind, brief.variant).get("action") or {}).get(_language(brief))
+    if action:
+        return action
+    labels = ui_strings(_language(brief))["labels"]
+    return labels["requestBooking"] if "booking-form" in brief.sections else ui_strings(
+        _language(brief))["nav"]["contact-form"]
 
 
 def _pick(options, brief: SiteBrief, salt: int = 0):
@@ -1033,19 +1129,91 @@ DECKS["music"] = {
 _FALLBACK_KIND = {"wedding": "event"}
 
 
+def _rich_deck(brief: SiteBrief) -> dict | None:
+    """The hand-written English deck for this kind, when one fits it exactly (else None: the neutral deck)."""
+    if _language(brief) != "en":
+        return None
+    if brief.subkind == "general":
+        # briefs saved before the taxonomy existed name only the family
+        if brief.kind == "landing" or not brief.asks and brief.confidence < 0.5:
+            return None
+        return DECKS.get(brief.kind)
+    deck = kind_info(brief.subkind, brief.variant).get("deck")
+    return DECKS.get(deck) if deck else None
+
+
 def _deck(brief: SiteBrief) -> dict:
-    if brief.noun == "wedding" or (brief.kind == "event" and "wedding" in brief.prompt.lower()):
-        return DECKS["wedding"]
-    return DECKS.get(brief.kind) or DECKS["landing"]
+    return _rich_deck(brief) or neutral_deck(brief)
 
 
 def _generic(section: str, brief: SiteBrief) -> dict | list | None:
-    """A section a kind's deck lacks, borrowed from a related deck and filled for this business."""
-    for other in ("landing", "saas", "services", "agency"):
-        value = DECKS[other].get(section)
-        if value is not None:
-            return value
-    return None
+    """A section the kind's rich deck lacks: the neutral deck's, in the site's language (never another kind's)."""
+    return neutral_deck(brief).get(section)
+
+
+_ICONS = ["star", "heart", "shield", "clock", "leaf", "bolt"]
+_SHAPES = ["sun", "circles", "stripes", "leaf", "hills", "moon"]
+
+
+def neutral_deck(brief: SiteBrief) -> dict:
+    """A deck for any kind in any language: ``decks/neutral.json`` filled with the kind's offers and action."""
+    lang = _language(brief)
+    text = _json("neutral.json")[lang]
+    ui = ui_strings(lang)
+    offers = _offers(brief)
+    action = _action(brief)
+    target = next((s for s in ("booking-form", "contact-form", "newsletter", "product-grid", "menu")
+                   if s in brief.sections), "about")
+    second = next((s for s in ("menu", "product-grid", "features", "schedule", "about", "gallery")
+                   if s in brief.sections and s != target), "about")
+    periodic = "pricing-toggle" in (brief.asks or []) or brief.subkind in ("saas", "mobile-app", "coworking")
+    feature_texts = text["features"]["texts"]
+    plans = []
+    for i, plan in enumerate(text["pricing"]["plans"]):
+        monthly = [0, 19, 49][i] if periodic else [40, 80, 150][i]
+        plans.append((plan, text["pricing"]["descriptions"][i], str(monthly),
+                      str(monthly * 10) if periodic else None, offers[: i + 1], i == 1))
+    times = ["09:00", "10:30", "12:00", "14:00", "16:00", "18:00"]
+    team = text["team"]
+    return {
+        "hero": {**text["hero"], "primary": (action, target), "secondary": (text["hero"]["secondary"], second),
+                 "highlights": offers[:3]},
+        "about": {**text["about"], "highlights": offers[:3]},
+        "features": {"title": text["features"]["title"], "subtitle": text["features"]["subtitle"],
+                     "items": [(_ICONS[i % 6], offer, feature_texts[i % len(feature_texts)])
+                               for i, offer in enumerate(offers)]},
+        "menu": {"eyebrow": text["menu"]["eyebrow"], "title": text["menu"]["title"],
+                 "subtitle": text["menu"]["subtitle"], "note": text["menu"]["note"],
+                 "sections": [{"name": text["menu"]["section"],
+                               "items": [(offer, text["menu"]["text"], f"{8 + 4 * i}", [])
+                                         for i, offer in enumerate(offers)]}]},
+        "products": [(offer, text["products"]["text"], str(35 + 10 * i), text["products"]["badge"] if i == 0 else "",
+                      brief.noun) for i, offer in enumerate(offers)],
+        "pricing": {"title": text["pricing"]["title"], "subtitle": text["pricing"]["subtitle"], "plans": plans,
+                    "period": ui["labels"]["perMonth"] if periodic else ""},
+        "schedule": {"title": text["schedule"]["title"], "subtitle": text["schedule"]["subtitle"],
+                     "items": [(times[i % 6], offer, feature_texts[i % len(feature_texts)], "")
+                               for i, offer in enumerate(offers)]},
+        "gallery": {"title": text["gallery"]["title"], "subtitle": text["gallery"]["subtitle"],
+                    "items": [(offer, text["gallery"]["caption"].replace("{offer}", offer), _SHAPES[i % 6])
+                              for i, offer in enumerate(offers)]},
+        "team": {"title": team["title"], "items": [(n, team["roles"][i], team["bio"])
+                                                   for i, n in enumerate(team["names"])]},
+        "testimonials": {"title": text["testimonials"]["title"],
+                         "items": [(q, text["testimonials"]["names"][i], text["testimonials"]["role"])
+                                   for i, q in enumerate(text["testimonials"]["quotes"])]},
+        "faq": {"items": [tuple(item) for item in text["faq"]["items"]]},
+        "contact": dict(text["contact"], topics=ui["topics"]),
+        "booking": {**text["booking"], "party_label": ui["labels"]["party"] if brief.kind == "restaurant" else None},
+        "hours": [tuple(h) for h in ui["hours"]],
+        "stats": [tuple(s) for s in text["stats"]],
+        "cta": {**text["cta"], "label": action},
+        "newsletter": text["newsletter"],
+        "posts": [(text["posts"]["title"].replace("{offer}", offer),
+                   text["posts"]["excerpt"].replace("{offer_lower}", offer.lower()), brief.noun,
+                   text["posts"]["read"]) for offer in offers],
+        "footer": text["footer"],
+    }
 
 
 def _get(brief: SiteBrief, key: str):
@@ -1061,15 +1229,20 @@ def _slug(text: str) -> str:
 
 def _nav_target(section: str) -> str:
     return "#" + {"contact-form": "contact", "booking-form": "booking", "product-grid": "shop", "blog-list": "journal",
-                  "map": "visit"}.get(section, section)
+                  "map": "visit", "app-download": "download"}.get(section, section)
 
 
 def _address(brief: SiteBrief) -> str:
     place = (brief.location or "").lower()
-    if place in ("lisbon", "porto", "faro", "coimbra", "braga", "portugal"):
+    lang = _language(brief)
+    if place in ("lisbon", "porto", "faro", "coimbra", "braga", "portugal", "lisboa") or lang == "pt":
         streets = ["Rua das Flores 28", "Avenida da Liberdade 110", "Rua do Carmo 7"]
-    elif place in ("madrid", "barcelona", "seville", "valencia", "bilbao", "spain"):
+    elif place in ("madrid", "barcelona", "seville", "valencia", "bilbao", "spain", "sevilla") or lang == "es":
         streets = ["Calle Mayor 14", "Carrer de Verdi 21", "Calle del Sol 9"]
+    elif lang == "fr":
+        streets = ["12 rue de la République", "4 place du Marché", "27 avenue des Tilleuls"]
+    elif lang == "de":
+        streets = ["Hauptstraße 12", "Marktplatz 4", "Lindenallee 27"]
     else:
         streets = ["12 Market Street", "45 Harbour Road", "210 Main Street"]
     street = streets[(brief.seed >> 3) % len(streets)]
@@ -1077,6 +1250,11 @@ def _address(brief: SiteBrief) -> str:
 
 
 def _phone(brief: SiteBrief) -> str:
+    lang = _language(brief)
+    if lang == "fr":
+        return "+33 1 00 00 00 00"
+    if lang == "de":
+        return "+49 30 0000000"
     if brief.currency == "€":
         return "+351 21 000 0000" if (brief.location or "").lower() in ("lisbon", "porto", "faro") else "+34 910 000 000"
     if brief.currency == "£":
@@ -1085,6 +1263,11 @@ def _phone(brief: SiteBrief) -> str:
 
 
 def _nav_label(section: str, brief: SiteBrief) -> str:
+    own = (kind_info(brief.subkind, brief.variant).get("labels") or {}).get(section, {}).get(_language(brief))
+    if own:
+        return own
+    if _language(brief) != "en":
+        return _ui(brief, "nav")[section]
     if section == "features":
         return {"saas": "Features", "landing": "Features", "hotel": "Amenities", "portfolio": "Services",
                 "fitness": "Classes", "education": "Courses"}.get(brief.kind, "Services")
@@ -1113,6 +1296,12 @@ def site_meta(brief: SiteBrief) -> dict:
     }
 
 
+def _labels(brief: SiteBrief, *keys: str) -> dict:
+    """The fixed words a component shows (form labels, messages, toggles), in the site's language."""
+    labels = _ui(brief, "labels")
+    return {k: labels[k] for k in keys}
+
+
 def _items(rows, keys):
     return [dict(zip(keys, row, strict=False)) for row in rows]
 
@@ -1132,8 +1321,9 @@ def section_content(section: str, brief: SiteBrief) -> dict:
 
     if section == "navbar":
         primary = _get(brief, "hero")["primary"]
-        return {"brand": brief.business_name, "tagline": brief.noun.capitalize(), "links": meta["nav"],
-                "ctaLabel": _fill(primary[0], brief), "ctaHref": href(primary[1])}
+        return {"brand": brief.business_name, "tagline": brief.noun[:1].upper() + brief.noun[1:],
+                "links": meta["nav"], "ctaLabel": _fill(primary[0], brief), "ctaHref": href(primary[1]),
+                "labels": _labels(brief, "menu", "close", "mainNav")}
     if section == "hero":
         hero = _get(brief, "hero")
         return {
@@ -1149,79 +1339,94 @@ def section_content(section: str, brief: SiteBrief) -> dict:
         about = _get(brief, "about") or {"title": f"About {brief.business_name}",
                                          "text": [meta["description"]], "highlights": []}
         stats = _get(brief, "stats") or []
-        return {"eyebrow": "Our story" if brief.kind not in ("portfolio", "blog") else "About",
+        return {"eyebrow": _ui(brief, "story") if brief.kind not in ("portfolio", "blog") else _ui(brief, "about_eyebrow"),
                 "title": _fill(about["title"], brief), "paragraphs": _fill(about["text"], brief),
                 "highlights": _fill(about.get("highlights", []), brief),
                 "facts": _fill(_items(stats[:3], ["value", "label"]), brief)}
     if section == "features":
         features = _get(brief, "features")
-        return {"eyebrow": SECTION_LABELS["features"] if brief.kind not in ("saas", "landing") else "Features",
+        return {"eyebrow": _nav_label("features", brief),
                 "title": _fill(features["title"], brief), "subtitle": _fill(features.get("subtitle", ""), brief),
                 "items": _fill(_items(features["items"], ["icon", "title", "text"]), brief)}
     if section == "menu":
         menu = _get(brief, "menu") or DECKS["restaurant"]["menu"]
-        return {"eyebrow": menu.get("eyebrow", "Menu"), "title": _fill(menu["title"], brief),
+        return {"eyebrow": menu.get("eyebrow", _ui(brief, "nav")["menu"]), "title": _fill(menu["title"], brief),
                 "subtitle": _fill(menu.get("subtitle", ""), brief), "currency": brief.currency,
                 "sections": [{"name": s["name"], "items": _items(s["items"], ["name", "description", "price", "tags"])}
                              for s in menu["sections"]],
                 "note": _fill(menu.get("note", ""), brief),
-                "legend": {"V": "Vegetarian", "VG": "Vegan", "GF": "Gluten free"}}
+                "legend": _ui(brief, "legend")}
     if section == "product-grid":
         products = _get(brief, "products") or DECKS["shop"]["products"]
-        return {"eyebrow": "Shop", "title": "Bestsellers & new arrivals",
-                "subtitle": "Small batches, so when something sells out it may be a while before it is back.",
+        cart = {}
+        if "cart" in (brief.asks or []):
+            labels = _labels(brief, "add", "cartTitle", "cartEmpty", "total", "checkout", "remove", "more", "less",
+                             "orderSent", "handedOff", "failed", "orderSubject", "added", "email", "errEmail")
+            renamed = {"cartTitle": "cart", "cartEmpty": "empty", "orderSent": "sent", "orderSubject": "subject"}
+            cart = {"labels": {renamed.get(k, k): v for k, v in labels.items()}, "email": meta["email"], "action": ""}
+        return {**cart, "eyebrow": _ui(brief, "shop_eyebrow"), "title": _ui(brief, "shop_title"),
+                "subtitle": _ui(brief, "shop_subtitle"),
                 "currency": brief.currency,
-                "items": _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief)}
+                "items": [dict(item, image=art_for(brief, i, 1)) for i, item in enumerate(
+                    _fill(_items(products, ["name", "description", "price", "badge", "category"]), brief))]}
     if section == "pricing":
         pricing = _get(brief, "pricing") or DECKS["saas"]["pricing"]
         plans = []
         for name, description, monthly, yearly, features, featured in pricing["plans"]:
             plan = {"name": name, "description": description, "price": monthly, "features": features,
-                    "featured": featured, "ctaLabel": f"Choose {name}", "period": pricing.get("period", "")}
+                    "featured": featured, "ctaLabel": _ui(brief, "choose").format(plan=name),
+                    "period": pricing.get("period", "")}
             if yearly is not None:
                 plan["monthly"], plan["yearly"] = monthly, yearly
             plans.append(plan)
-        return {"eyebrow": "Pricing", "title": _fill(pricing["title"], brief),
+        return {"eyebrow": _ui(brief, "pricing_eyebrow"), "title": _fill(pricing["title"], brief),
+                "labels": _labels(brief, "mostPopular", "free", "monthly", "yearly", "perMonth", "perYear",
+                                  "billing"),
                 "subtitle": _fill(pricing.get("subtitle", ""), brief), "currency": brief.currency,
                 "plans": _fill(plans, brief), "periodic": all("monthly" in p for p in plans),
                 "ctaHref": href("booking-form" if "booking-form" in anchors else "contact-form")}
     if section == "schedule":
         schedule = _get(brief, "schedule") or DECKS["event"]["schedule"]
-        return {"eyebrow": "Schedule", "title": _fill(schedule["title"], brief),
+        return {"eyebrow": _ui(brief, "schedule_eyebrow"), "title": _fill(schedule["title"], brief),
                 "subtitle": _fill(schedule.get("subtitle", ""), brief),
                 "items": _fill(_items(schedule["items"], ["time", "title", "text", "place"]), brief)}
     if section == "gallery":
         gallery = _get(brief, "gallery") or DECKS["landing"].get("gallery") or DECKS["restaurant"]["gallery"]
         items = []
-        for title, caption, shape in gallery["items"]:
-            items.append({"title": title, "caption": caption, "shape": shape,
-                          "alt": f"Illustration for {title.lower()}: {caption.lower()}"})
-        return {"eyebrow": SECTION_LABELS["gallery"], "title": _fill(gallery["title"], brief),
+        for i, (title, caption, shape) in enumerate(gallery["items"]):
+            items.append({"title": title, "caption": caption, "shape": shape, "image": art_for(brief, i),
+                          "alt": _ui(brief, "alt").format(title=f"{title}, {caption}")})
+        return {"eyebrow": _ui(brief, "gallery_eyebrow"), "title": _fill(gallery["title"], brief),
                 "subtitle": _fill(gallery.get("subtitle", ""), brief), "items": _fill(items, brief)}
     if section == "team":
         team = _get(brief, "team")
-        return {"eyebrow": "People", "title": _fill(team["title"], brief),
-                "subtitle": _fill(team.get("subtitle", f"The people behind {brief.business_name}."), brief),
+        return {"eyebrow": _ui(brief, "people_eyebrow"), "title": _fill(team["title"], brief),
+                "subtitle": _fill(team.get("subtitle", _ui(brief, "people_subtitle")), brief),
                 "items": _fill(_items(team["items"], ["name", "role", "bio"]), brief)}
     if section == "testimonials":
         testimonials = _get(brief, "testimonials")
-        return {"eyebrow": "Reviews", "title": _fill(testimonials["title"], brief), "subtitle": "",
+        return {"eyebrow": _ui(brief, "reviews_eyebrow"), "title": _fill(testimonials["title"], brief), "subtitle": "",
                 "items": [dict(item, rating=5) for item in
                           _fill(_items(testimonials["items"], ["quote", "name", "role"]), brief)]}
     if section == "blog-list":
         posts = _get(brief, "posts") or DECKS["blog"]["posts"]
-        dates = ["March 2", "February 16", "February 2", "January 19", "January 5", "December 15"]
-        return {"eyebrow": "Latest", "title": "Latest stories", "subtitle": "New every other Sunday.",
+        months = _ui(brief, "months")
+        day_first = _language(brief) != "en"
+        dates = [f"{d} {months[m]}" if day_first else f"{months[m]} {d}"
+                 for d, m in ((2, 2), (16, 1), (2, 1), (19, 0), (5, 0), (15, 11))]
+        return {"eyebrow": _ui(brief, "latest_eyebrow"), "title": _ui(brief, "latest_title"),
+                "subtitle": _ui(brief, "latest_subtitle"),
                 "items": [dict(item, date=dates[i % len(dates)]) for i, item in
                           enumerate(_fill(_items(posts, ["title", "excerpt", "tag", "readTime"]), brief))]}
     if section == "faq":
         faq = _get(brief, "faq")
-        return {"eyebrow": "FAQ", "title": "Questions, answered",
-                "subtitle": "Anything else? Send us a message and we will help.",
+        return {"eyebrow": _ui(brief, "faq_eyebrow"), "title": _ui(brief, "faq_title"),
+                "subtitle": _ui(brief, "faq_subtitle"),
                 "items": _fill(_items(faq["items"], ["question", "answer"]), brief)}
     if section == "stats":
         stats = _get(brief, "stats")
-        return {"eyebrow": "In numbers", "title": f"{brief.business_name} in numbers",
+        return {"eyebrow": _ui(brief, "numbers_eyebrow"),
+                "title": _ui(brief, "numbers_title").format(name=brief.business_name),
                 "items": _fill(_items(stats, ["value", "label"]), brief)}
     if section == "cta":
         cta = _get(brief, "cta")
@@ -1229,19 +1434,21 @@ def section_content(section: str, brief: SiteBrief) -> dict:
         return {"title": _fill(cta["title"], brief), "text": _fill(cta["text"], brief),
                 "label": _fill(cta["label"], brief), "href": href(target)}
     if section == "newsletter":
-        news = _get(brief, "newsletter") or {"title": "Stay in the loop",
-                                            "text": "News and offers from {name}, once a month."}
-        return {"title": _fill(news["title"], brief), "text": _fill(news["text"], brief), "submitLabel": "Subscribe",
-                "successText": "Thank you! Please check your inbox to confirm.", "action": ""}
+        news = _get(brief, "newsletter") or {"title": _ui(brief, "stay_title"), "text": _ui(brief, "stay_text")}
+        return {"title": _fill(news["title"], brief), "text": _fill(news["text"], brief),
+                "submitLabel": _ui(brief, "subscribe"), "successText": _ui(brief, "subscribe_success"), "action": "",
+                "labels": _labels(brief, "emailAddress", "errEmail", "tryAgain", "sending")}
     if section == "contact-form":
         contact = _get(brief, "contact")
         hours = _get(brief, "hours")
-        return {"eyebrow": "Contact", "title": _fill(contact["title"], brief),
+        return {"eyebrow": _ui(brief, "contact_eyebrow"), "title": _fill(contact["title"], brief),
                 "subtitle": _fill(contact["subtitle"], brief), "submitLabel": contact["submit"],
-                "successTitle": "Message sent", "successText": _fill(contact["success"], brief),
+                "successTitle": _ui(brief, "message_sent"), "successText": _fill(contact["success"], brief),
+                "labels": _labels(brief, "name", "email", "message", "sending", "errName", "errEmail", "errMessage",
+                                  "handedOff", "failed", "subjectMessage"),
                 "email": meta["email"], "phone": meta["phone"], "address": meta["address"], "action": "",
                 "hours": " · ".join(f"{d} {t}" for d, t in hours) if hours else None,
-                "topics": contact.get("topics") or ["A question", "An order or booking", "Something else"]}
+                "topics": contact.get("topics") or _ui(brief, "topics")}
     if section == "booking-form":
         booking = _get(brief, "booking") or DECKS["restaurant"]["booking"]
         services = None
@@ -1251,22 +1458,42 @@ def section_content(section: str, brief: SiteBrief) -> dict:
                 services = [p[0] for p in source["plans"]]
             elif source:
                 services = [i[1] for i in source["items"]]
-        return {"eyebrow": "Booking", "title": _fill(booking["title"], brief),
+        return {"eyebrow": _ui(brief, "booking_eyebrow"), "title": _fill(booking["title"], brief),
+                "labels": _labels(brief, "name", "email", "date", "time", "notes", "choose", "sending", "errName",
+                                  "errEmail", "errDate", "handedOff", "failed", "subjectBooking"),
                 "subtitle": _fill(booking["subtitle"], brief), "submitLabel": booking["submit"],
                 "times": booking.get("times") or ["12:30", "13:00", "13:30", "19:00", "19:30", "20:00", "20:30", "21:00"],
                 "partyLabel": booking.get("party_label"), "serviceLabel": booking.get("service_label"),
                 "services": services, "successText": _fill(booking["success"], brief),
                 "email": meta["email"], "action": ""}
     if section == "map":
-        hours = _get(brief, "hours") or [("Monday – Friday", "09:00 – 18:00")]
+        hours = _get(brief, "hours") or [tuple(h) for h in _ui(brief, "hours")]
         query = (meta["address"] or brief.business_name).replace(" ", "+")
-        return {"eyebrow": "Visit", "title": f"Find {brief.business_name}" if meta["address"] else "Opening hours",
+        return {"eyebrow": _ui(brief, "visit_eyebrow"),
+                "title": _ui(brief, "find").format(name=brief.business_name) if meta["address"] else _ui(
+                    brief, "opening_hours"),
+                "labels": _labels(brief, "openingHours", "directions"),
                 "placeName": brief.business_name,
                 "address": meta["address"], "phone": meta["phone"], "email": meta["email"],
                 "hours": [{"days": d, "time": t} for d, t in hours],
                 "directionsHref": f"https://www.openstreetmap.org/search?query={query}"}
+    if section == "sponsors":
+        sponsors = _json("neutral.json")[_language(brief)]["sponsors"]
+        return {"eyebrow": _nav_label("sponsors", brief), "title": _fill(sponsors["title"], brief),
+                "subtitle": _fill(sponsors["subtitle"], brief),
+                "tiers": [{"name": tier, "size": "l" if i == 0 else "m", "items": [sponsors["placeholder"]] * (2 + i)}
+                          for i, tier in enumerate(sponsors["tiers"])],
+                "ctaLabel": sponsors["cta"], "ctaHref": href("contact-form")}
+    if section == "app-download":
+        app = _json("neutral.json")[_language(brief)]["app"]
+        return {"eyebrow": _nav_label("app-download", brief), "title": _fill(app["title"], brief),
+                "text": _fill(app["text"], brief), "appStoreLabel": _ui(brief, "app_store"),
+                "appStoreHref": "https://apps.apple.com/", "playLabel": _ui(brief, "google_play"),
+                "playHref": "https://play.google.com/store/apps",
+                "screens": [{"title": offer} for offer in _offers(brief)[:3]]}
     if section == "footer":
         return {"brand": brief.business_name, "tagline": meta["tagline"], "links": meta["nav"],
                 "email": meta["email"], "phone": meta["phone"], "address": meta["address"],
-                "copyright": f"© {datetime.now(UTC).year} {brief.business_name}. All rights reserved."}
+                "copyright": f"© {datetime.now(UTC).year} {brief.business_name}. {_ui(brief, 'rights')}",
+                "labels": _labels(brief, "footerNav", "rights")}
     raise KeyError(f"no copy for section {section!r}")
