@@ -198,6 +198,8 @@ def _run_studio(port: int | None, no_browser: bool, as_json: bool) -> None:  # n
         "--ServerApp.port_retries=0",
         "--ServerApp.open_browser=False",
         f"--LabApp.default_url=/lab/tree/{NOTEBOOK_NAME}",
+        # token sign-in with a per-address throttle on wrong tokens, as on the dashboards
+        "--ServerApp.identity_provider_class=faibric_kernel.dashboards.auth.ThrottledTokenProvider",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
