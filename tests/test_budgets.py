@@ -121,8 +121,10 @@ def test_the_api_answers_402_over_the_hard_budget(workspace):
 
     set_budget("acme", hard_usd=1)
     spend("acme", 1)
+    from faibric_kernel.tenant_keys import tenant_keys
+
     server, handle = start_api(workspace)
-    headers = {"X-Faibric-Tenant": "acme"}
+    headers = {"X-Faibric-Key": tenant_keys().add("acme")["api_key"]}  # a request's tenant comes from its key
     with server, handle.client:
         session_id = verified(handle, headers=headers)
         response = handle.post("/api/trigger-build", {"session_id": session_id}, headers=headers)

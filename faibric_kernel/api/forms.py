@@ -174,9 +174,14 @@ class RefusedBody(BaseModel):
 
 router = live_sites_router = APIRouter(tags=["live sites"])
 _REFUSALS = {code: {"model": RefusedBody} for code in (400, 403, 404, 413, 422, 429)}
+# browsers send these as JSON or, from sendBeacon, as text/plain holding JSON; the fields a form may send
+# depend on its kind (livesites.leads.FORM_FIELDS), which is checked in the handler, not by the schema
+_JSON_OBJECT_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}}}
 
 
-@router.post("/api/forms/{site_id}", status_code=201, response_model=FormAccepted, responses=_REFUSALS)
+@router.post("/api/forms/{site_id}", status_code=201, response_model=FormAccepted, responses=_REFUSALS,
+             openapi_extra=_JSON_OBJECT_BODY)
 async def submit_form(site_id: str, request: Request, background: BackgroundTasks):
     """A visitor sends a site's form: stored as a lead, and the site's owner gets an email."""
     state = live_sites(request.app)
@@ -199,7 +204,7 @@ async def submit_form(site_id: str, request: Request, background: BackgroundTask
                         headers=_cors(origin, site))
 
 
-@router.post("/api/collect", status_code=204, responses=_REFUSALS)
+@router.post("/api/collect", status_code=204, responses=_REFUSALS, openapi_extra=_JSON_OBJECT_BODY)
 async def collect(request: Request):
     """A site's beacon reports pageviews, sections seen, CTA clicks and form starts and submits."""
     status, headers, body = await collect_batch(live_sites(request.app), request.headers,
