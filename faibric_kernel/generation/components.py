@@ -27,9 +27,14 @@ SECTIONS_DIR = Path(__file__).with_name("sections")
 
 
 @cache
+def _manifest() -> dict:
+    return json.loads((SECTIONS_DIR / "manifest.json").read_text(encoding="utf-8"))
+
+
+@cache
 def own_components() -> dict[str, tuple[str, str, str]]:
     """{section kind: (component name, JSX text, CSS text)}, read once from ``sections/``."""
-    manifest = json.loads((SECTIONS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _manifest()
     return {
         entry["section"]: (
             entry["name"],
@@ -56,8 +61,7 @@ def component_files(section: str) -> tuple[str, dict[str, str]]:
 
 @cache
 def _prop_shapes() -> dict[str, dict]:
-    manifest = json.loads((SECTIONS_DIR / "manifest.json").read_text(encoding="utf-8"))
-    return {entry["section"]: entry.get("props") or {} for entry in manifest["components"]}
+    return {entry["section"]: entry.get("props") or {} for entry in _manifest()["components"]}
 
 
 def prop_shape(section: str) -> dict:

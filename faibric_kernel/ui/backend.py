@@ -170,10 +170,9 @@ class StudioBackend:
         """
         session = self.get_session(session_id)
         runner = get_runner()
-        job = runner.submit(kind, session_id, lambda _progress, job_cancel: work(job_cancel),
-                            tenant_id=session.tenant_id, cancel=cancel)
-        job.done.wait()
-        return runner.result(session_id, timeout=0)
+        runner.submit(kind, session_id, lambda _progress, job_cancel: work(job_cancel),
+                      tenant_id=session.tenant_id, cancel=cancel)
+        return runner.result(session_id)
 
     def build(self, session_id: str, *, provider: str | None, model: str | None, deploy_target: str,
               on_progress: ProgressFn, on_text: TextFn, cancel: threading.Event):
