@@ -13,7 +13,7 @@ import pandas as pd
 
 from faibric_kernel.analytics import conversion, funnel, health_scores, retention
 from faibric_kernel.analytics.testing import insert_calls, insert_events
-from faibric_kernel.dashboards import blocks, data, figures, views
+from faibric_kernel.dashboards import blocks, catalog, data, figures, views
 from faibric_kernel.dashboards.roles import ANALYST
 from faibric_kernel.store import ingest, record_api_call, record_event
 
@@ -75,8 +75,8 @@ def test_overview_and_funnel_pages_show_the_same_conversion(workspace):
             record_event("deployed", session_id=f"s{i}", ts=start + timedelta(minutes=30))
     ingest()
     today = NOW.date()
-    overview = views.build("overview", views.ViewContext(role=ANALYST, now=NOW))
-    funnel_page = views.build("funnel", views.ViewContext(
+    overview = catalog.build("overview", views.ViewContext(role=ANALYST, now=NOW))
+    funnel_page = catalog.build("funnel", views.ViewContext(
         role=ANALYST, now=NOW, filters=data.kpi_window_filters("30 days", now=NOW)))
     assert data.kpi_window_filters("30 days", now=NOW).since == today - timedelta(days=29)
     overview_kpis = {k.label: k.formatted() for b in overview if isinstance(b, blocks.Kpis)
@@ -94,8 +94,8 @@ def test_overview_and_costs_show_the_same_30_day_spend(workspace):
                         status="ok", ts=NOW - timedelta(hours=hours_ago))
     record_event("request_submitted", session_id="s", ts=NOW - timedelta(hours=1))
     ingest()
-    overview = views.build("overview", views.ViewContext(role=ANALYST, now=NOW))
-    costs = views.build("costs", views.ViewContext(role=ANALYST, now=NOW,
+    overview = catalog.build("overview", views.ViewContext(role=ANALYST, now=NOW))
+    costs = catalog.build("costs", views.ViewContext(role=ANALYST, now=NOW,
                                                    filters=data.kpi_window_filters("30 days", now=NOW)))
     spend_overview = next(k for b in overview if isinstance(b, blocks.Kpis) and b.title.startswith("30 days")
                           for k in b.items if k.label == "spend")
@@ -129,7 +129,7 @@ def test_overview_marks_spend_and_error_rate_as_up_is_bad(workspace):
                         status=status, ts=NOW - timedelta(hours=hours_ago))
     record_event("request_submitted", session_id="s", ts=NOW - timedelta(hours=1))
     ingest()
-    overview = views.build("overview", views.ViewContext(role=ANALYST, now=NOW))
+    overview = catalog.build("overview", views.ViewContext(role=ANALYST, now=NOW))
     today = next(b for b in overview if isinstance(b, blocks.Kpis) and b.title.startswith("today"))
     by_label = {k.label: k for k in today.items}
     assert by_label["spend"].mood(by_label["spend"].change) == "bad"
@@ -178,10 +178,10 @@ def test_health_and_users_count_the_same_bands_over_all_activity(workspace):
     record_event("request_submitted", session_id="y", actor="yellow@x.io", ts=NOW - timedelta(days=3))
     record_event("request_submitted", session_id="r", actor="red@x.io", ts=NOW - timedelta(days=50))
     ingest()
-    health = views.build("health", views.ViewContext(role=ANALYST, now=NOW))
+    health = catalog.build("health", views.ViewContext(role=ANALYST, now=NOW))
     health_counts = {k.label: k.value for b in health if isinstance(b, blocks.Kpis) for k in b.items}
     everything = data.Filters(since=(NOW - timedelta(days=365)).date(), until=NOW.date())
-    users = views.build("users", views.ViewContext(role=ANALYST, now=NOW, filters=everything))
+    users = catalog.build("users", views.ViewContext(role=ANALYST, now=NOW, filters=everything))
     chart = next(b for b in users if isinstance(b, blocks.Chart))
     users_counts = dict(zip(chart.figure.data[0].x, chart.figure.data[0].y, strict=True))
     for band in ("red", "yellow", "green"):
@@ -271,7 +271,7 @@ def test_a_long_table_pages_instead_of_growing():
 def test_funnel_steps_read_as_words(workspace):
     record_event("request_submitted", session_id="s", ts=NOW - timedelta(days=20))
     ingest()
-    page = views.build("funnel", views.ViewContext(role=ANALYST, now=NOW,
+    page = catalog.build("funnel", views.ViewContext(role=ANALYST, now=NOW,
                                                    filters=data.kpi_window_filters("30 days", now=NOW)))
     steps = next(b for b in page if isinstance(b, blocks.Table) and b.title == "Steps")
     assert steps.frame["name"].tolist()[:2] == ["Request submitted", "Email given"]
@@ -305,7 +305,7 @@ def test_the_budget_box_starts_empty_and_says_what_applies(monkeypatch):
 
     from faibric_kernel.ui.dashboards import _control_widget
 
-    budget = next(c for c in views.VIEWS["costs"].controls if c.name == "budget")
+    budget = next(c for c in catalog.VIEWS["costs"].controls if c.name == "budget")
     box = _control_widget(budget, None, None)
     assert isinstance(box, widgets.Text) and box.value == "" and box.placeholder.startswith("not set")
     monkeypatch.setenv("FAIBRIC_MONTHLY_BUDGET_USD", "250")

@@ -26,6 +26,7 @@ the experiment analytics leave out.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -76,8 +77,13 @@ def load_eval_set(path: str | Path | None = None) -> dict:
     return {"name": data.get("name") or path.stem, "path": str(path), "cases": cases}
 
 
+_DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
 def _site_text(files: dict[str, str]) -> str:
-    return "\n".join(c for p, c in files.items() if p.startswith("src/") or p == "index.html").lower()
+    """The site's source as lower-case text, without embedded fonts and images (base64 can spell any word)."""
+    source = "\n".join(c for p, c in files.items() if p.startswith("src/") or p == "index.html")
+    return _DATA_URL.sub("data:", source).lower()
 
 
 def _score_case(case: dict, variant: str, provider, *, preview: bool, browser: bool) -> dict:
