@@ -140,7 +140,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_API_TIMEOUT_SECONDS", "seconds the API waits for a slow client's request", default="15"),
         Setting("FAIBRIC_DASHBOARD_MAX_KERNELS", "most kernels the dashboards server runs", default="24"),
         Setting("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", "dashboard pages one viewer may open per 5 minutes",
-                default="8"),
+                default="16"),
         Setting("FAIBRIC_SITES_INDEX", "list the sites on the sites server's front page (1/0)", default="0"),
         Setting("FAIBRIC_STATUS_CACHE_SECONDS", "how stale a cached session-status row may be"),
         Setting("FAIBRIC_BUILD_STALE_MINUTES", "minutes without a heartbeat before a build is interrupted"),

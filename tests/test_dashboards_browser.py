@@ -98,12 +98,14 @@ def dash(home):
     from faibric_kernel.dashboards.landing import landing_jupyter_path
     from faibric_kernel.dashboards.server import DashboardServer, free_port, resolve_settings
 
-    old = os.environ.get("FAIBRIC_HOME")
-    old_path = os.environ.get("JUPYTER_PATH")
-    os.environ["FAIBRIC_HOME"] = str(home)
-    # as `faibric dashboards` does: Voila's root is the landing page of cards
-    os.environ["JUPYTER_PATH"] = landing_jupyter_path()
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FAIBRIC_HOME", str(home))
+        # as `faibric dashboards` does: Voila's root is the landing page of cards
+        env.setenv("JUPYTER_PATH", landing_jupyter_path())
+        # every test here is the same viewer on loopback, opening far more pages than a person would in
+        # 5 minutes; the caps themselves are tested in test_dashboards_guards
+        env.setenv("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", "1000")
+        env.setenv("FAIBRIC_DASHBOARD_MAX_KERNELS", "1000")
         settings = resolve_settings(port=free_port(), token=STAKEHOLDER_TOKEN, analyst_token=ANALYST_TOKEN,
                                     pool_size=1)
         server = DashboardServer(settings, log_path=home / "logs" / "voila-test.log")
@@ -113,15 +115,6 @@ def dash(home):
         except Exception:
             server.stop()
             raise
-    finally:
-        if old is None:
-            os.environ.pop("FAIBRIC_HOME", None)
-        else:
-            os.environ["FAIBRIC_HOME"] = old
-        if old_path is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old_path
     yield server
     server.stop()
 

@@ -188,7 +188,7 @@ class RoleIdentityProvider(PasswordIdentityProvider):
     analyst_token = Unicode("", config=True, help="token that grants the analyst role (individual customers)")
     max_failures = Int(5, config=True, help="wrong tokens per address and minute before sign-ins are refused")
     max_kernels = Int(24, config=True, help="most kernels the server runs (pre-heated ones included)")
-    max_kernels_per_viewer = Int(8, config=True, help="most dashboard pages one viewer opens per kernel_window")
+    max_kernels_per_viewer = Int(16, config=True, help="most dashboard pages one viewer opens per kernel_window")
     kernel_window = Float(300.0, config=True, help="seconds a page's kernel lives after its tab closes")
 
     def __init__(self, **kwargs):

@@ -159,9 +159,9 @@ def voila_config(settings: ServerSettings) -> dict:
         # from competing with the page of the viewer who just took the pooled kernel
         "VoilaKernelManager": {"fill_delay": 4.0},
         # Voila's shutdown-on-close beacon is refused by the XSRF check when the viewer came in by cookie,
-        # so kernels of closed tabs are culled instead: idle and without a browser connected for 5 minutes
-        # (pooled kernels are exempt, open tabs stay connected)
-        "MappingKernelManager": {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False},
+        # so kernels of closed tabs are culled instead: idle and without a browser connected for a minute
+        # (pooled kernels are exempt, open tabs stay connected); each holds a few hundred MB
+        "MappingKernelManager": {"cull_idle_timeout": 60, "cull_interval": 15, "cull_connected": False},
     }
 
 
@@ -170,7 +170,7 @@ def _kernel_caps(settings: ServerSettings) -> dict:
     pooled = settings.pool_size * len(DASHBOARD_NAMES)
     total = config.get_int("FAIBRIC_DASHBOARD_MAX_KERNELS", 24)
     return {"max_kernels": max(total, pooled + 2),
-            "max_kernels_per_viewer": config.get_int("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", 8),
+            "max_kernels_per_viewer": config.get_int("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", 16),
             "kernel_window": 300.0}
 
 
