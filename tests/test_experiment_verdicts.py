@@ -120,12 +120,45 @@ def test_outcomes_and_p_values_match_scipy_on_known_data(fresh_db):
     rating = verdict(result, "rating")
     assert rating["p_value"] == pytest.approx(stats.mannwhitneyu(a.rating, b.rating, alternative="two-sided").pvalue)
     assert verdict(result, "cost_per_deployed_usd")["control_value"] == pytest.approx(a.cost_usd.sum() / 12)
-    # Holm across the six outcomes, then a direction per outcome
-    adjusted = holm(list(result.verdicts["p_value"]))
-    assert list(result.verdicts["adjusted_p_value"]) == pytest.approx(adjusted)
+    # Holm across the outcomes, then a direction per outcome
+    adjusted = holm([None if np.isnan(p) else p for p in result.verdicts["p_value"]])  # no live sites: leads untested
+    assert list(result.verdicts["adjusted_p_value"].fillna(-1)) == pytest.approx([-1 if p is None else p for p in adjusted])
     assert verdict(result, "deploy_rate")["state"] == "better"
     assert verdict(result, "seconds_to_deploy")["state"] == "better"
     assert verdict(result, "rollbacks_per_session")["state"] in ("worse", "no difference yet")
+
+
+def test_leads_per_deployed_site_come_from_each_sessions_public_site(fresh_db):
+    load(fresh_db, arm("A", 30, 20), arm("B", 30, 20))
+    leads = []
+    for variant, per_site in (("A", lambda i: i % 2), ("B", lambda i: 2 + i % 3)):
+        for i in range(20):
+            fresh_db.execute("INSERT INTO public_sites (site_id, session_id, created_at) VALUES (?, ?, ?)",
+                             [f"site-{variant}{i}", f"{variant}{i}", START])
+            for n in range(per_site(i)):
+                leads.append({"ts": (START + timedelta(days=1, minutes=n)).isoformat(), "session_id": None,
+                              "event_type": "lead_received", "properties": {"site_id": f"site-{variant}{i}"}})
+    # spam is stored in the inbox but is not a lead; nor is a lead of a site no session owns
+    leads.append({"ts": (START + timedelta(days=1)).isoformat(), "session_id": None, "event_type": "lead_received",
+                  "properties": {"site_id": "site-A0", "spam": "honeypot"}})
+    leads.append({"ts": (START + timedelta(days=1)).isoformat(), "session_id": None, "event_type": "lead_received",
+                  "properties": {"site_id": "site-elsewhere"}})
+    insert_events(fresh_db, leads)
+    result = experiments(fresh_db, now=NOW, design=ExperimentDesign(sample_size=30))
+    s = result.sessions
+    a, b = s[s.variant == "A"].leads.dropna(), s[s.variant == "B"].leads.dropna()
+    assert len(a) == len(b) == 20  # deployed sessions only
+    row = verdict(result, "leads_per_site")
+    assert row["control_value"] == pytest.approx(0.5) and row["variant_value"] == pytest.approx(59 / 20)
+    assert row["p_value"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    assert row["state"] == "better"
+    assert result.variants.set_index("variant").loc["B", "leads_per_deployed_site"] == pytest.approx(59 / 20)
+
+
+def test_without_live_sites_leads_per_site_is_not_enough_data(fresh_db):
+    load(fresh_db, arm("A", 30, 20), arm("B", 30, 20))
+    result = experiments(fresh_db, now=NOW, design=ExperimentDesign(sample_size=30))
+    assert verdict(result, "leads_per_site")["state"] == "not enough data"
 
 
 def test_no_verdict_below_the_minimum_sample_even_with_a_large_difference(fresh_db):

@@ -38,6 +38,12 @@ def utc_naive(value: datetime | date | str | None, name: str = "time") -> dateti
     raise InvalidInputError(f"{name} must be a date or datetime, not {type(value).__name__}")
 
 
+def has_table(con, name: str) -> bool:
+    """Whether the connection's database has the (non-temporary) table ``name``; some are created on first use."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                            [name]).fetchall()[0][0])
+
+
 def resolve_now(now) -> datetime:
     """``now`` as naive UTC; the current time when not given."""
     return utc_naive(now, "now") if now is not None else datetime.now(UTC).replace(tzinfo=None)

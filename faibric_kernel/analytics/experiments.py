@@ -22,8 +22,10 @@ with Holm's method across the outcomes of a comparison, and a state:
 ``better``, ``worse`` or ``no difference yet``; an outcome with too few
 observations (e.g. two ratings) is ``not enough data``. The outcomes: deploy
 rate (z-test), time to deploy and rating (Mann-Whitney U), changes before
-deploy and rollbacks (Welch's t), and $ per deployed site (a ratio of means,
-compared with the delta method).
+deploy and rollbacks (Welch's t), $ per deployed site (a ratio of means,
+compared with the delta method) and, once live sites report back, leads per
+deployed site (Welch's t over the site's ``lead_received`` events that were
+not spam; a session's site is its row in ``public_sites``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ._common import filters, records, resolve_now, utc_naive
+from ._common import filters, has_table, records, resolve_now, utc_naive
 from .funnel import session_variants_sql
 
 EVAL_TENANT = "eval"  # `faibric eval` builds under this tenant: test builds, not customers in an experiment
@@ -128,6 +130,7 @@ OUTCOMES = {
     "rating": ("rating", "rating", "mannwhitney", True, "rated"),
     "rollbacks_per_session": ("rollbacks per session", "rollbacks", "welch", False, "all"),
     "cost_per_deployed_usd": ("$ per deployed site", "cost_usd", "ratio", False, "all"),
+    "leads_per_site": ("leads per deployed site", "leads", "welch", True, "deployed"),
 }
 
 
@@ -231,6 +234,7 @@ def experiments(
                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior_max FROM deploys)
             GROUP BY 1
         ),
+        leads AS ({_leads_sql(con, where)}),
         spend AS (
             SELECT hash(session_id) AS session_id, coalesce(sum(cost_usd), 0.0) AS cost_usd,
                    count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
@@ -240,9 +244,11 @@ def experiments(
                coalesce(s.cost_usd, 0.0) AS cost_usd, coalesce(s.unpriced_calls, 0) AS unpriced_calls,
                CASE WHEN p.deployed THEN epoch(p.deployed_ts) - epoch(p.first_ts) END AS seconds_to_deploy,
                CASE WHEN p.deployed THEN coalesce(b.changes_before_deploy, 0) END AS changes_before_deploy,
-               coalesce(r.rollbacks, 0) AS rollbacks
+               coalesce(r.rollbacks, 0) AS rollbacks,
+               CASE WHEN p.deployed THEN coalesce(l.leads, 0) END AS leads
         FROM per AS p JOIN variants AS v USING (session_id) LEFT JOIN spend AS s USING (session_id)
         LEFT JOIN before_deploy AS b USING (session_id) LEFT JOIN rollbacks AS r USING (session_id)
+        LEFT JOIN leads AS l USING (session_id)
         WHERE v.variant IS NOT NULL AND {entry_where}
         """,
         params,
@@ -250,7 +256,7 @@ def experiments(
     variant_columns = [
         "variant", "sessions", "deployed", "deploy_rate", "cost_usd", "cost_per_session_usd", "cost_per_deploy_usd",
         "unpriced_calls", "modifications_per_session", "feedback_count", "mean_rating", "median_seconds_to_deploy",
-        "changes_before_deploy", "rollbacks_per_session",
+        "changes_before_deploy", "rollbacks_per_session", "leads_per_deployed_site",
     ]
     if sessions.empty:
         return ExperimentResult(None, pd.DataFrame(columns=variant_columns), pd.DataFrame(), None, alpha, sessions,
@@ -268,6 +274,7 @@ def experiments(
             "median_seconds_to_deploy": grouped["seconds_to_deploy"].median(),
             "changes_before_deploy": grouped["changes_before_deploy"].mean(),
             "rollbacks_per_session": grouped["rollbacks"].mean(),
+            "leads_per_deployed_site": grouped["leads"].mean(),
         }
     )
     variants["deploy_rate"] = variants["deployed"] / variants["sessions"]
@@ -324,6 +331,19 @@ def experiments(
     verdicts = _verdicts(by_variant, control, names, design) if control in base.index else pd.DataFrame(
         columns=VERDICT_COLUMNS)
     return ExperimentResult(control, variants, pd.DataFrame(comparisons), chi_p, alpha, sessions, design, verdicts)
+
+
+def _leads_sql(con, where: str) -> str:
+    """Leads per session (hashed id), through the session's public site; none before any site was published."""
+    if not has_table(con, "public_sites"):
+        return "SELECT NULL::UBIGINT AS session_id, 0 AS leads WHERE FALSE"
+    return f"""
+        SELECT hash(ps.session_id) AS session_id, count(*) AS leads
+        FROM (SELECT json_extract_string(properties, '$.site_id') AS site_id FROM events
+              WHERE {where} AND event_type = 'lead_received'
+                AND coalesce(json_extract_string(properties, '$.spam'), 'ok') = 'ok') AS l
+        JOIN public_sites AS ps USING (site_id)
+        GROUP BY 1"""
 
 
 VERDICT_COLUMNS = ["variant", "control", "outcome", "label", "control_value", "variant_value", "difference",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ._common import keyed_events_sql
+from ._common import has_table, keyed_events_sql
 
 __all__ = ["DDL", "after_ingest", "refresh_activity", "rollup_rows_sql"]
 
@@ -126,11 +126,7 @@ def after_ingest(con, report) -> None:
 
 
 def _state_exists(con) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'activity_daily_state' AND NOT temporary"
-        ).fetchall()[0][0]
-    )
+    return has_table(con, "activity_daily_state")
 
 
 def _pending_source(con) -> str | None:
