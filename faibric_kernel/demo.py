@@ -247,6 +247,11 @@ def _generate_arrays(rng: np.random.Generator, n_sessions: int, days: int, end_u
     add(stopped, _T["build_stopped"], t_gen)
     add(gen_error, _T["error"], t_gen, i1=rng.integers(0, 3, n_sessions))
     add(feedback, _T["feedback_submitted"], t_feedback, i1=rating, i2=rng.integers(0, len(COMMENTS), n_sessions))
+    # each build's trace, when it ended: i1 = generate ms, i2 = fix ms, f1 = 0 ok / 1 stopped / 2 error
+    t_trace_end = np.where(gen_bad, t_gen, np.where(unfixed, t_fixed, t_preview))
+    outcome = np.where(stopped, 1.0, np.where(gen_error | unfixed, 2.0, 0.0))
+    add(build, _T["build_traced"], t_trace_end, i1=(t_gen - t_build) // 1000,
+        i2=np.where(val_failed, (t_fixed - t_valfail) // 1000, 0), f1=outcome)
 
     # modifications: the j-th request of a session comes an exponential gap after the previous one
     mod_sess = np.repeat(np.arange(n_sessions), n_mod)
@@ -406,6 +411,15 @@ def build_history(con, *, sessions: int, days: int, seed: int, end: datetime) ->
             "error": f"json_object('error_type', ({_sql_list(ERROR_TYPES)})[e.i1 + 1], "
             "'message', 'the build failed')",
             "feedback_submitted": f"json_object('rating', e.i1, 'comment', ({_sql_list(COMMENTS)})[e.i2 + 1])",
+            # the spans a real build records; the fixed stages take what they take on this machine
+            "build_traced": "json_object('trace_id', md5(s.session_id || 'trace'), 'kind', 'build', "
+            "'variant', s.variant, 'outcome', ['ready', 'stopped', 'error'][CAST(e.f1 AS INTEGER) + 1], "
+            "'seconds', round(0.6 + e.i1 / 1000 + 0.3 + e.i2 / 1000 + CASE WHEN e.f1 = 0 THEN 3.5 ELSE 0 END, 3), "
+            "'spans', list_filter([json_object('name', 'classify', 'seconds', 0.4), json_object('name', 'library', 'seconds', 0.2), "
+            "json_object('name', 'generate', 'seconds', e.i1 / 1000), json_object('name', 'validate', 'seconds', 0.3), "
+            "json_object('name', 'fix', 'seconds', e.i2 / 1000), "
+            "json_object('name', 'bundle', 'seconds', CASE WHEN e.f1 = 0 THEN 3.5 ELSE 0 END)], "
+            "lambda x: CAST(x ->> 'seconds' AS DOUBLE) > 0))",
         }
         cases = " ".join(f"WHEN {_T[name]} THEN {expr}" for name, expr in props.items())
         con.execute(
@@ -454,6 +468,20 @@ def build_history(con, *, sessions: int, days: int, seed: int, end: datetime) ->
                         ELSE json_object('variant', variant) END AS VARCHAR) AS properties
             FROM c
             ORDER BY ts
+            """
+        )
+        # a trace's tokens and cost are its build's calls (classify to fix), as the real trace's are
+        con.execute(
+            """
+            UPDATE demo_events AS e
+            SET properties = CAST(json_merge_patch(e.properties, json_object(
+                'calls', c.calls, 'input_tokens', c.input_tokens, 'output_tokens', c.output_tokens,
+                'cost_usd', round(c.cost_usd, 6))) AS VARCHAR)
+            FROM (SELECT session_id, count(*) AS calls, sum(input_tokens) AS input_tokens,
+                         sum(output_tokens) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd
+                  FROM demo_api_calls WHERE purpose IN ('classify', 'adapt', 'generate', 'fix')
+                  GROUP BY 1) AS c
+            WHERE e.event_type = 'build_traced' AND e.session_id = c.session_id
             """
         )
         con.execute(

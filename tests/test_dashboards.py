@@ -395,6 +395,19 @@ def test_costs_list_sites_only_for_analysts(demo):
     assert not any(t.startswith("Deployed sites") for t in titles(STAKEHOLDER))
 
 
+def test_costs_show_where_build_time_goes_and_the_slowest_builds_to_analysts(demo):
+    def tables(role):
+        return {b.title: b.frame for b in catalog.build("costs", ctx(role)) if isinstance(b, blocks.Table)}
+
+    analyst, stakeholder = tables(ANALYST), tables(STAKEHOLDER)
+    stages = analyst["Build stages"].set_index("stage")
+    assert stages.loc["generate", "mean_seconds"] == stages["mean_seconds"].max()  # the model's time dominates
+    slowest = analyst["Slowest builds and changes"]
+    assert len(slowest) and slowest["seconds"].is_monotonic_decreasing
+    assert analyst["Most expensive builds and changes"]["cost_usd"].is_monotonic_decreasing
+    assert "Build stages" in stakeholder and "Slowest builds and changes" not in stakeholder
+
+
 def test_funnel_compares_the_prompt_variants(demo):
     out = catalog.build("funnel", ctx(STAKEHOLDER))
     variants = next(b.frame for b in out if isinstance(b, blocks.Table) and b.title.startswith("Prompt variants"))

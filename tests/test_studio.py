@@ -279,6 +279,38 @@ def test_deploy_locally_shows_the_live_url_as_a_link_that_serves_the_site(built)
     assert get_session(studio.session.session_id).status == "deployed"
 
 
+def test_a_deployed_site_shows_its_visitors_and_leads_beside_the_preview(built):
+    from faibric_kernel.livesites.registry import public_site_id
+    from faibric_kernel.store import record_event
+
+    studio = built
+    assert studio.site_view.value == ""  # built, not live yet
+    studio.deploy_to.value = "local"
+    studio.deploy_button.click()
+    assert studio.wait(120) and studio.last_error is None, studio.last_error
+    assert "no visitors yet" in studio.site_view.value
+    site_id = public_site_id(studio.session.session_id)
+    for visitor in ("v1", "v2"):
+        record_event("site_pageview", session_id=None, properties={"site_id": site_id, "version": 1, "visitor": visitor})
+    record_event("lead_received", session_id=None, properties={"site_id": site_id, "version": 1, "spam": "ok",
+                                                                "form": "contact", "lead_id": "l1"})
+    record_event("lead_received", session_id=None, properties={"site_id": site_id, "version": 1, "spam": "honeypot",
+                                                                "form": "contact", "lead_id": "l2"})
+    studio.refresh_outcomes()
+    assert "<b>2</b> visitors, <b>1</b> leads" in studio.site_view.value
+    assert "last lead" in studio.site_view.value
+
+
+def test_the_builds_tab_shows_each_traced_build_with_its_stages(built):
+    [trace] = built.traces
+    assert trace["kind"] == "build" and trace["outcome"] == "ready"
+    names = [s["name"] for s in trace["spans"]]
+    assert "generate" in names and "validate" in names
+    view = built.traces_view.value
+    assert 'title="generate: ' in view and ">build<" in view
+    assert built.tabs.get_title(3) == "Builds"
+
+
 def test_deploy_to_github_without_a_token_says_to_set_github_token(built, monkeypatch):
     monkeypatch.setenv("GITHUB_APPS_REPO", "faibric-test/apps")  # the repository is named; the token is not
     studio = built

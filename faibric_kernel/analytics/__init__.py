@@ -15,6 +15,7 @@ short-lived write connections.
 * :func:`activity_feed` - the latest events as sentences
 * :mod:`.alerts` - rules that fire once per period, with webhook and email delivery
 * :func:`experiments` - prompt variants compared with significance tests
+* :func:`build_traces`, :func:`span_seconds` - the slowest and costliest builds, and time per build stage
 """
 
 from . import alerts
@@ -33,6 +34,7 @@ from .experiments import ExperimentResult, experiments, two_proportion_z_test
 from .funnel import DEFAULT_STEPS, Conversion, FunnelResult, conversion, conversions, funnel
 from .health import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, band_of, health_scores, health_thresholds, snapshot_health
 from .retention import RetentionResult, lifecycle, retention
+from .traces import build_traces, span_seconds
 
 __all__ = [
     "DEFAULT_STEPS",
@@ -48,6 +50,7 @@ __all__ = [
     "activity_feed",
     "alerts",
     "band_of",
+    "build_traces",
     "conversion",
     "conversions",
     "cost_forecast",
@@ -60,6 +63,7 @@ __all__ = [
     "health_thresholds",
     "lifecycle",
     "retention",
+    "span_seconds",
     "savings",
     "snapshot_health",
     "two_proportion_z_test",

@@ -689,6 +689,8 @@ class Costs(View):
         savings = data.analytics_function("savings")
         unpriced_calls = data.analytics_function("unpriced_calls")
         cost_per_site = data.analytics_function("cost_per_site")
+        build_traces = data.analytics_function("build_traces")
+        span_seconds = data.analytics_function("span_seconds")
         budget, budget_error = _budget(ctx.option("budget", None))
         method = ctx.option("method", "month_to_date")
         f = ctx.filters
@@ -705,6 +707,9 @@ class Costs(View):
                 "savings": savings(con, **span),
                 "unpriced": unpriced_calls(con, limit=500, **span),
                 "sites": cost_per_site(con, **span),
+                "stages": span_seconds(con, **span),
+                "slowest": build_traces(con, order="seconds", **span),
+                "costliest": build_traces(con, order="cost", **span),
             }
 
         loaded = _read(load)
@@ -776,4 +781,25 @@ class Costs(View):
             unpriced_rows = unpriced_rows.drop(columns=[c for c in ("session_id",) if c in unpriced_rows.columns])
         blocks.append(Table("Calls with no price (their cost is unknown, not zero)", unpriced_rows,
                             "unpriced-calls.csv", empty_text="every call has a price"))
+        blocks.extend(_trace_blocks(loaded, analyst=ctx.analyst))
         return blocks
+
+
+TRACE_TABLE_COLUMNS = ["ts", "session_id", "kind", "variant", "outcome", "seconds", "cost_usd", "calls", "tokens",
+                       "slowest_span", "slowest_span_seconds"]
+
+
+def _trace_blocks(loaded: dict, *, analyst: bool) -> list[Block]:
+    """Where build time goes (every role), and the slowest and costliest builds (analysts: one row per customer)."""
+    stages = loaded["stages"]
+    if stages.empty:
+        return [Notice("no traced builds in this date range (every build and change records a trace)", kind="empty")]
+    blocks: list[Block] = [Chart("Where build time goes (mean seconds per stage of a traced build)",
+                                 figures.bar_figure(stages, "stage", "mean_seconds", horizontal=True,
+                                                    y_title="seconds")),
+                           Table("Build stages", stages, "build-stages.csv")]
+    if analyst:
+        blocks.append(Table("Slowest builds and changes", loaded["slowest"][TRACE_TABLE_COLUMNS], "slowest-builds.csv"))
+        blocks.append(Table("Most expensive builds and changes", loaded["costliest"][TRACE_TABLE_COLUMNS],
+                            "costliest-builds.csv"))
+    return blocks

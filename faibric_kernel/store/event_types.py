@@ -81,7 +81,7 @@ _TYPES = (
     EventType("build_traced", "build.traces", "the spans of one build or change, with timings, tokens and cost",
               ("trace_id", "kind", "variant", "outcome", "error", "seconds", "input_tokens", "output_tokens",
                "cost_usd", "calls", "spans", "text_stored"), "had a build traced",
-              "outcome", demo=False),
+              "outcome"),
     EventType("site_pageview", "livesites.visitors", "a visitor opened a page of a live site",
               ("site_id", "version", "visitor", "path", "referrer"), "had a site visit", "path", demo=False),
     EventType("site_section_viewed", "livesites.visitors", "a visitor scrolled a section of a live site into view",

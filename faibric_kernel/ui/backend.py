@@ -261,6 +261,26 @@ class StudioBackend:
         return CostSummary(int(session[0]), float(session[1]), int(session[2]), int(session[3]),
                            int(today[0]), float(today[1]), int(today[2]), int(today[3]))
 
+    def live_site(self, session_id: str | None) -> dict | None:
+        """The session's live site's visitors and leads (last 7 days and all time); None without a public site."""
+        if not session_id:
+            return None
+        from ..analytics.sites import session_site_summary
+        from ..store import read_connection
+
+        with read_connection() as con:
+            return session_site_summary(con, session_id)
+
+    def build_traces(self, session_id: str | None, limit: int = 12) -> list[dict]:
+        """The session's traced builds and changes, newest first, each with its spans (seconds per stage)."""
+        if not session_id:
+            return []
+        from ..build.traces import traces
+        from ..store import read_connection
+
+        with read_connection() as con:
+            return traces(con, session_id=session_id, order="ts", limit=limit)
+
     def history(self, session, project: ProjectView | None = None) -> list[ChatMessage]:
         """The chat as it happened, rebuilt from the store (so a restarted kernel shows it again).
 

@@ -132,6 +132,30 @@ _CHAT_STYLE = {
 _ERROR_STYLE = "align-self:stretch;background:#fef2f2;color:#991b1b;border:1px solid #fecaca"
 
 
+SPAN_COLOURS = {"classify": "#94a3b8", "library": "#a78bfa", "generate": "#2563eb", "parse": "#0ea5e9",
+                "validate": "#14b8a6", "fix": "#f59e0b", "bundle": "#22c55e", "deploy": "#ef4444"}
+
+
+def _trace_row(trace: dict) -> str:
+    """One traced build or change: totals, and a bar of its spans, each as wide as its share of the time."""
+    spans = trace.get("spans") or []
+    total = sum(s.get("seconds") or 0.0 for s in spans) or 1.0
+    bar = "".join(
+        f'<span title="{html.escape(str(s.get("name")))}: {float(s.get("seconds") or 0):.2f} s" '
+        f'style="display:inline-block;height:12px;width:{100 * (s.get("seconds") or 0) / total:.1f}%;'
+        f'background:{SPAN_COLOURS.get(s.get("name"), "#64748b")}"></span>'
+        for s in spans)
+    when = trace.get("ts")
+    outcome = str(trace.get("outcome") or "")
+    colour = {"error": "#b91c1c", "stopped": "#6b7280"}.get(outcome, "#15803d")
+    return (f'<tr style="border-top:1px solid #e2e8f0"><td>{html.escape(f"{when:%Y-%m-%d %H:%M}") if when else ""}'
+            f'</td><td>{html.escape(str(trace.get("kind") or ""))}</td>'
+            f'<td style="color:{colour}">{html.escape(outcome)}</td>'
+            f'<td>{float(trace.get("seconds") or 0):.1f}</td><td>{_money(trace.get("cost_usd"))}</td>'
+            f'<td>{int(trace.get("calls") or 0)}</td>'
+            f'<td><div style="display:flex;width:100%;background:#f1f5f9">{bar}</div></td></tr>')
+
+
 class Studio:
     """The builder studio widget. ``Studio().show()`` in a notebook; ``Studio().widget`` to embed."""
 
@@ -149,6 +173,8 @@ class Studio:
         self.last_step_cost: float | None = None
         self.preview_document: str | None = None
         self.costs = CostSummary()
+        self.live_site: dict | None = None
+        self.traces: list[dict] = []
         self.restore_buttons: dict[int, W.Button] = {}
         self._job: threading.Thread | None = None
         self._job_name: str | None = None
@@ -166,6 +192,7 @@ class Studio:
             log.warning("could not recover interrupted builds: %s", exc.message)
         self.refresh_sessions()
         self.refresh_costs()
+        self.refresh_outcomes()
         self._render_all()
         if session_id:
             self.resume(session_id)
@@ -236,13 +263,18 @@ class Studio:
         self.deploy_button.add_class("faibric-deploy")
         self.url_view = W.HTML()
         self.url_view.add_class("faibric-url")
+        self.site_view = W.HTML()
+        self.site_view.add_class("faibric-live-site")
+        self.traces_view = W.HTML()
+        self.traces_view.add_class("faibric-traces")
         self.preview = W.HTML(layout=W.Layout(width="100%"))
         self.preview.add_class("faibric-preview")
         self.file_picker = W.Dropdown(description="File", options=[], layout=W.Layout(width="100%"))
         self.code_view = W.HTML()
         self.versions_box = W.VBox()
-        self.tabs = W.Tab(children=[self.preview, W.VBox([self.file_picker, self.code_view]), self.versions_box])
-        for i, name in enumerate(("Preview", "Files", "Versions")):
+        self.tabs = W.Tab(children=[self.preview, W.VBox([self.file_picker, self.code_view]), self.versions_box,
+                                    self.traces_view])
+        for i, name in enumerate(("Preview", "Files", "Versions", "Builds")):
             self.tabs.set_title(i, name)
 
         self.sessions.observe(self._on_session_picked, names="value")
@@ -267,7 +299,7 @@ class Studio:
         right = W.VBox(
             [W.HBox([self.status_view, self.deploy_to, self.deploy_button, self.auto_deploy],
                     layout=W.Layout(align_items="center", flex_flow="row wrap")),
-             self.url_view, self.device, self.tabs],
+             self.url_view, self.site_view, self.device, self.tabs],
             layout=W.Layout(width="62%"),
         )
         self.widget = W.VBox([top, self.cost_view, W.HBox([left, right], layout=W.Layout(width="100%"))],
@@ -515,6 +547,7 @@ class Studio:
                 self._job_name = None
             self._reload_session_quietly()
             self.refresh_costs()
+            self.refresh_outcomes()
             # the thread is still alive while this runs, so compute the controls as if it were done
             self._job = None
             self._render_controls()
@@ -823,6 +856,7 @@ class Studio:
         self._set_sessions_value("")
         self._render_stream()
         self.refresh_costs()
+        self.refresh_outcomes()
         self._render_all()
 
     # ================================================================ sessions and resume
@@ -934,6 +968,50 @@ class Studio:
         except FaibricError as exc:
             log.warning("could not read costs: %s", exc.message)
         self._render_costs()
+
+    def refresh_outcomes(self) -> None:
+        """The open session's live site figures and build traces, from the store."""
+        session_id = self.session.session_id if self.session else None
+        try:
+            self.live_site = self.backend.live_site(session_id)
+            self.traces = self.backend.build_traces(session_id)
+        except FaibricError as exc:
+            log.warning("could not read the live site or traces: %s", exc.message)
+        self._render_live_site()
+        self._render_traces()
+
+    def _render_live_site(self) -> None:
+        site = self.live_site if self.session and self.url else None  # built but never deployed: not live
+        if site is None:
+            self.site_view.value = ""
+            return
+        last = site.get("last_lead_at")
+        last_text = f" &middot; last lead {html.escape(f'{last:%Y-%m-%d %H:%M}')} UTC" if last else ""
+        if not site["visitors_all_time"] and not site["leads_all_time"]:
+            text = ("Live site: no visitors yet. Visits, clicks and form submissions show here as they "
+                    "come (<code>faibric leads</code> lists the enquiries).")
+        else:
+            text = (f"Live site, last {site['days']} days: <b>{site['visitors']:,}</b> visitors, "
+                    f"<b>{site['leads']:,}</b> leads &middot; all time: {site['visitors_all_time']:,} visitors, "
+                    f"{site['leads_all_time']:,} leads{last_text}")
+        self.site_view.value = f'<div style="font:13px system-ui,sans-serif;color:#334155;padding:2px 0">{text}</div>'
+
+    def _render_traces(self) -> None:
+        if not self.traces:
+            self.traces_view.value = ('<div style="color:#64748b;padding:8px">No traced builds yet: each build and '
+                                      "change records where its time and money went.</div>")
+            return
+        rows = "".join(_trace_row(t) for t in self.traces)
+        legend = "".join(f'<span style="margin-right:10px"><span style="display:inline-block;width:10px;height:10px;'
+                         f'background:{colour};margin-right:3px"></span>{name}</span>'
+                         for name, colour in SPAN_COLOURS.items())
+        self.traces_view.value = (
+            '<div style="font:12px system-ui,sans-serif;color:#334155">'
+            f'<div style="margin:6px 0">{legend}</div>'
+            '<table style="border-collapse:collapse;width:100%"><thead><tr style="text-align:left;color:#64748b">'
+            "<th>when (UTC)</th><th>what</th><th>outcome</th><th>seconds</th><th>cost</th><th>calls</th>"
+            f'<th style="width:40%">where the time went</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        )
 
     def _on_provider_changed(self, change) -> None:
         try:
