@@ -87,12 +87,13 @@ def generate_project(run: BuildRun, prompt: str, kind: str = "generate") -> tupl
     steps = []
     if not run.switch("split_generation"):
         # single-call mode: the strong model writes the new components, the copy and the page at once
-        steps.append(("generate", strong, generate_messages(brief, reuse, specs, provided, run.book),
+        steps.append(("generate", strong, generate_messages(brief, reuse, specs, provided, run.book,
+                                                                      form_action=form_action),
                       {"part": "site", "prompt_id": "generate_task"}))
     else:
         if specs:
             # new code: the strong model writes only the components the library could not supply
-            steps.append(("generate", strong, components_messages(brief, specs, run.book),
+            steps.append(("generate", strong, components_messages(brief, specs, run.book, form_action=form_action),
                           {"part": "components", "prompt_id": "components_task"}))
         # the copy and the page: the cheap model adapts the reused (and the new) components to this business
         steps.append(("adapt", cheap, None, {"part": "compose", "prompt_id": "compose_task"}))
@@ -149,7 +150,8 @@ def _run_steps(run: BuildRun, steps: list, plan: _Plan, on_text) -> tuple[dict[s
     for purpose, model, messages, extra in steps:
         provided = plan.provided + sorted(answers)
         if messages is None:
-            messages = compose_messages(plan.brief, plan.reuse, plan.specs, provided, run.book)
+            messages = compose_messages(plan.brief, plan.reuse, plan.specs, provided, run.book,
+                                        form_action=plan.context.form_action)
         request = run.request(purpose, extra["prompt_id"], messages, system=plan.system, system_id="system",
                               model=model, context=plan.context.with_(part=extra["part"], provided=provided))
         parsed, info = generate_files(run.provider, request, run.ledger, on_text=on_text, cancel=run.cancel,

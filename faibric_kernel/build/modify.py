@@ -13,6 +13,7 @@ from ..errors import (
     MalformedOutputError,
     UnsafePathError,
 )
+from ..generation.brief import SiteBrief
 from ..generation.edits import Edit, EditFailure, apply_edits, parse_edits
 from ..generation.parsing import parse_files
 from ..generation.pipeline import call_model
@@ -71,10 +72,12 @@ def _edit_loop(run: BuildRun, request: str, files: dict[str, str], selected: lis
     failures: list[EditFailure] | None = None
     system = system_prompt(run.book)
     context = GenerationContext(request=request, files=files, brief=brief)
+    site_brief = SiteBrief.from_dict(brief) if brief else None
     for attempt in range(1, MAX_EDIT_RETRIES + 2):
         run.check("before asking for edits")
         run.progress("edit", 30 + attempt * 10, f"asking for edits (attempt {attempt})")
-        req = run.request("modify", "modify_task", modify_messages(request, files, selected, failures, run.book),
+        req = run.request("modify", "modify_task", modify_messages(request, files, selected, failures, run.book,
+                                                                 brief=site_brief),
                           system=system, system_id="system", model=model, context=context,
                           properties={"attempt": attempt})
         text, _ = call_model(run.provider, req, run.ledger, on_text=run.on_text, cancel=run.cancel, book=run.book)
@@ -104,7 +107,8 @@ def _edit_loop(run: BuildRun, request: str, files: dict[str, str], selected: lis
     run.check("before rewriting the files")
     touched = sorted({f.path for f in failures or [] if f.path in files} | set(selected)) or selected
     run.progress("rewrite", 65, f"edits did not apply; rewriting {', '.join(touched)}")
-    req = run.request("rewrite", "rewrite_task", rewrite_messages(request, files, touched, run.book), system=system,
+    req = run.request("rewrite", "rewrite_task", rewrite_messages(request, files, touched, run.book,
+                                                                              brief=site_brief), system=system,
                       system_id="system", model=run.model_for("rewrite"), context=context)
     text, _ = call_model(run.provider, req, run.ledger, on_text=run.on_text, cancel=run.cancel, book=run.book)
     parsed = parse_files(text)

@@ -10,6 +10,7 @@ import re
 from .. import library
 from ..errors import FaibricError
 from ..generation.brief import SiteBrief, brief_from_classification
+from ..generation.components import reuse_refusal
 from ..generation.pipeline import call_model
 from ..generation.prompts import classify_messages
 from ..library.themes import theme_css
@@ -53,6 +54,12 @@ def reuse_plan(run: BuildRun, brief: SiteBrief) -> tuple[list[dict], dict]:
         decisions[section] = decision
         item = decision.item
         if decision.decision == "reuse" and item is not None:
+            refusal = reuse_refusal(section, item.name, item.files.get(f"src/components/{item.name}.jsx", ""),
+                                    brief.language, brief.asks or [])
+            if refusal:
+                decisions[section] = dataclasses.replace(decision, decision="generate",
+                                                         reasons=[refusal, *decision.reasons])
+                continue
             plan.append({"section": section, "component": item.name, "item_id": item.id, "files": dict(item.files),
                          "props": item.props or {}, "description": item.description, "score": decision.score})
     return plan, decisions

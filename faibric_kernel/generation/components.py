@@ -16,12 +16,13 @@ component stays self-contained.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 from .scaffold import APP_CSS
 
-__all__ = ["APP_CSS", "component_files", "own_component_name", "own_components", "prop_shape"]
+__all__ = ["APP_CSS", "component_files", "own_component_name", "own_components", "prop_shape", "reuse_refusal", "root_id"]
 
 SECTIONS_DIR = Path(__file__).with_name("sections")
 
@@ -71,3 +72,24 @@ def prop_shape(section: str) -> dict:
     only, so no other business's copy leaks into its answer.
     """
     return _prop_shapes().get(section, {})
+
+
+def root_id(source: str) -> str | None:
+    """The id on a component's root element (its section anchor), when its source sets one."""
+    match = re.search(r"<(?:section|header|footer|div)\b[^>]*\bid=\"([A-Za-z][\w-]*)\"", source)
+    return match[1] if match else None
+
+
+def reuse_refusal(section: str, component: str, source: str, language: str, asks: list[str] | tuple = ()) -> str | None:
+    """Why a library component cannot serve ``section`` of this site, or None when it can.
+
+    The same rules hold for every provider: the offline composer and the model's plan both write their own
+    component instead of reusing one that would put English words on a Spanish site or drop an explicit ask.
+    """
+    if language != "en":
+        return f"the library component has fixed English words; the site is in {language}"
+    if section == "product-grid" and "cart" in asks:
+        return "the prompt asks for a cart, which this component does not have"
+    if section == "pricing" and "pricing-toggle" in asks and "yearly" not in source:
+        return "the prompt asks for a monthly/yearly switch, which this component does not have"
+    return None

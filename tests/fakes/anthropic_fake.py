@@ -226,7 +226,7 @@ def _brief_from(user: str):
     from faibric_kernel.generation.brief import SiteBrief
 
     brief_json = user.split("Brief (worked out from the request):\n", 1)[1].split("\n\nSections, in page order", 1)[0]
-    prompt = user.split("Request from the customer:\n", 1)[1].split("\n\nBrief", 1)[0]
+    prompt = user.split("<request>\n", 1)[1].split("\n</request>", 1)[0]
     seed = int(hashlib.sha256(prompt.encode()).hexdigest()[:8], 16)
     return SiteBrief.from_dict({**json.loads(brief_json), "prompt": prompt, "seed": seed})
 
@@ -263,7 +263,7 @@ def _change_answer(user: str) -> str:
     from faibric_kernel.generation.edits import Edit, apply_edits
     from faibric_kernel.providers.offline.changes import classify_change, edits_for_change, render_edits
 
-    request = user.split("Request: ", 1)[1].split("\n", 1)[0]
+    request = user.split("<change>\n", 1)[1].split("\n</change>", 1)[0]
     files = dict(re.findall(r'<current path="([^"]+)">\n(.*?)</current>', user, re.S))
     plan = classify_change(request, files)
     edits, new_files = edits_for_change(plan, files, None)

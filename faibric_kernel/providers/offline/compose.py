@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...generation.brief import SiteBrief
-from ...generation.components import component_files
+from ...generation.components import component_files, reuse_refusal, root_id
 from .copydeck import section_content, site_meta, ui_strings
 
 __all__ = ["ComposedSite", "adapt_props", "component_shape", "compose_site", "render_files"]
@@ -379,11 +379,6 @@ def adapt_props(section: str, copy: dict, shape: dict, brief: SiteBrief) -> tupl
 
 
 # -- rendering -------------------------------------------------------------------------------------
-def _root_id(source: str) -> str | None:
-    match = re.search(r"<(?:section|header|footer|div)\b[^>]*\bid=\"([A-Za-z][\w-]*)\"", source)
-    return match[1] if match else None
-
-
 def _js_value(value) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -449,29 +444,26 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
         if "action" in copy:
             copy["action"] = form_action
         chosen = reuse_by_section.get(section)
-        if chosen is not None and brief.language != "en":
-            # the library's components carry fixed English words (labels, messages); own components take them
-            declined[section] = f"the library component has fixed English words; the site is in {brief.language}"
-            chosen = None
+        if chosen is not None:
+            refusal = reuse_refusal(section, chosen["component"],
+                                    chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", ""),
+                                    brief.language, brief.asks or [])
+            if refusal:
+                declined[section] = refusal
+                chosen = None
         if section == "product-grid" and "cart" in (brief.asks or []):
             # the ask is a cart with a cart view: the provider's own shop component has one
-            if chosen is not None:
-                declined[section] = "the prompt asks for a cart, which this component does not have"
             name, files = component_files("cart")
             own_files.update(files)
             plans.append((section, name, f"./components/{name}.jsx", copy))
             own[section] = name
             continue
-        if chosen is not None and section == "pricing" and "pricing-toggle" in (brief.asks or []) and "yearly" not in (
-                chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", "")):
-            declined[section] = "the prompt asks for a monthly/yearly switch, which this component does not have"
-            chosen = None
         if chosen is not None:
             name = chosen["component"]
             source = chosen.get("files", {}).get(f"src/components/{name}.jsx", "")
             props, why = adapt_props(section, copy, component_shape(source, chosen.get("props")), brief)
             if props is not None:
-                fixed = _root_id(source)
+                fixed = root_id(source)
                 if fixed and section not in ("navbar", "footer"):
                     anchors[section] = fixed
                 elif fixed:
@@ -487,7 +479,7 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
     # links point at the anchors actually on the page
     defaults = site_meta(brief)["anchors"]
     mapping = {f"#{defaults[s]}": f"#{anchors[s]}" for s in defaults if s in anchors and anchors[s] != defaults[s]}
-    anchors_in_body = {s: a for s, a in anchors.items() if s in used and _root_id(
+    anchors_in_body = {s: a for s, a in anchors.items() if s in used and root_id(
         reuse_by_section[s].get("files", {}).get(f"src/components/{used[s]}.jsx", "")) == a}
     wrapper_anchors = {s: a for s, a in anchors.items() if s not in anchors_in_body and s not in ("navbar", "footer")}
     plans = [(s, c, p, _rewrite_hrefs(props, mapping)) for s, c, p, props in plans]
