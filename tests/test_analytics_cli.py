@@ -115,6 +115,22 @@ def test_seed_demo_json(workspace):
     doc = json.loads(result.stdout)
     assert doc["sessions"] == 50 and doc["added"]["events"] == doc["events"]
     assert "generating" in result.stderr
+    assert doc["site_traffic"]["sites"] >= 1 and doc["site_traffic"]["events"] > 0
+
+
+def test_seed_demo_twice_with_the_same_seed_adds_no_site_traffic(workspace):
+    from faibric_kernel.store import read_connection
+
+    args = ["seed-demo", "--sessions", "50", "--days", "5", "--seed", "9", "--end", "2026-03-01T00:00", "--json"]
+
+    def pageviews():
+        with read_connection() as con:
+            return con.execute("SELECT count(*) FROM events WHERE event_type = 'site_pageview'").fetchall()[0][0]
+
+    assert CliRunner().invoke(main, args).exit_code == 0
+    first = pageviews()
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert first > 0 and pageviews() == first
 
 
 def test_bad_input_is_one_line_on_stderr(history):

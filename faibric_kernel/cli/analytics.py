@@ -317,15 +317,32 @@ def activity_cmd(limit, now, tenant, as_json):
               help="how many days of history, up to the end")
 @click.option("--seed", type=int, default=42, show_default=True, help="random seed (same seed, same history)")
 @click.option("--end", default=None, help="last moment of the history (UTC; default: now, to the hour)")
+@click.option("--sites", type=click.IntRange(min=0), default=12, show_default=True,
+              help="deployed sites that also get visitor traffic and leads (the Sites dashboard); 0 for none")
 @json_option
-def seed_demo(sessions, days, seed, end, as_json):
+def seed_demo(sessions, days, seed, end, sites, as_json):  # noqa: PLR0913 - the command's options
     """Write a realistic synthetic history through the normal logging path (for demos and dashboards)."""
     from ..demo import seed_demo as run
     from ..demo import seed_summary
+    from ..livesites.demo import seed_site_traffic
+    from ..store import ingest
 
     report = run(sessions=sessions, days=days, seed=seed, end=utc_naive(end, "--end") if end else None,
                  progress=progress)
-    emit(report.to_dict(), as_json, lambda d: click.echo(seed_summary(d)))
+    data = report.to_dict()
+    if sites:
+        progress(f"visitor traffic for up to {sites} live sites over {min(days, 30)} days")
+        data["site_traffic"] = seed_site_traffic(end=report.end, days=min(days, 30), sites=sites, seed=seed)
+        ingest()
+
+    def human(d):
+        click.echo(seed_summary(d))
+        if d.get("site_traffic"):
+            t = d["site_traffic"]
+            click.echo(f"live sites: {t['sites']:,} deployed site(s) got {t['events']:,} visitor events "
+                       "(pageviews, sections, clicks, form starts and leads)")
+
+    emit(data, as_json, human)
 
 
 COMMANDS = [analytics, seed_demo]

@@ -8,6 +8,7 @@ only (no visitor text is invented).
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -53,5 +54,9 @@ def seed_site_traffic(*, end: datetime, days: int = 30, sites: int = 12, seed: i
                 for code, detail in picks:
                     props = {**base, key[code]: detail} if code in key else base
                     events.append({"event_type": EVENT_TYPES[code], "tenant_id": tenant, "ts": ts, "properties": props})
+    # ids from the seed and the event's content: seeding again with the same seed and end adds nothing
+    for event in events:
+        key = f"{seed}|{event['event_type']}|{event['ts'].isoformat()}|{sorted(event['properties'].items())}"
+        event["event_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, "faibric-demo-traffic:" + key))
     record_events(events)
     return {"sites": len(rows), "events": len(events)}
