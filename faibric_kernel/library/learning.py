@@ -14,7 +14,9 @@
 
 Quality is a Bayesian average: a prior of 0.5 worth four observations, then
 each outcome adds evidence (deployed 1.0, changed soon 0.2, rolled back 0.0
-weighted 1.5, feedback (rating-1)/4).
+weighted 1.5, feedback (rating-1)/4), and how the component does on live
+sites (:mod:`.live`: the share of visitors who reach it, worth half an
+observation per live site, at most two).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ __all__ = ["OUTCOMES", "LearnReport", "learn_from_version", "quality_from", "rec
 
 PRIOR_QUALITY = 0.5
 PRIOR_WEIGHT = 4.0
+LIVE_WEIGHT_PER_SITE = 0.5  # live reach is a softer signal than a deploy or a rollback
+LIVE_WEIGHT_MAX = 2.0
 # outcome -> (evidence value, evidence weight, counts as a use)
 OUTCOMES: dict[str, tuple[float | None, float, bool]] = {
     "deployed": (1.0, 1.0, True),
@@ -48,6 +52,11 @@ def quality_from(outcomes: dict) -> float:
     """The quality score implied by an item's outcome counters."""
     weight = PRIOR_WEIGHT + float(outcomes.get("evidence_weight", 0.0))
     total = PRIOR_QUALITY * PRIOR_WEIGHT + float(outcomes.get("evidence_sum", 0.0))
+    live = outcomes.get("live") or {}
+    if live.get("sites"):
+        live_weight = min(float(live["sites"]) * LIVE_WEIGHT_PER_SITE, LIVE_WEIGHT_MAX)
+        weight += live_weight
+        total += live_weight * float(live.get("reach") or 0.0)
     return max(0.0, min(1.0, total / weight))
 
 

@@ -345,7 +345,7 @@ def alerts_fired_line(fired, report_day, today) -> str:
 
 
 def _daily_upkeep(day, say) -> dict:
-    """The once-a-day jobs the report reads: today's health snapshot, and the alert rules.
+    """The once-a-day jobs the report reads: today's health snapshot, live reach in library quality, the alerts.
 
     Both are idempotent (snapshots are keyed by day, an alert fires once per
     period), so reruns and catch-up runs are safe. A failure is noted in the
@@ -355,6 +355,7 @@ def _daily_upkeep(day, say) -> dict:
 
     from ..analytics import snapshot_health
     from ..analytics.alerts import run_alerts
+    from ..library.live import refresh_live_quality
 
     as_of = min(datetime.combine(day + timedelta(days=1), datetime.min.time()), _now())
     done: dict = {"as_of": as_of.isoformat()}
@@ -362,6 +363,10 @@ def _daily_upkeep(day, say) -> dict:
         done["health_snapshots"] = snapshot_health(as_of)
     except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
         done["health_error"] = f"{type(exc).__name__}: {exc}"
+    try:
+        done["library_items_rescored"] = refresh_live_quality(now=as_of)
+    except Exception as exc:  # noqa: BLE001 - recorded, the report still runs
+        done["library_error"] = f"{type(exc).__name__}: {exc}"
     try:
         fired = run_alerts(_now())
         done["alerts_fired"] = len(fired)
