@@ -108,13 +108,15 @@ def measure(server, names, *, preheated: bool) -> list[tuple[str, float, int, st
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(server.url(name, token=ANALYST_TOKEN), wait_until="commit")
-                page.wait_for_selector(".js-plotly-plot", timeout=180_000)
+                # a dashboard with no data for this store (Sites, without visitor traffic) says so instead
+                page.wait_for_selector(".js-plotly-plot, .faibric-empty", timeout=180_000)
                 seconds = time.perf_counter() - started
                 charts = page.locator(".js-plotly-plot").count()
                 status = page.locator(".faibric-status").first.inner_text(timeout=60_000) if page.locator(
                     ".faibric-status").count() else ""
                 results.append((name, seconds, charts, status))
-                print(f"  {name:<12} {seconds:6.2f} s to first chart  ({charts} chart(s) now; kernel: {status.strip()})"
+                what = "first chart" if charts else "its no-data notice"
+                print(f"  {name:<12} {seconds:6.2f} s to {what}  ({charts} chart(s) now; kernel: {status.strip()})"
                       f"  {'OK' if seconds <= TARGET_S else 'OVER'}", flush=True)
                 context.close()
                 if preheated:
