@@ -59,12 +59,13 @@ def _split_partial(frame: pd.DataFrame, partial_day) -> tuple[pd.DataFrame, pd.D
     return whole, frame[days >= day - pd.Timedelta(days=1)]
 
 
-def activity_figure(daily: pd.DataFrame, *, partial_day=None) -> go.Figure:
-    """Sessions started and sites deployed per day; ``partial_day`` (today) is drawn dashed, as "so far"."""
+def daily_lines_figure(daily: pd.DataFrame, lines: list[tuple[str, str, str]], *, partial_day=None,
+                       bars: tuple[str, str, str] | None = None) -> go.Figure:
+    """Counts per day: ``lines`` and ``bars`` as (column, name, colour); ``partial_day`` (today) drawn as
+    "so far" (a dotted last segment ending in an open marker, a paler bar), never as a cliff."""
     fig = go.Figure()
     whole, partial = _split_partial(daily, partial_day)
-    for col, name, colour in (("sessions_started", "sessions started", PALETTE[0]),
-                              ("sites_deployed", "sites deployed", PALETTE[1])):
+    for col, name, colour in lines:
         fig.add_trace(go.Scatter(x=whole["day"], y=whole[col], mode="lines+markers", name=name,
                                  line={"color": colour}, legendgroup=name))
         if len(partial):
@@ -73,13 +74,23 @@ def activity_figure(daily: pd.DataFrame, *, partial_day=None) -> go.Figure:
                                      line={"color": colour, "dash": "dot"},
                                      marker={"symbol": ["circle"] * (len(partial) - 1) + ["circle-open"],
                                              "size": 8}))
-    fig.add_trace(go.Bar(x=daily["day"], y=daily["errors"], name="errors", marker_color="#d62728", opacity=0.5))
+    if bars is not None:
+        col, name, colour = bars
+        fig.add_trace(go.Bar(x=daily["day"], y=daily[col], name=name, marker_color=colour,
+                             marker_opacity=partial_bar_opacity(daily, partial_day), opacity=0.6))
     if len(partial):
         fig.add_annotation(x=pd.Timestamp(partial_day), y=1, yref="paper", text="today so far", showarrow=False,
                            font={"size": 11, "color": "#777"}, yanchor="bottom")
     fig = _layout(fig, yaxis_title="per day", barmode="overlay")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
+
+
+def activity_figure(daily: pd.DataFrame, *, partial_day=None) -> go.Figure:
+    """Sessions started and sites deployed per day; ``partial_day`` (today) is drawn dashed, as "so far"."""
+    return daily_lines_figure(daily, [("sessions_started", "sessions started", PALETTE[0]),
+                                      ("sites_deployed", "sites deployed", PALETTE[1])],
+                              partial_day=partial_day, bars=("errors", "errors", "#d62728"))
 
 
 def partial_bar_opacity(frame: pd.DataFrame, partial_day, *, column: str = "day") -> list[float]:

@@ -35,13 +35,14 @@ def _chosen_site(ctx: ViewContext) -> str | None:
     return choice.rsplit("(", 1)[-1].rstrip(")").strip() or None
 
 
-def daily_figure(daily: pd.DataFrame) -> go.Figure:
-    """Visitors and pageviews per day as lines, leads as bars."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=daily["day"], y=daily["visitors"], mode="lines+markers", name="visitors"))
-    fig.add_trace(go.Scatter(x=daily["day"], y=daily["pageviews"], mode="lines+markers", name="pageviews"))
-    fig.add_trace(go.Bar(x=daily["day"], y=daily["leads"], name="leads", opacity=0.6))
-    return figures._layout(fig, yaxis_title="per day", barmode="overlay")
+def daily_figure(daily: pd.DataFrame, *, partial_day=None) -> go.Figure:
+    """Visitors and pageviews per day as lines, leads as bars; ``partial_day`` (today) drawn as so far."""
+    return figures.daily_lines_figure(daily, [("visitors", "visitors", figures.PALETTE[0]),
+                                              ("pageviews", "pageviews", figures.PALETTE[1])],
+                                      partial_day=partial_day, bars=("leads", "leads", figures.PALETTE[2]))
+
+
+RATE_FORMATS = {"conversion": "percent", "form conversion": "percent", "reach": "percent"}
 
 
 class Sites(View):
@@ -82,24 +83,27 @@ class Sites(View):
             Kpi("form conversion", min(leads / starts, 1.0) if starts else None, unit="%"),
         ], compare=False)]
         if not daily.empty:
-            blocks.append(Chart("Visitors, pageviews and leads per day", daily_figure(daily)))
+            blocks.append(Chart("Visitors, pageviews and leads per day (today so far, dotted)",
+                                daily_figure(daily, partial_day=ctx.at().date())))
         table = overview.rename(columns={"site_id": "site", "tenant_id": "tenant", "live_version": "live version",
                                          "cta_clicks": "CTA clicks", "form_starts": "forms started",
                                          "form_conversion": "form conversion", "last_visit": "last visit"})
-        blocks.append(Table("Per site", table, "sites.csv"))
+        blocks.append(Table("Per site", table, "sites.csv", formats=RATE_FORMATS))
         if not versions.empty:
             by_version = versions.assign(version=versions["version"].map(
                 lambda v: "unknown" if pd.isna(v) else f"v{int(v)}"))
             if site_id:
                 blocks.append(Chart("Conversion per version", figures.bar_figure(
                     by_version, "version", "conversion", y_title="leads per visitor")))
-            blocks.append(Table("Per version", by_version.rename(columns={"site_id": "site"}), "site-versions.csv"))
+            blocks.append(Table("Per version", by_version.rename(columns={"site_id": "site",
+                                                                           "form_conversion": "form conversion"}),
+                                "site-versions.csv", formats=RATE_FORMATS))
         if not sections.empty:
             if site_id:
                 blocks.append(Chart("Sections reached", figures.bar_figure(
                     sections, "section", "reach", horizontal=True, y_title="share of visitors")))
             blocks.append(Table("Sections reached", sections.rename(columns={"site_id": "site"}),
-                                "site-sections.csv"))
+                                "site-sections.csv", formats=RATE_FORMATS))
         blocks.append(Table(f"Live sites without visitors for 7 days ({len(quiet)})",
                             quiet.rename(columns={"site_id": "site", "tenant_id": "tenant"}), "quiet-sites.csv",
                             empty_text="every live site had visitors in the last 7 days"))

@@ -148,12 +148,15 @@ def _trace_row(trace: dict) -> str:
     when = trace.get("ts")
     outcome = str(trace.get("outcome") or "")
     colour = {"error": "#b91c1c", "stopped": "#6b7280"}.get(outcome, "#15803d")
-    return (f'<tr style="border-top:1px solid #e2e8f0"><td>{html.escape(f"{when:%Y-%m-%d %H:%M}") if when else ""}'
-            f'</td><td>{html.escape(str(trace.get("kind") or ""))}</td>'
-            f'<td style="color:{colour}">{html.escape(outcome)}</td>'
-            f'<td>{float(trace.get("seconds") or 0):.1f}</td><td>{_money(trace.get("cost_usd"))}</td>'
-            f'<td>{int(trace.get("calls") or 0)}</td>'
-            f'<td><div style="display:flex;width:100%;background:#f1f5f9">{bar}</div></td></tr>')
+    cell, number = 'style="padding:4px 8px"', 'style="padding:4px 8px;text-align:right"'
+    when_cell = 'style="padding:4px 8px;white-space:nowrap"'
+    return (f'<tr style="border-top:1px solid #e2e8f0"><td {when_cell}>'
+            f'{html.escape(f"{when:%Y-%m-%d %H:%M}") if when else ""}</td>'
+            f'<td {cell}>{html.escape(str(trace.get("kind") or ""))}</td>'
+            f'<td style="padding:4px 8px;color:{colour}">{html.escape(outcome)}</td>'
+            f'<td {number}>{float(trace.get("seconds") or 0):.1f}</td><td {number}>{_money(trace.get("cost_usd"))}</td>'
+            f'<td {number}>{int(trace.get("calls") or 0)}</td>'
+            f'<td {cell}><div style="display:flex;width:100%;background:#f1f5f9">{bar}</div></td></tr>')
 
 
 class Studio:
@@ -1009,8 +1012,10 @@ class Studio:
             '<div style="font:12px system-ui,sans-serif;color:#334155">'
             f'<div style="margin:6px 0">{legend}</div>'
             '<table style="border-collapse:collapse;width:100%"><thead><tr style="text-align:left;color:#64748b">'
-            "<th>when (UTC)</th><th>what</th><th>outcome</th><th>seconds</th><th>cost</th><th>calls</th>"
-            f'<th style="width:40%">where the time went</th></tr></thead><tbody>{rows}</tbody></table></div>'
+            '<th style="padding:4px 8px">when (UTC)</th><th style="padding:4px 8px">what</th>'
+            '<th style="padding:4px 8px">outcome</th><th style="padding:4px 8px;text-align:right">seconds</th>'
+            '<th style="padding:4px 8px;text-align:right">cost</th><th style="padding:4px 8px;text-align:right">calls</th>'
+            f'<th style="padding:4px 8px;width:40%">where the time went</th></tr></thead><tbody>{rows}</tbody></table></div>'
         )
 
     def _on_provider_changed(self, change) -> None:
