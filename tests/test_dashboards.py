@@ -185,6 +185,14 @@ class FakeHandler:
         self.secret = secret
         self.log = logging.getLogger("fake")
 
+    current_user = None
+
+    @property
+    def xsrf_token(self):
+        """As tornado's: reading it sets the ``_xsrf`` cookie when there is none."""
+        self.cookies.setdefault("_xsrf", "2|fake")
+        return b"2|fake"
+
     def get_argument(self, name, default=None):
         return self.args.get(name, default)
 

@@ -223,6 +223,25 @@ def test_each_dashboard_shows_its_charts_while_another_process_writes(page, dash
     assert writer() > before, "the writer made no progress while the dashboard read"
 
 
+def test_leaving_a_dashboard_shuts_its_kernel_down_at_once(browser, dash):
+    # intercepting loopback requests (as _new_page does) drops beacons sent while a page unloads,
+    # so this page intercepts only what is not on loopback (and refuses it, as everywhere here)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(re.compile(r"^(?!(?:http|ws)://127\.0\.0\.1[:/])"), lambda route: route.abort())
+    page = context.new_page()
+    _open(page, dash, "cohorts", ANALYST_TOKEN)
+    _wait_chart(page)
+    assert any(c["name"] == "_xsrf" for c in page.context.cookies())  # what the page's close beacon posts back
+    before = dash.log_text().count("Kernel shutdown:")
+    page.close(run_before_unload=True)  # the viewer leaves: Voila's beforeunload beacon asks for the shutdown
+    deadline = time.monotonic() + 20
+    while dash.log_text().count("Kernel shutdown:") <= before and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert dash.log_text().count("Kernel shutdown:") > before, "the kernel of a closed page was left running"
+    assert "'_xsrf' argument missing" not in dash.log_text()
+    context.close()
+
+
 def test_without_a_token_the_answer_is_the_login_page(page, dash):
     response = page.goto(dash.url("overview"), wait_until="domcontentloaded")
     assert "/login" in page.url or response.status == 403

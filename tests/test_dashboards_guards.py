@@ -55,6 +55,12 @@ def test_a_viewer_opening_page_after_page_gets_the_busy_page():
     assert get_user(p, page_request("stakeholder-token-1", ip="203.0.113.9")).username == "stakeholder"
 
 
+def test_a_dashboard_page_gets_the_xsrf_cookie_its_close_beacon_posts_back():
+    handler = page_request("analyst-token-2")
+    user = get_user(provider(), handler)
+    assert "_xsrf" in handler.cookies and handler.current_user is user
+
+
 def test_the_server_stops_starting_kernels_at_its_total():
     p = provider()
     with pytest.raises(HTTPError) as busy:

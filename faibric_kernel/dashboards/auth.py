@@ -250,6 +250,11 @@ class RoleIdentityProvider(PasswordIdentityProvider):
                 _force_tenant(request, tenant)
             if getattr(request, "method", "GET") == "GET" and getattr(request, "path", "").startswith("/voila/render/"):
                 self.budget.admit(f"{user.username}@{request.remote_ip}", _running_kernels(handler))
+                # the page's shutdown-on-close beacon posts the _xsrf cookie back; Voila never sets one, so the
+                # beacon was refused and closed tabs kept their kernel until culled. Reading the token sets it
+                # (tornado asks for the user while doing so: it is this one, decided here)
+                handler.current_user = user
+                _ = handler.xsrf_token
         return user
 
 
