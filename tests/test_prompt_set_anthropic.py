@@ -122,3 +122,13 @@ def test_a_change_request_carries_the_brief_and_a_pattern_section():
     assert "<change>\nchange the headline to Pan caliente cada mañana\n</change>" in change
     assert "write every visible string in Spanish" in change and "El Horno de Ana" in change
     assert "An existing section, as a pattern" in change and "shared layout classes" in change
+
+
+def test_a_site_that_books_something_else_is_not_offered_the_table_reservation_form(built):
+    for words in ("law firm", "Dentist office", "Sakura Sushi"):
+        case = next(c for c in CASES if words in c["prompt"])
+        api, _ = built[case["prompt"]]
+        compose = next(t for t in _user_texts(api) if t.startswith(GENERATION))
+        offered = "Table reservation form" in compose
+        assert offered == (words == "Sakura Sushi"), case["prompt"]  # a restaurant books a table
+

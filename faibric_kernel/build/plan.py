@@ -13,6 +13,7 @@ from ..generation.brief import SiteBrief, brief_from_classification
 from ..generation.components import reuse_refusal
 from ..generation.pipeline import call_model
 from ..generation.prompts import classify_messages
+from ..generation.understanding import kind_action
 from ..library.themes import theme_css
 from ..providers import GenerationContext
 from .context import BuildRun
@@ -55,7 +56,7 @@ def reuse_plan(run: BuildRun, brief: SiteBrief) -> tuple[list[dict], dict]:
         item = decision.item
         if decision.decision == "reuse" and item is not None:
             refusal = reuse_refusal(section, item.name, item.files.get(f"src/components/{item.name}.jsx", ""),
-                                    brief.language, brief.asks or [])
+                                    brief.language, brief.asks or [], kind_action(brief.subkind))
             if refusal:
                 decisions[section] = dataclasses.replace(decision, decision="generate",
                                                          reasons=[refusal, *decision.reasons])

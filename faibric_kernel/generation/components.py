@@ -80,14 +80,20 @@ def root_id(source: str) -> str | None:
     return match[1] if match else None
 
 
-def reuse_refusal(section: str, component: str, source: str, language: str, asks: list[str] | tuple = ()) -> str | None:
+def reuse_refusal(section: str, component: str, source: str, language: str, asks: list[str] | tuple = (),  # noqa: PLR0913 - the site's facts a refusal weighs
+                  action: str | None = None) -> str | None:
     """Why a library component cannot serve ``section`` of this site, or None when it can.
 
     The same rules hold for every provider: the offline composer and the model's plan both write their own
-    component instead of reusing one that would put English words on a Spanish site or drop an explicit ask.
+    component instead of reusing one that would put English words on a Spanish site, drop an explicit ask, or
+    take table reservations (guests, party size) for a site that books something else (``action``, the kind's
+    own call to action, e.g. "Book a consultation").
     """
     if language != "en":
         return f"the library component has fixed English words; the site is in {language}"
+    if (section == "booking-form" and action and "table" not in action.lower()
+            and re.search(r"(?i)\bguests\b|party size", source)):
+        return f"the library form takes table reservations (guests); this site's booking is '{action}'"
     if section == "product-grid" and "cart" in asks:
         return "the prompt asks for a cart, which this component does not have"
     if section == "pricing" and "pricing-toggle" in asks and "yearly" not in source:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ...errors import FaibricError
 
-__all__ = ["LANGUAGES", "Understanding", "check_taxonomy", "detect_language", "kind_info", "taxonomy", "understand"]
+__all__ = ["LANGUAGES", "Understanding", "check_taxonomy", "detect_language", "kind_action", "kind_info", "taxonomy", "understand"]
 
 LANGUAGES = ("en", "es", "pt", "fr", "de")
 HERE = Path(__file__).parent
@@ -89,6 +89,14 @@ def taxonomy() -> dict:
     """The kinds, read from ``kinds.json`` once."""
     data = json.loads((HERE / "kinds.json").read_text(encoding="utf-8"))
     return data["kinds"]
+
+
+def kind_action(subkind: str | None, language: str = "en") -> str | None:
+    """The kind's own call to action ("Book a consultation", "Book a table"), when the taxonomy gives one."""
+    action = taxonomy().get(subkind or "", {}).get("action")
+    if isinstance(action, dict):
+        return action.get(language) or action.get("en")
+    return action if isinstance(action, str) else None
 
 
 def check_taxonomy(kinds: dict | None = None) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ...generation.brief import SiteBrief
 from ...generation.components import component_files, reuse_refusal, root_id
+from ...generation.understanding import kind_action
 from .copydeck import section_content, site_meta, ui_strings
 
 __all__ = ["ComposedSite", "adapt_props", "component_shape", "compose_site", "render_files"]
@@ -447,7 +448,7 @@ def compose_site(brief: SiteBrief, reuse: list[dict] | None = None, *, form_acti
         if chosen is not None:
             refusal = reuse_refusal(section, chosen["component"],
                                     chosen.get("files", {}).get(f"src/components/{chosen['component']}.jsx", ""),
-                                    brief.language, brief.asks or [])
+                                    brief.language, brief.asks or [], kind_action(brief.subkind))
             if refusal:
                 declined[section] = refusal
                 chosen = None
