@@ -38,7 +38,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ._common import filters, has_table, records, resolve_now, utc_naive
+from ._common import filters, records, resolve_now, utc_naive
 from .funnel import session_variants_sql
 
 EVAL_TENANT = "eval"  # `faibric eval` builds under this tenant: test builds, not customers in an experiment
@@ -234,7 +234,7 @@ def experiments(
                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior_max FROM deploys)
             GROUP BY 1
         ),
-        leads AS ({_leads_sql(con, where)}),
+        leads AS ({_leads_sql(where)}),
         spend AS (
             SELECT hash(session_id) AS session_id, coalesce(sum(cost_usd), 0.0) AS cost_usd,
                    count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
@@ -333,10 +333,8 @@ def experiments(
     return ExperimentResult(control, variants, pd.DataFrame(comparisons), chi_p, alpha, sessions, design, verdicts)
 
 
-def _leads_sql(con, where: str) -> str:
-    """Leads per session (hashed id), through the session's public site; none before any site was published."""
-    if not has_table(con, "public_sites"):
-        return "SELECT NULL::UBIGINT AS session_id, 0 AS leads WHERE FALSE"
+def _leads_sql(where: str) -> str:
+    """Leads per session (hashed id), through the session's public site (``public_sites``, migration 700)."""
     return f"""
         SELECT hash(ps.session_id) AS session_id, count(*) AS leads
         FROM (SELECT json_extract_string(properties, '$.site_id') AS site_id FROM events

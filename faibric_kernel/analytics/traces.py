@@ -15,7 +15,7 @@ import pandas as pd
 
 from ._common import filters, resolve_now, utc_naive
 
-__all__ = ["TRACE_COLUMNS", "build_traces", "span_seconds"]
+__all__ = ["TRACE_COLUMNS", "build_traces", "span_seconds", "trace_rows"]
 
 TRACE_COLUMNS = ["ts", "session_id", "tenant_id", "kind", "variant", "outcome", "error", "seconds", "cost_usd",
                  "calls", "tokens", "slowest_span", "slowest_span_seconds", "trace_id"]
@@ -32,10 +32,11 @@ def _where(since, until, tenant, now, session_id) -> tuple[str, dict]:
     return where, params
 
 
-def build_traces(con, *, since: datetime | str | None = None, until: datetime | str | None = None,
-                 tenant: str | None = None, now: datetime | str | None = None, session_id: str | None = None,
-                 order: str = "seconds", limit: int = 20) -> pd.DataFrame:
-    """One row per traced build or change, slowest (``order="seconds"``), costliest (``"cost"``) or newest first."""
+def trace_rows(con, *, since: datetime | str | None = None, until: datetime | str | None = None,
+               tenant: str | None = None, now: datetime | str | None = None, session_id: str | None = None,
+               order: str = "seconds", limit: int = 20) -> list[dict]:
+    """Traced builds and changes as recorded (time, session, tenant, then the trace's properties, spans included),
+    slowest (``order="seconds"``), costliest (``"cost"``) or newest (``"ts"``) first."""
     column = _ORDER.get(order)
     if column is None:
         raise ValueError("order is seconds, cost or ts")
@@ -46,17 +47,22 @@ def build_traces(con, *, since: datetime | str | None = None, until: datetime | 
                    TRY_CAST(json_extract(properties, '$.seconds') AS DOUBLE) AS seconds,
                    TRY_CAST(json_extract(properties, '$.cost_usd') AS DOUBLE) AS cost_usd
             FROM events WHERE {where} ORDER BY {column} DESC NULLS LAST, ts DESC LIMIT $limit""", params).fetchall()
+    return [{"ts": ts, "session_id": session, "tenant_id": tenant_id, **json.loads(text)}
+            for ts, session, tenant_id, text, _, _ in rows]
+
+
+def build_traces(con, *, since: datetime | str | None = None, until: datetime | str | None = None,
+                 tenant: str | None = None, now: datetime | str | None = None, session_id: str | None = None,
+                 order: str = "seconds", limit: int = 20) -> pd.DataFrame:
+    """One row per traced build or change (totals and its slowest stage), in :func:`trace_rows`' order."""
     found = []
-    for ts, session, tenant_id, text, seconds, cost in rows:
-        props = json.loads(text)
-        spans = props.get("spans") or []
-        slowest = max(spans, key=lambda s: s.get("seconds") or 0.0, default={})
-        found.append({"ts": ts, "session_id": session, "tenant_id": tenant_id, "kind": props.get("kind"),
-                      "variant": props.get("variant"), "outcome": props.get("outcome"), "error": props.get("error"),
-                      "seconds": seconds, "cost_usd": cost, "calls": props.get("calls"),
-                      "tokens": (props.get("input_tokens") or 0) + (props.get("output_tokens") or 0),
-                      "slowest_span": slowest.get("name"), "slowest_span_seconds": slowest.get("seconds"),
-                      "trace_id": props.get("trace_id")})
+    for trace in trace_rows(con, since=since, until=until, tenant=tenant, now=now, session_id=session_id,
+                            order=order, limit=limit):
+        slowest = max(trace.get("spans") or [], key=lambda s: s.get("seconds") or 0.0, default={})
+        found.append({**{k: trace.get(k) for k in ("ts", "session_id", "tenant_id", "kind", "variant", "outcome",
+                                                   "error", "seconds", "cost_usd", "calls", "trace_id")},
+                      "tokens": (trace.get("input_tokens") or 0) + (trace.get("output_tokens") or 0),
+                      "slowest_span": slowest.get("name"), "slowest_span_seconds": slowest.get("seconds")})
     return pd.DataFrame(found, columns=TRACE_COLUMNS)
 
 

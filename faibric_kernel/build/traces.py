@@ -170,20 +170,9 @@ class Trace:
 
 def traces(con, *, session_id: str | None = None, order: str = "seconds", limit: int = 20) -> list[dict]:
     """Recorded traces, slowest (``order="seconds"``) or most expensive (``"cost"``) first, or newest (``"ts"``)."""
-    column = {"seconds": "seconds", "cost": "cost_usd", "ts": "ts"}.get(order)
-    if column is None:
-        raise ValueError("order is seconds, cost or ts")
-    where, params = "event_type = 'build_traced'", {"limit": limit}
-    if session_id:
-        where += " AND session_id = $session"
-        params["session"] = session_id
-    rows = con.execute(
-        f"""SELECT ts, session_id, tenant_id, CAST(properties AS VARCHAR) AS properties,
-                   TRY_CAST(json_extract(properties, '$.seconds') AS DOUBLE) AS seconds,
-                   TRY_CAST(json_extract(properties, '$.cost_usd') AS DOUBLE) AS cost_usd
-            FROM events WHERE {where} ORDER BY {column} DESC NULLS LAST LIMIT $limit""", params).fetchall()
-    return [{"ts": ts, "session_id": sid, "tenant_id": tenant, **json.loads(props)}
-            for ts, sid, tenant, props, _, _ in rows]
+    from ..analytics.traces import trace_rows  # the one reader of build_traced events
+
+    return trace_rows(con, session_id=session_id, order=order, limit=limit)
 
 
 def trace_texts(session_id: str, trace_id: str) -> list[dict]:

@@ -611,29 +611,28 @@ def _asked_sections(asks: list[str]) -> list[str]:
     return [ASK_WORDS[a][0] for a in asks if ASK_WORDS[a][0]]
 
 
-def _facts_to_confirm(sections: list[str], name_given: bool, location: str | None, language: str) -> list[str]:
+# section(s) -> the sample content they show that the operator should replace before going live
+_SAMPLE_FACTS = (
+    ({"map"}, "opening hours (sample hours are shown)"),
+    ({"menu", "product-grid", "pricing"}, "prices (sample prices are shown)"),
+    ({"team"}, "team names, roles and bios (samples are shown)"),
+    ({"testimonials"}, "testimonials (sample quotes and names; use real ones with permission)"),
+    ({"stats"}, "figures in the numbers section (samples)"),
+    ({"schedule"}, "dates and times in the schedule (samples)"),
+    ({"sponsors"}, "sponsors (placeholders are shown until you add their names and logos)"),
+    ({"app-download"}, "App Store and Google Play links, and real screenshots (drawn phone screens are shown)"),
+)
+
+
+def _facts_to_confirm(sections: list[str], name_given: bool, location: str | None) -> list[str]:
+    present = set(sections)
     facts = []
     if not name_given:
         facts.append("business name (the prompt gave none; a sample name is shown)")
-    if "map" in sections or "contact-form" in sections or "footer" in sections:
+    if present & {"map", "contact-form", "footer"}:
         facts.append("address" + ("" if location else " (no place in the prompt)") + ", phone and email "
                      "(samples are shown)")
-    if {"map"} & set(sections):
-        facts.append("opening hours (sample hours are shown)")
-    if {"menu", "product-grid", "pricing"} & set(sections):
-        facts.append("prices (sample prices are shown)")
-    if "team" in sections:
-        facts.append("team names, roles and bios (samples are shown)")
-    if "testimonials" in sections:
-        facts.append("testimonials (sample quotes and names; use real ones with permission)")
-    if "stats" in sections:
-        facts.append("figures in the numbers section (samples)")
-    if "schedule" in sections:
-        facts.append("dates and times in the schedule (samples)")
-    if "sponsors" in sections:
-        facts.append("sponsors (placeholders are shown until you add their names and logos)")
-    if "app-download" in sections:
-        facts.append("App Store and Google Play links, and real screenshots (drawn phone screens are shown)")
+    facts.extend(fact for wanted, fact in _SAMPLE_FACTS if present & wanted)
     return facts
 
 
@@ -691,7 +690,7 @@ def analyse_prompt(prompt: str) -> SiteBrief:
         confidence=reading.confidence,
         asks=reading.asks,
         unmet=unmet,
-        facts_to_confirm=_facts_to_confirm(sections, name_given, location, language),
+        facts_to_confirm=_facts_to_confirm(sections, name_given, location),
         nouns=reading.nouns,
     )
 

@@ -35,29 +35,33 @@ def component_anchor(files: dict[str, str], component: str) -> str | None:
     return match[1] if match else None
 
 
-def _live_sites(con) -> list[tuple[str, str, int]]:
-    """(site id, session id, live version) of every site that is live now."""
-    return con.execute("""
-        SELECT p.site_id, p.session_id, d.version FROM public_sites AS p
-        JOIN (SELECT session_id, version FROM deploys WHERE status = 'live'
-              QUALIFY row_number() OVER (PARTITION BY session_id ORDER BY started_at DESC) = 1) AS d
-          USING (session_id)""").fetchall()
+_LIVE_SQL = """
+    SELECT p.site_id, p.session_id, d.version FROM public_sites AS p
+    JOIN (SELECT session_id, version FROM deploys WHERE status = 'live'
+          QUALIFY row_number() OVER (PARTITION BY session_id ORDER BY started_at DESC) = 1) AS d
+      USING (session_id)"""
 
 
-def _reused_items(con, session_id: str) -> list[tuple[str, str]]:
-    """(item id, component name) of the library components the session's builds reused."""
-    return con.execute("""
-        SELECT DISTINCT json_extract_string(e.properties, '$.item_id') AS item_id, i.name
-        FROM events AS e JOIN library_items AS i ON i.id = json_extract_string(e.properties, '$.item_id')
-        WHERE e.event_type = 'library_reused' AND e.session_id = ?
-          AND json_extract_string(e.properties, '$.decision') = 'reuse'""", [session_id]).fetchall()
+def _reused_on_live_sites(con) -> list[tuple[str, str, str]]:
+    """(site id, item id, component name) of every library component a live site's session reused."""
+    return con.execute(f"""
+        WITH live AS ({_LIVE_SQL})
+        SELECT DISTINCT live.site_id, i.id, i.name
+        FROM live JOIN events AS e ON e.session_id = live.session_id
+        JOIN library_items AS i ON i.id = json_extract_string(e.properties, '$.item_id')
+        WHERE e.event_type = 'library_reused' AND json_extract_string(e.properties, '$.decision') = 'reuse'
+        """).fetchall()
 
 
-def _version_files(con, session_id: str, version: int) -> dict[str, str]:
-    row = con.execute("""
-        SELECT CAST(v.files AS VARCHAR) FROM project_versions AS v JOIN projects AS p USING (project_id)
-        WHERE p.session_id = ? AND v.version = ? LIMIT 1""", [session_id, version]).fetchone()
-    return json.loads(row[0]) if row and row[0] else {}
+def _live_files(con) -> dict[str, dict[str, str]]:
+    """The files of each live site's live version, by site id."""
+    rows = con.execute(f"""
+        WITH live AS ({_LIVE_SQL})
+        SELECT live.site_id, CAST(v.files AS VARCHAR)
+        FROM live JOIN projects AS p ON p.session_id = live.session_id
+        JOIN project_versions AS v ON v.project_id = p.project_id AND v.version = live.version
+        QUALIFY row_number() OVER (PARTITION BY live.site_id) = 1""").fetchall()
+    return {site_id: json.loads(files) if files else {} for site_id, files in rows}
 
 
 def component_reach(con, *, days: int = 30, now: datetime | str | None = None) -> pd.DataFrame:
@@ -65,17 +69,15 @@ def component_reach(con, *, days: int = 30, now: datetime | str | None = None) -
     at = resolve_now(now)
     sections = site_sections(con, since=at - timedelta(days=days), now=at)
     reach = {(r.site_id, r.section): (int(r.visitors), float(r.reach or 0.0)) for r in sections.itertuples()}
+    placed = _reused_on_live_sites(con)
+    files_by_site = _live_files(con) if placed else {}
     rows = []
-    for site_id, session_id, version in _live_sites(con):
-        items = _reused_items(con, session_id)
-        if not items:
-            continue
-        files = _version_files(con, session_id, version)
-        for item_id, component in items:
-            anchor = component_anchor(files, component)
-            if anchor and f"src/components/{component}.jsx" in files and (site_id, anchor) in reach:
-                visitors, share = reach[(site_id, anchor)]
-                rows.append({"item_id": item_id, "site_id": site_id, "visitors": visitors, "reach": share})
+    for site_id, item_id, component in placed:
+        files = files_by_site.get(site_id, {})
+        anchor = component_anchor(files, component)
+        if anchor and f"src/components/{component}.jsx" in files and (site_id, anchor) in reach:
+            visitors, share = reach[(site_id, anchor)]
+            rows.append({"item_id": item_id, "site_id": site_id, "visitors": visitors, "reach": share})
     frame = pd.DataFrame(rows, columns=["item_id", "site_id", "visitors", "reach"])
     return (frame.groupby("item_id").agg(sites=("site_id", "nunique"), visitors=("visitors", "sum"),
                                          reach=("reach", "mean")).reset_index()
