@@ -743,3 +743,55 @@ def test_faibric_dashboards_serves_behind_a_generated_token_and_stops_cleanly(wo
     assert not list((workspace / "run").glob("dashboards-*"))  # the private config folder is gone
     logs = "".join(p.read_text() for p in (workspace / "logs").glob("dashboards-*.log"))
     assert "wrong-guess-123" not in logs and info["stakeholder_token"] not in logs
+
+
+def test_every_dashboard_notebook_draws_from_one_pool():
+    from faibric_kernel.dashboards.pool import POOL_NOTEBOOK, pool_key
+
+    assert {pool_key(f"{name}.ipynb") for name in notebooks.DASHBOARD_NAMES} == {POOL_NOTEBOOK}
+    assert pool_key("sub/costs.ipynb") == f"sub/{POOL_NOTEBOOK}"
+    assert pool_key("notes.ipynb") == "notes.ipynb"  # not a dashboard: a pool of its own
+
+
+def test_the_request_path_names_the_dashboard_a_pooled_kernel_shows():
+    from faibric_kernel.dashboards.pool import requested_dashboard
+
+    assert requested_dashboard("/voila/render/costs.ipynb", "overview") == "costs"
+    assert requested_dashboard("/voila/render/user_detail.ipynb", "overview") == "user_detail"
+    assert requested_dashboard("/voila/render/secret.ipynb", "overview") == "overview"
+    assert requested_dashboard("", "users") == "users"
+
+
+class _PerNotebookPools:
+    """Voila's pooling manager as far as the shared pool uses it: pools and notebook data keyed by name."""
+
+    def __init__(self, **kwargs):
+        self.pools: dict[str, list[str]] = {}
+        self.notebook_data = {}
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        pool = self.pools.setdefault(notebook_name, [])
+        while len(pool) < 2:
+            pool.append(f"kernel-{sum(len(p) for p in self.pools.values())}")
+            self.notebook_data[notebook_name] = {"template": "faibric"}
+
+    def get_pool_size(self, notebook_name):
+        return len(self.pools.get(notebook_name, []))
+
+    async def get_rendered_notebook(self, notebook_name, **kwargs):
+        return self.pools[notebook_name].pop(0)
+
+
+def test_filling_for_every_dashboard_starts_one_pool_and_any_dashboard_takes_from_it():
+    import asyncio
+
+    from faibric_kernel.dashboards.pool import POOL_NOTEBOOK, SharedPool
+
+    manager = type("Manager", (SharedPool, _PerNotebookPools), {})()
+    for name in notebooks.DASHBOARD_NAMES:
+        manager.fill_if_needed(delay=0, notebook_name=f"{name}.ipynb")
+    assert list(manager.pools) == [POOL_NOTEBOOK]
+    assert manager.get_pool_size("costs.ipynb") == 2
+    assert manager.notebook_data.get("costs.ipynb") == {"template": "faibric"}
+    assert asyncio.run(manager.get_rendered_notebook("costs.ipynb")) == "kernel-0"
+    assert manager.get_pool_size("users.ipynb") == 1

@@ -22,8 +22,8 @@ __all__ = ["COMMANDS", "dashboards"]
               help="stakeholder token (aggregates only); default FAIBRIC_DASHBOARD_TOKEN, else one is generated")
 @click.option("--analyst-token", default=None,
               help="analyst token (individual customers too); default FAIBRIC_ANALYST_TOKEN, else generated")
-@click.option("--pool-size", type=int, default=1, show_default=True,
-              help="pre-heated kernels kept ready per dashboard (0 turns pre-heating off)")
+@click.option("--pool-size", type=int, default=None,
+              help="pre-heated kernels kept ready, shared by all dashboards (default 3; 0 turns pre-heating off)")
 @json_option
 @click.pass_context
 def dashboards(ctx, port, host, token, analyst_token, pool_size, as_json):

@@ -9,10 +9,11 @@ and the role plumbing described in :mod:`.auth`, and runs
 ``python -m voila <dashboards folder>`` from that folder, so the tokens appear
 neither on the command line nor in the kernels' environment.
 
-Kernels are pre-heated (``VoilaConfiguration.preheat_kernel``, a pool of
-``pool_size`` per notebook): each waits, with the package and its imports
-loaded, for a viewer's request, which is what keeps time to first chart low.
-``pool_size=0`` turns it off.
+Kernels are pre-heated (``VoilaConfiguration.preheat_kernel``): a pool of
+``pool_size`` kernels, shared by all the dashboards (:mod:`.pool`), each
+waiting with the package loaded and the entry dashboard built once, for a
+viewer's request. That keeps time to first chart low without a resident
+kernel per dashboard. ``pool_size=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ from urllib.parse import quote, urlencode
 
 from .. import config
 from ..errors import ConfigError, FaibricError, InvalidInputError
-from .notebooks import DASHBOARD_NAMES, dashboards_dir
+from .notebooks import dashboards_dir
+from .pool import POOL_NOTEBOOK
 from .roles import ROLE_ENV, ROLE_HEADER, SERVER_ENV
 
 __all__ = ["DashboardServer", "ServerSettings", "free_port", "is_loopback", "resolve_settings"]
 
 DEFAULT_PORT = 8866
+# three viewers (or one clicking quickly through the nav) find a warm kernel while used ones are replaced
+DEFAULT_POOL_SIZE = 3
 TOKEN_ENV = "FAIBRIC_DASHBOARD_TOKEN"
 ANALYST_TOKEN_ENV = "FAIBRIC_ANALYST_TOKEN"
 _POOL_FILLED = re.compile(r"Kernel pool of (\S+) is filled")
@@ -75,7 +79,7 @@ class ServerSettings:
     analyst_token: str
     stakeholder_generated: bool = False
     analyst_generated: bool = False
-    pool_size: int = 1
+    pool_size: int = DEFAULT_POOL_SIZE
     folder: Path | None = None
 
     @property
@@ -108,7 +112,8 @@ def _token_from(explicit: str | None, env_name: str) -> tuple[str, bool]:
 
 
 def resolve_settings(*, host: str = "127.0.0.1", port: int | None = None, token: str | None = None,
-                     analyst_token: str | None = None, pool_size: int = 1, folder: Path | None = None) -> ServerSettings:
+                     analyst_token: str | None = None, pool_size: int | None = None,
+                     folder: Path | None = None) -> ServerSettings:
     """Settings from options, then the environment (and ``$FAIBRIC_HOME/.env``), then generated tokens."""
     stakeholder, st_generated = _token_from(token, TOKEN_ENV)
     analyst, an_generated = _token_from(analyst_token, ANALYST_TOKEN_ENV)
@@ -121,6 +126,8 @@ def resolve_settings(*, host: str = "127.0.0.1", port: int | None = None, token:
             f"the stakeholder token ({TOKEN_ENV}) and the analyst token ({ANALYST_TOKEN_ENV}) must differ, "
             "otherwise every stakeholder is an analyst"
         )
+    if pool_size is None:
+        pool_size = DEFAULT_POOL_SIZE
     if pool_size < 0:
         raise InvalidInputError("--pool-size must be 0 (no pre-heated kernels) or more")
     if port is None:
@@ -158,16 +165,20 @@ def voila_config(settings: ServerSettings) -> dict:
         # refilling a pool renders the notebook in the server's event loop; waiting a little keeps that work
         # from competing with the page of the viewer who just took the pooled kernel
         "VoilaKernelManager": {"fill_delay": 4.0},
-        # Voila's shutdown-on-close beacon is refused by the XSRF check when the viewer came in by cookie,
-        # so kernels of closed tabs are culled instead: idle and without a browser connected for a minute
-        # (pooled kernels are exempt, open tabs stay connected); each holds a few hundred MB
+        # a closed tab's beacon shuts its kernel down (auth sets the _xsrf cookie it needs); a tab that dies
+        # without one (a crash, a lost network) leaves a kernel that is culled after a minute idle and
+        # disconnected (pooled kernels are exempt, open tabs stay connected); each holds a few hundred MB
         "MappingKernelManager": {"cull_idle_timeout": 60, "cull_interval": 15, "cull_connected": False},
+        # kernels talk to the server over Unix sockets beside their connection files (Voila's private temp
+        # folder), not TCP on loopback: nothing else on the machine can connect, and ipykernel does not warn
+        # that it runs over TCP without encryption
+        "KernelManager": {"transport": "ipc"},
     }
 
 
 def _kernel_caps(settings: ServerSettings) -> dict:
     """Kernels per viewer and in total (see auth.KernelBudget); the total always leaves room beyond the pools."""
-    pooled = settings.pool_size * len(DASHBOARD_NAMES)
+    pooled = settings.pool_size
     total = config.get_int("FAIBRIC_DASHBOARD_MAX_KERNELS", 24)
     return {"max_kernels": max(total, pooled + 2),
             "max_kernels_per_viewer": config.get_int("FAIBRIC_DASHBOARD_KERNELS_PER_VIEWER", 16),
@@ -251,7 +262,8 @@ class DashboardServer:
         self._log_offset = 0
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "voila", str(self.settings.folder)]
+        # Voila's own command line, with one kernel pool for all dashboards (see .pool)
+        return [sys.executable, "-m", "faibric_kernel.dashboards.pool", str(self.settings.folder)]
 
     def start(self) -> DashboardServer:
         self.run_dir = Path(tempfile.mkdtemp(prefix="dashboards-", dir=config.workspace_path("run")))
@@ -313,11 +325,10 @@ class DashboardServer:
         raise FaibricError(f"the Voila server did not get ready within {timeout:.0f}s; see {self.log_path}")
 
     def pools_filled(self) -> bool:
-        """Whether every dashboard has a pre-heated kernel that has loaded the package and waits for a viewer."""
+        """Whether the shared pool is full of kernels that have loaded the package and wait for a viewer."""
         text = self.log_text()
-        filled = {Path(m).stem for m in _POOL_FILLED.findall(text)}
-        waiting = set(_KERNEL_WAITING.findall(text))
-        return all(name in filled and name in waiting for name in DASHBOARD_NAMES)
+        filled = {Path(m).name for m in _POOL_FILLED.findall(text)}
+        return POOL_NOTEBOOK in filled and len(_KERNEL_WAITING.findall(text)) >= self.settings.pool_size
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop Voila and every kernel it started."""

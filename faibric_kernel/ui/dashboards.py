@@ -34,6 +34,8 @@ import plotly.io as pio
 from ..dashboards import blocks as b
 from ..dashboards import data
 from ..dashboards.catalog import VIEWS, build
+from ..dashboards.notebooks import TITLES
+from ..dashboards.pool import requested_dashboard
 from ..dashboards.roles import ANALYST, current_role, running_under_voila
 from ..dashboards.safety import csv_download_link, esc
 from ..dashboards.views import Control, ViewContext, context_from_query
@@ -445,7 +447,7 @@ def show(name: str, *, query: str | None = None, role: str | None = None,
     page as soon as the cell ends, so the browser loads its scripts while the
     kernel reads the store, instead of one after the other.
     """
-    from IPython.display import display
+    from IPython.display import Javascript, display
 
     _wait_for_voila_request(name)
     started = time.perf_counter()
@@ -453,6 +455,10 @@ def show(name: str, *, query: str | None = None, role: str | None = None,
     under_voila = running_under_voila()
     if query is None:
         query = os.environ.get("QUERY_STRING", "") if under_voila else ""
+    if under_voila:
+        # a pre-heated kernel comes from the pool all dashboards share (dashboards.pool): the page asked for
+        # decides what it shows, not the notebook it was warmed on
+        name = requested_dashboard(os.environ.get("SCRIPT_NAME", ""), name)
     view = VIEWS.get(name)
     default_days = view.default_days if view is not None else 30
     app = DashboardApp(name, context_from_query(query, role=role, default_days=default_days))
@@ -465,6 +471,9 @@ def show(name: str, *, query: str | None = None, role: str | None = None,
             print(f"faibric dashboards: {name} shown to a {role} in {time.perf_counter() - started:.2f} s",
                   file=sys.__stderr__, flush=True)
 
+    if under_voila and name in TITLES:
+        # the page's <title> is the pooled notebook's (the entry dashboard's), whichever dashboard is shown
+        display(Javascript(f"document.title = {json.dumps('Faibric - ' + TITLES[name])};"))
     if background is None:
         background = under_voila
     if background:
