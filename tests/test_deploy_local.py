@@ -326,3 +326,29 @@ def test_a_client_trickling_its_headers_is_hung_up_on(sites_server):
         except (BrokenPipeError, ConnectionResetError):
             closed = True
     assert closed and sent < len(trickle)  # the server hung up before the client was done
+
+
+def test_a_site_deployed_on_one_host_is_served_by_another_hosts_sites_server(tmp_path, monkeypatch):
+    """With FAIBRIC_SITES_DIR shared, host B's sites server serves what host A deployed, at the same path."""
+    from urllib.parse import urlparse
+
+    from faibric_kernel.deploy import serve_sites
+
+    shared = tmp_path / "shared-sites"
+    monkeypatch.setenv("FAIBRIC_SITES_DIR", str(shared))
+    monkeypatch.setenv("FAIBRIC_HOME", str(tmp_path / "host-a"))
+    path = urlparse(deploy_site(site()).url).path
+    stop_sites_server()  # host A's server goes away: B's alone answers below
+    monkeypatch.setenv("FAIBRIC_HOME", str(tmp_path / "host-b"))
+    assert path == f"/{public_site_id('s-demo')}/"  # B names the site as A did: the key is in the shared folder
+    server = serve_sites(0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, body, _ = fetch(f"http://127.0.0.1:{server.port}{path}")
+        assert status == 200 and '<div id="root">' in body
+        assert fetch(f"http://127.0.0.1:{server.port}/.sites-server.key")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (shared / ".sites-server.key").is_file()
+    assert not (tmp_path / "host-a" / "run" / "sites-server.key").exists()

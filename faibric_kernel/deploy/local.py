@@ -3,6 +3,7 @@
 Each deploy copies ``dist/`` into ``$FAIBRIC_HOME/sites/.releases/<site_id>/<release>/``
 and then atomically points the symlink ``sites/<site_id>`` at it, so a visitor
 never sees half a site; the last few releases stay for a quick rollback.
+``FAIBRIC_SITES_DIR`` moves the sites to a folder several hosts share.
 
 :func:`serve_sites` serves every site of a workspace at ``/<site_id>/`` with a
 single-page-app fallback to the site's ``index.html``. A deploy makes sure a
@@ -75,15 +76,32 @@ MAX_HEADER_BYTES = 16 * 1024
 MAX_PATH_CHARS = 2048
 
 
+def _shared_sites_dir() -> Path | None:
+    shared = config.get("FAIBRIC_SITES_DIR")
+    return Path(shared).expanduser() if shared else None
+
+
 def sites_dir() -> Path:
-    """``$FAIBRIC_HOME/sites``: one entry per deployed site."""
-    path = config.workspace() / "sites"
+    """Where deployed sites live, one entry per site: ``$FAIBRIC_HOME/sites``, or ``FAIBRIC_SITES_DIR``.
+
+    ``FAIBRIC_SITES_DIR`` is a folder several hosts share (NFS, a mounted
+    volume): a site any host deploys is served by every host's sites server,
+    at the same address, since the key that names sites lives in it too.
+    """
+    path = _shared_sites_dir() or config.workspace() / "sites"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def _key_path(root: Path) -> Path:
-    """The sites key of the workspace whose ``sites`` folder is ``root``."""
+    """The key that names the sites in ``root``: beside a workspace's own folder, inside a shared one.
+
+    Inside, its name starts with a dot, and the sites server answers no path
+    with a part that does.
+    """
+    shared = _shared_sites_dir()
+    if shared is not None and Path(root).resolve() == shared.resolve():
+        return Path(root) / ("." + KEY_FILE)
     return Path(root).parent / "run" / KEY_FILE
 
 
