@@ -9,7 +9,8 @@
 * :mod:`.roles` and :mod:`.auth`: stakeholder and analyst tokens, and how the
   role reaches a kernel without the browser being able to change it.
 * :mod:`.server` and :mod:`.cli`: ``faibric dashboards``, serving
-  ``dashboards/`` with Voila; :mod:`.notebooks` generates those notebooks.
+  ``dashboards/`` with Voila; :mod:`.notebooks` generates those notebooks;
+  :mod:`.pool` makes one pool of pre-heated kernels serve them all.
 
 The widgets live in :mod:`faibric_kernel.ui.dashboards` (the only place
 ipywidgets is imported).
