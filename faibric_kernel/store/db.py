@@ -39,9 +39,10 @@ def database_path() -> Path:
 
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc)
-    # "different configuration": another thread of this process has the file open
-    # read-only while we want read-write (or the reverse); it clears like a lock does
-    return "lock" in text.lower() or "different configuration" in text
+    # "different configuration" (DuckDB 2.0) and "Unique file handle conflict ... already attached"
+    # (DuckDB 1.4): another thread of this process has the file open read-only while we want
+    # read-write (or the reverse); it clears like a lock does
+    return "lock" in text.lower() or "different configuration" in text or "already attached" in text
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False, timeout: float = 15.0):
@@ -56,7 +57,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
         try:
             con = duckdb.connect(target, read_only=read_only)
             break
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        except (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException) as exc:
             if not _is_lock_error(exc):
                 raise StoreError(f"cannot open the store {target}: {exc}") from None
             if time.monotonic() >= deadline:
@@ -67,6 +68,9 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.2)
     con.execute("SET TimeZone='UTC'")
+    # DuckDB 1.4 draws a progress bar on stdout for queries over 2 s, even when stdout is no
+    # terminal: it would corrupt the one JSON document a `--json` command prints
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -78,15 +82,24 @@ def _migrated_key(target: str) -> tuple[str, int]:
 def ensure_database(path: Path | str | None = None) -> None:
     """Create the database and apply migrations once per process and file."""
     target = str(path or database_path())
-    if _migrated_key(target) in _migrated and Path(target).exists():
-        return
+    if _migrated_key(target) in _migrated:
+        if Path(target).exists():
+            return
+        _migrated.discard(_migrated_key(target))  # the file was removed: create it again
+    con = connect(target)
+    try:
+        _migrate(con, target)
+    finally:
+        con.close()
+
+
+def _migrate(con, target: str) -> None:
+    # one thread at a time: connections of one process to one file share a database instance,
+    # where two threads running the same migration conflict (DuckDB 1.4: "Catalog write-write conflict")
     with _migrate_lock:
-        con = connect(target)
-        try:
+        if _migrated_key(target) not in _migrated:
             migrations.apply(con)
-        finally:
-            con.close()
-        _migrated.add(_migrated_key(target))
+            _migrated.add(_migrated_key(target))
 
 
 @contextmanager
@@ -96,8 +109,7 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
     con = connect(target, timeout=timeout)
     try:
         if _migrated_key(target) not in _migrated:
-            migrations.apply(con)
-            _migrated.add(_migrated_key(target))
+            _migrate(con, target)
         yield con
     finally:
         con.close()
