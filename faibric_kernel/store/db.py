@@ -24,8 +24,9 @@ import duckdb
 from .. import config
 from ..errors import StoreError, StoreLockedError
 from . import migrations
+from .schema import KINDS
 
-__all__ = ["connect", "database_path", "read_connection", "write_connection", "ensure_database"]
+__all__ = ["connect", "database_path", "ensure_database", "read_connection", "stored_table", "write_connection"]
 
 DB_FILENAME = "faibric.duckdb"
 _migrated: set[tuple[str, int]] = set()
@@ -115,17 +116,47 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
         con.close()
 
 
+def stored_table(con, kind: str) -> str:
+    """SQL name of the stored ``events`` or ``api_calls`` *table* on ``con``: the lake's when it is attached.
+
+    Read connections shadow both names with views that add spooled rows; code that needs what is
+    stored (the rollup's watermark, ingest's offsets) names the table through this.
+    """
+    from .lake import ALIAS
+
+    attached = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchall()
+    if attached[0][0]:
+        return f"{ALIAS}.main.{kind}"
+    db = con.execute("SELECT current_database()").fetchall()[0][0]
+    return '"' + db.replace('"', '""') + f'".main.{kind}'
+
+
 @contextmanager
 def read_connection(path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0):
-    """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows."""
+    """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows.
+
+    With a lake configured (``FAIBRIC_LAKE``, see :mod:`.lake`) ``events`` and ``api_calls`` are the
+    lake's tables, which hold every host's records, plus this host's rows still in the spool; every
+    other table is the workspace's DuckDB file, as without a lake.
+    """
+    from . import lake
+
     target = str(path or database_path())
+    lake_settings = lake.settings()
     ensure_database(target)
     con = connect(target, read_only=True, timeout=timeout)
     try:
+        offsets = None
+        if lake_settings is not None:
+            lake.attach(con, lake_settings, read_only=True)
+            offsets = lake.host_offsets(con)
         if include_spool:
             from .spool import attach_pending
 
-            attach_pending(con, Path(target).parent / "spool")
+            attach_pending(con, Path(target).parent / "spool", offsets=offsets)
+        elif lake_settings is not None:
+            for kind in KINDS:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {stored_table(con, kind)}")
         yield con
     finally:
         con.close()
