@@ -275,7 +275,7 @@ WRITER = textwrap.dedent(
                           "ts": datetime.fromtimestamp(1_780_000_000 + b, UTC)})
         record_events(batch)
         print("\\n".join(e["event_id"] for e in batch), flush=True)  # acknowledged: record_events returned
-        time.sleep(0.01)
+        time.sleep(0.05)  # writing lasts a few seconds: ingests run while writers append
     close_writers()
     """
 )
@@ -288,6 +288,7 @@ INGEST_LOOP = textwrap.dedent(
     while not os.path.exists(sys.argv[1]):
         ingest()
         runs += 1
+        open(sys.argv[2], "w").close()  # running: the writers may start
     ingest()
     print(runs + 1)
     """
@@ -297,10 +298,15 @@ INGEST_LOOP = textwrap.dedent(
 def test_four_writers_per_host_while_both_ingest_store_every_acknowledged_event_once(lake_hosts, tmp_path):
     shared = [str(uuid.uuid4()) for _ in range(30)]
     stop = tmp_path / "writers-done"
-    ingesters = {name: subprocess.Popen([sys.executable, "-c", INGEST_LOOP, str(stop)], env=lake_hosts.env(name),
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = {name: tmp_path / f"ingesting-{name}" for name in ("A", "B")}
+    ingesters = {name: subprocess.Popen([sys.executable, "-c", INGEST_LOOP, str(stop), str(ready[name])],
+                                        env=lake_hosts.env(name), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
                  for name in ("A", "B")}
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, "60", *(shared if k == 0 else [])],
+    deadline = time.time() + 120
+    while not all(path.exists() for path in ready.values()) and time.time() < deadline:
+        time.sleep(0.05)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, "80", *(shared if k == 0 else [])],
                                 env=lake_hosts.env(name), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for name in ("A", "B") for k in range(4)]
     acknowledged: set[str] = set()
@@ -312,8 +318,8 @@ def test_four_writers_per_host_while_both_ingest_store_every_acknowledged_event_
     for name, proc in ingesters.items():
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, f"host {name}: {err}"
-        assert int(out.split()[-1]) >= 2, f"host {name} ingested only once"
-    assert len(acknowledged) == 8 * 60 * 20 + 30
+        assert int(out.split()[-1]) >= 3, f"host {name} ingested only {out.split()[-1]} time(s) while writers wrote"
+    assert len(acknowledged) == 8 * 80 * 20 + 30
     stored = _lake_ids()
     assert len(stored) == len(set(stored)) == len(acknowledged)
     assert set(stored) == acknowledged
