@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from faibric_kernel.ports import free_port
 
 __all__ = ["PostgresServer", "bin_dir", "start", "unavailable_reason"]
 
@@ -43,12 +44,6 @@ def unavailable_reason() -> str | None:
         except KeyError:
             return "running as root and there is no postgres user to run PostgreSQL as"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -98,7 +93,7 @@ def start() -> PostgresServer:
     if os.geteuid() == 0:
         entry = pwd.getpwnam("postgres")
         os.chown(root, entry.pw_uid, entry.pw_gid)
-    server = PostgresServer(root=root, port=_free_port(), user=user, bin=binaries)
+    server = PostgresServer(root=root, port=free_port(), user=user, bin=binaries)
     try:
         server._run(binaries / "initdb", "-D", root / "data", "-U", user, "--auth=trust", "-E", "UTF8",
                     "--locale=C.UTF-8" if Path("/usr/lib/locale/C.utf8").exists() else "--locale=C")

@@ -130,11 +130,9 @@ def test_the_lake_command_inits_twice_and_reports(hosts):
 
 
 def test_an_unreachable_catalog_is_a_clear_error_without_the_password(hosts, monkeypatch):
-    import socket
+    from faibric_kernel.ports import free_port
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
+    port = free_port()  # nothing listens there
     monkeypatch.setenv("FAIBRIC_LAKE", f"postgresql://faibric:s3cret-pw@127.0.0.1:{port}/lake")
     hosts.use("A")
     with pytest.raises(LakeUnreachableError) as caught:
@@ -348,16 +346,19 @@ def _journey(session: str, start: datetime) -> list[dict]:
             for i, step in enumerate(steps)]
 
 
+def _a_customer_on_each_host(hosts: Hosts, days_ago: int, b_steps: int = 5) -> None:
+    """Host A's customer deploys; host B's takes the first ``b_steps`` steps; each host ingests, A first."""
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days_ago)
+    for name, journey in (("A", _journey("sa", start)), ("B", _journey("sb", start)[:b_steps])):
+        hosts.use(name)
+        record_events(journey)
+        ingest()
+
+
 def test_the_funnel_on_host_a_counts_both_hosts_sessions(lake_hosts):
     from faibric_kernel.analytics.funnel import funnel
 
-    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=20)
-    lake_hosts.use("A")
-    record_events(_journey("sa", start))
-    ingest()
-    lake_hosts.use("B")
-    record_events(_journey("sb", start)[:3])  # B's customer stopped after verifying
-    ingest()
+    _a_customer_on_each_host(lake_hosts, days_ago=20, b_steps=3)  # B's customer stopped after verifying
     lake_hosts.use("A")
     with read_connection() as con:
         result = funnel(con)
@@ -369,13 +370,8 @@ def test_each_host_rolls_up_every_hosts_activity(lake_hosts):
     from faibric_kernel.analytics.retention import retention
     from faibric_kernel.analytics.rollup import rollup_rows_sql
 
-    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=10)
-    lake_hosts.use("A")
-    record_events(_journey("sa", start))
-    ingest()
+    _a_customer_on_each_host(lake_hosts, days_ago=10)  # B's rollup (in B's DuckDB file) covers both hosts'
     lake_hosts.use("B")
-    record_events(_journey("sb", start))
-    ingest()  # B's rollup (in B's DuckDB file) now covers A's and B's events
     with read_connection() as con:
         assert rollup_rows_sql(con, datetime.now(UTC).replace(tzinfo=None), None, {}) is not None
         assert int(retention(con, period="day").matrix["size"].sum()) == 2

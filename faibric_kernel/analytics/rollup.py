@@ -70,7 +70,7 @@ def _stored_events(con) -> str:
     With a lake attached it is the lake's, which holds every host's events: each host keeps its own
     rollup of them in its DuckDB file (see ``store.ingest._ingest_to_lake`` for why).
     """
-    from ..store.db import stored_table
+    from ..store.lake import stored_table
 
     return stored_table(con, "events")
 

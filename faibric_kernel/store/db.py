@@ -26,7 +26,7 @@ from ..errors import StoreError, StoreLockedError
 from . import migrations
 from .schema import KINDS
 
-__all__ = ["connect", "database_path", "ensure_database", "read_connection", "stored_table", "write_connection"]
+__all__ = ["connect", "database_path", "ensure_database", "read_connection", "write_connection"]
 
 DB_FILENAME = "faibric.duckdb"
 _migrated: set[tuple[str, int]] = set()
@@ -116,21 +116,6 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
         con.close()
 
 
-def stored_table(con, kind: str) -> str:
-    """SQL name of the stored ``events`` or ``api_calls`` *table* on ``con``: the lake's when it is attached.
-
-    Read connections shadow both names with views that add spooled rows; code that needs what is
-    stored (the rollup's watermark, ingest's offsets) names the table through this.
-    """
-    from .lake import ALIAS
-
-    attached = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchall()
-    if attached[0][0]:
-        return f"{ALIAS}.main.{kind}"
-    db = con.execute("SELECT current_database()").fetchall()[0][0]
-    return '"' + db.replace('"', '""') + f'".main.{kind}'
-
-
 @contextmanager
 def read_connection(path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0):
     """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows.
@@ -156,7 +141,7 @@ def read_connection(path: Path | str | None = None, *, include_spool: bool = Tru
             attach_pending(con, Path(target).parent / "spool", offsets=offsets)
         elif lake_settings is not None:
             for kind in KINDS:
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {stored_table(con, kind)}")
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {lake.stored_table(con, kind)}")
         yield con
     finally:
         con.close()

@@ -253,7 +253,9 @@ class _LakeOffsets:
         self.host = host
 
     def read(self, con) -> dict[str, int]:
-        return dict(con.execute('SELECT segment, "offset" FROM spool_offsets WHERE host = ?', [self.host]).fetchall())
+        from .lake import host_offsets
+
+        return host_offsets(con, self.host)
 
     def save(self, con, kind: str, reads: list[SegmentRead], offsets: dict[str, int]) -> None:
         from .lake import TURN_SQL

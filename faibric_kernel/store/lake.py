@@ -61,6 +61,7 @@ __all__ = [
     "open_lake",
     "settings",
     "status",
+    "stored_table",
 ]
 
 ALIAS = "faibric_lake"  # the name the lake is attached under on every connection
@@ -275,6 +276,19 @@ def is_conflict(exc: Exception) -> bool:
     return "conflict" in text.lower() and ("DuckLake" in text or "Transaction" in text)
 
 
+def stored_table(con, kind: str) -> str:
+    """SQL name of the stored ``events`` or ``api_calls`` *table* on ``con``: the lake's when it is attached.
+
+    Read connections shadow both names with views that add spooled rows; code that needs what is
+    stored (the rollup's watermark, the view that adds spooled rows) names the table through this.
+    """
+    attached = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchall()
+    if attached[0][0]:
+        return f"{ALIAS}.main.{kind}"
+    db = con.execute("SELECT current_database()").fetchall()[0][0]
+    return '"' + db.replace('"', '""') + f'".main.{kind}'
+
+
 def host_id() -> str:
     """This workspace's name among the lake's hosts (kept in ``$FAIBRIC_HOME/lake-host``, made once).
 
@@ -297,10 +311,10 @@ def host_id() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def host_offsets(con) -> dict[str, int]:
-    """How far this host's ingest has stored each of its spool segments (the lake's ``spool_offsets``)."""
+def host_offsets(con, host: str | None = None) -> dict[str, int]:
+    """How far a host's ingest (this one's by default) has stored each of its spool segments."""
     return dict(con.execute(f'SELECT segment, "offset" FROM {ALIAS}.spool_offsets WHERE host = ?',
-                            [host_id()]).fetchall())
+                            [host or host_id()]).fetchall())
 
 
 def _store_columns() -> dict[str, str]:

@@ -361,7 +361,7 @@ def attach_pending(con, directory: Path, *, offsets: dict[str, int] | None = Non
     ``offsets`` (segment -> bytes already stored) defaults to the DuckDB file's ``spool_offsets``;
     with a lake, the caller passes this host's offsets kept in the lake.
     """
-    from .db import stored_table
+    from .lake import stored_table
 
     if offsets is None:
         try:
