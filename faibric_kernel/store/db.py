@@ -51,14 +51,26 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
 
     Raises :class:`StoreLockedError` after ``timeout`` seconds of lock conflicts.
     """
+    from . import lake
+
     target = str(path or database_path())
+    # with a lake, every connection of the process is opened alike (one process may hold a file open
+    # with one configuration only), ready to attach it
+    options = lake.connection_config() if lake.settings() is not None else {}
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
         try:
-            con = duckdb.connect(target, read_only=read_only)
+            con = duckdb.connect(target, read_only=read_only, config=options)
             break
         except (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException) as exc:
+            if "newer version of DuckDB" in str(exc):
+                # a workspace written by DuckDB 2.x, before Faibric pinned 1.4.4 (for the lake's extensions)
+                raise StoreError(
+                    f"the store {target} was written by a newer DuckDB than this one ({duckdb.__version__}); "
+                    "export its events with that DuckDB (COPY ... TO 'events.parquet') and `faibric events "
+                    "import` them into a new workspace, or set FAIBRIC_HOME to another folder"
+                ) from None
             if not _is_lock_error(exc):
                 raise StoreError(f"cannot open the store {target}: {exc}") from None
             if time.monotonic() >= deadline:
