@@ -321,6 +321,12 @@ def test_four_writers_per_host_while_both_ingest_store_every_acknowledged_event_
     stored = _lake_ids()
     assert len(stored) == len(set(stored)) == len(acknowledged)
     assert set(stored) == acknowledged
+    # each host's rollup, folded in step by step while both hosts committed, counts every event once
+    for name in ("A", "B"):
+        lake_hosts.use(name)
+        ingest()  # nothing new to store: brings this host's rollup up to the other host's last commit
+        with read_connection(include_spool=False) as con:
+            assert con.execute("SELECT sum(events) FROM activity_daily").fetchall()[0][0] == len(acknowledged)
 
 
 # ------------------------------------------------------------------ reads
