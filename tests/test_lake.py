@@ -188,6 +188,25 @@ def test_ingest_twice_adds_nothing_and_makes_no_snapshot(lake_hosts):
     assert _lake_counts() == (20, 20)
 
 
+def test_compact_merges_the_files_ingests_add_and_keeps_every_row(lake_hosts):
+    from faibric_kernel.store.lake import compact
+
+    lake_hosts.use("A")
+    ids = []
+    for batch in range(3):
+        ids += [record_event("verified", session_id=f"s{batch}") for _ in range(5)]
+        close_writers()
+        ingest()
+    done = compact(keep_days=0)
+    assert done["files_before"]["events"] == 3 and done["files_after"]["events"] == 1
+    assert done["files_deleted"] >= 3
+    record_event("verified", session_id="after")
+    close_writers()
+    assert ingest().added["events"] == 1
+    assert set(ids) < set(_lake_ids())
+    assert _lake_counts() == (16, 16)
+
+
 class _CrashBeforeCommit:
     """Offsets keeper standing for a process that dies after inserting the rows, before the commit."""
 

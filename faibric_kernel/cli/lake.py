@@ -1,4 +1,4 @@
-"""``faibric lake init | status``: the event lake every host shares (see :mod:`faibric_kernel.store.lake`)."""
+"""``faibric lake init | status | compact``: the event lake every host shares (see :mod:`faibric_kernel.store.lake`)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,23 @@ def status(as_json: bool) -> None:
     from ..store.lake import status as lake_status
 
     emit(lake_status(), as_json, _show)
+
+
+@lake.command("compact")
+@click.option("--keep-days", type=float, default=7.0, show_default=True,
+              help="keep the snapshots (time travel) and files of this many days")
+@json_option
+def compact(keep_days: float, as_json: bool) -> None:
+    """Merge the small files ingests add and delete files no kept snapshot needs (from one host, now and then)."""
+    from ..store.lake import compact as compact_lake
+
+    def human(d):
+        for kind, before in d["files_before"].items():
+            click.echo(f"{kind + ':':<10} {before:,} -> {d['files_after'][kind]:,} data files")
+        click.echo(f"{d['snapshots_expired']:,} snapshot(s) older than {d['keep_days']:g} days expired, "
+                   f"{d['files_deleted']:,} file(s) deleted")
+
+    emit(compact_lake(keep_days=keep_days), as_json, human)
 
 
 COMMANDS = [lake]

@@ -53,6 +53,7 @@ __all__ = [
     "LakeSettings",
     "attach",
     "catalog_connection_string",
+    "compact",
     "connection_config",
     "extension_file",
     "host_id",
@@ -400,6 +401,45 @@ def init_lake(lake: LakeSettings | None = None) -> dict:
         return status_of(con, lake)
     finally:
         con.close()
+
+
+def compact(*, keep_days: float = 7.0) -> dict:
+    """Merge the small Parquet files ingests add, and delete the files no snapshot of the last ``keep_days`` needs.
+
+    Every ingest commit adds one small file per kind; reads get slower as they pile up. Run it now
+    and then from one host (cron); ingests may run meanwhile (a commit that loses a race retries).
+    """
+    import duckdb
+
+    if keep_days < 0:
+        raise ConfigError("--keep-days must be 0 or more")
+    lake = _required_settings()
+    con = open_lake(lake)
+    try:
+        files_before = _file_counts(con)
+        try:
+            for table in KINDS:
+                con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}', '{table}')")
+            horizon = f"now() - INTERVAL {float(keep_days) * 86400:.0f} SECOND"
+            # SELECT count(*): the rows name timestamps with time zones, which Python would need pytz for
+            expired = con.execute(
+                f"SELECT count(*) FROM ducklake_expire_snapshots('{ALIAS}', older_than => {horizon})").fetchall()[0][0]
+            removed = con.execute(
+                f"SELECT count(*) FROM ducklake_cleanup_old_files('{ALIAS}', older_than => {horizon})").fetchall()[0][0]
+        except duckdb.Error as exc:
+            if is_conflict(exc):
+                raise LakeConflictError(
+                    "another host changed the lake's files while they were compacted; run it again") from exc
+            raise _translate(exc, lake) from None
+        return {"files_before": files_before, "files_after": _file_counts(con), "snapshots_expired": expired,
+                "files_deleted": removed, "keep_days": keep_days}
+    finally:
+        con.close()
+
+
+def _file_counts(con) -> dict[str, int]:
+    return {kind: con.execute(f"SELECT count(*) FROM ducklake_list_files('{ALIAS}', '{kind}')").fetchall()[0][0]
+            for kind in KINDS}
 
 
 def status_of(con, lake: LakeSettings) -> dict:
