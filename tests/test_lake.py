@@ -149,6 +149,17 @@ def test_a_lake_without_a_data_folder_is_a_config_error(hosts, monkeypatch):
         ingest()
 
 
+def test_the_catalog_may_be_named_as_ducklake_does_or_as_a_postgresql_url():
+    from faibric_kernel.store.lake import catalog_connection_string
+
+    assert catalog_connection_string("postgres:dbname=f host=db port=5432") == "dbname=f host=db port=5432"
+    assert catalog_connection_string("dbname=f host=db") == "dbname=f host=db"
+    assert catalog_connection_string("postgresql://ada:p%20w@db.internal:6432/faibric?sslmode=require") == (
+        "dbname=faibric host=db.internal port=6432 user=ada password='p w' sslmode=require")
+    with pytest.raises(ConfigError, match="postgresql://"):
+        catalog_connection_string("s3://bucket/catalog")
+
+
 def test_a_missing_extension_file_says_what_to_install():
     from faibric_kernel.store.lake import extension_file
 
