@@ -20,7 +20,7 @@ def _store() -> dict:
     from .store import database_path, read_connection
 
     started = time.perf_counter()
-    with read_connection(include_spool=False, timeout=5) as con:
+    with read_connection(include_spool=False, timeout=5, events=False) as con:
         version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
     ms = (time.perf_counter() - started) * 1000
     return {"ok": True, "detail": f"{database_path()} schema v{version}, opened in {ms:.0f} ms"}

@@ -418,6 +418,22 @@ def test_each_host_rolls_up_every_hosts_activity(lake_hosts):
         assert int(retention(con, period="day").matrix["size"].sum()) == 2
 
 
+def test_state_readers_work_without_the_lake_and_cannot_read_events_by_mistake(hosts, monkeypatch):
+    import duckdb
+
+    from faibric_kernel.ports import free_port
+    from faibric_kernel.sessions import create_session, get_session
+
+    hosts.use("A")
+    session = create_session("A bakery in Lisbon")
+    monkeypatch.setenv("FAIBRIC_LAKE", f"postgres:dbname=lake host=127.0.0.1 port={free_port()}")  # nothing there
+    assert get_session(session.session_id).prompt == "A bakery in Lisbon"
+    with read_connection(events=False) as con:
+        assert "faibric_lake" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]
+        with pytest.raises(duckdb.Error, match="events live in the lake"):
+            con.execute("SELECT count(*) FROM events").fetchall()
+
+
 def test_without_a_lake_the_duckdb_file_is_the_event_store(workspace):
     record_event("verified", session_id="s1")
     assert ingest().added["events"] == 1

@@ -129,12 +129,16 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
 
 
 @contextmanager
-def read_connection(path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0):
+def read_connection(
+    path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0, events: bool = True
+):
     """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows.
 
     With a lake configured (``FAIBRIC_LAKE``, see :mod:`.lake`) ``events`` and ``api_calls`` are the
     lake's tables, which hold every host's records, plus this host's rows still in the spool; every
-    other table is the workspace's DuckDB file, as without a lake.
+    other table is the workspace's DuckDB file, as without a lake. ``events=False`` is for readers of
+    the other tables only (a session's status, a lease): the lake is then not attached, which spares
+    them its cost (a round trip to its catalog), and a query of ``events`` or ``api_calls`` fails.
     """
     from . import lake
 
@@ -143,17 +147,25 @@ def read_connection(path: Path | str | None = None, *, include_spool: bool = Tru
     ensure_database(target)
     con = connect(target, read_only=True, timeout=timeout)
     try:
-        offsets = None
-        if lake_settings is not None:
+        if lake_settings is not None and not events:
+            for kind in KINDS:
+                # a loud error, never the workspace's own (empty) table: the events live in the lake
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT NULL AS {kind} FROM range(1) WHERE error("
+                            f"'this connection was opened with events=False: {kind} live in the lake') IS NULL")
+        elif lake_settings is not None:
             lake.attach(con, lake_settings, read_only=True)
-            offsets = lake.host_offsets(con)
-        if include_spool:
+            if include_spool:
+                from .spool import attach_pending
+
+                attach_pending(con, Path(target).parent / "spool", offsets=lake.host_offsets(con))
+            else:
+                for kind in KINDS:
+                    con.execute(
+                        f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {lake.stored_table(con, kind)}")
+        elif include_spool:
             from .spool import attach_pending
 
-            attach_pending(con, Path(target).parent / "spool", offsets=offsets)
-        elif lake_settings is not None:
-            for kind in KINDS:
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {lake.stored_table(con, kind)}")
+            attach_pending(con, Path(target).parent / "spool")
         yield con
     finally:
         con.close()
