@@ -142,6 +142,17 @@ def test_an_unreachable_catalog_is_a_clear_error_without_the_password(hosts, mon
     assert "FAIBRIC_LAKE" in str(caught.value) and f"port={port}" in str(caught.value)
 
 
+def test_health_reports_the_lake_and_its_failure(hosts, monkeypatch):
+    from faibric_kernel.health import check_health
+    from faibric_kernel.ports import free_port
+
+    hosts.init()
+    assert check_health()["checks"]["lake"]["ok"]
+    monkeypatch.setenv("FAIBRIC_LAKE", f"postgres:dbname=lake host=127.0.0.1 port={free_port()}")
+    lake = check_health()["checks"]["lake"]
+    assert not lake["ok"] and "LakeUnreachableError" in lake["detail"]
+
+
 def test_a_lake_without_a_data_folder_is_a_config_error(hosts, monkeypatch):
     monkeypatch.delenv("FAIBRIC_LAKE_DATA")
     hosts.use("A")
