@@ -145,6 +145,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_STATUS_CACHE_SECONDS", "how stale a cached session-status row may be"),
         Setting("FAIBRIC_BUILD_STALE_MINUTES", "minutes without a heartbeat before a build is interrupted"),
         Setting("FAIBRIC_INGEST_INTERVAL_SECONDS", "how often long-running services ingest the spool"),
+        Setting("FAIBRIC_LAKE", "DuckLake catalog in PostgreSQL for every host's events, e.g. "
+                "postgres:dbname=faibric host=db (default: the workspace's DuckDB file)", secret=True),
+        Setting("FAIBRIC_LAKE_DATA", "folder every host shares for the lake's Parquet files (with FAIBRIC_LAKE)"),
         Setting("FAIBRIC_EMAIL_MAX_ATTEMPTS", "send attempts before a queued email is abandoned"),
         Setting("SMTP_CA_FILE", "CA bundle to verify the SMTP server's certificate"),
         Setting("SMTP_TIMEOUT", "SMTP timeout in seconds"),

@@ -12,7 +12,12 @@ DuckDB) are translated at the boundary where they are caught.
     ├── WorkspaceError              FAIBRIC_HOME cannot be created or written
     ├── StoreError                  the DuckDB store or the spool failed
     │   ├── StoreLockedError        another process holds the database
-    │   └── SpoolError              a spool segment is corrupt or unwritable
+    │   ├── SpoolError              a spool segment is corrupt or unwritable
+    │   └── LakeError               the event lake (DuckLake: FAIBRIC_LAKE, FAIBRIC_LAKE_DATA) failed
+    │       ├── LakeUnreachableError       its catalog's PostgreSQL cannot be reached
+    │       ├── LakeNotInitialisedError    no catalog or tables yet: run `faibric lake init`
+    │       ├── LakeExtensionMissingError  the ducklake/postgres extension file is not installed
+    │       └── LakeConflictError          another host's commit won a race that retrying did not settle
     ├── InvalidInputError           bad input from a user or caller
     │   ├── NotFoundError           an id that does not exist
     │   ├── UnknownNameError        a provider, deploy target, backend or view that is not registered
@@ -44,6 +49,11 @@ __all__ = [
     "FaibricError",
     "IllegalTransitionError",
     "InvalidInputError",
+    "LakeConflictError",
+    "LakeError",
+    "LakeExtensionMissingError",
+    "LakeNotInitialisedError",
+    "LakeUnreachableError",
     "MalformedOutputError",
     "MissingKeyError",
     "NotFoundError",
@@ -100,6 +110,26 @@ class StoreLockedError(StoreError):
 
 class SpoolError(StoreError):
     """A spool segment could not be written or read."""
+
+
+class LakeError(StoreError):
+    """The event lake (a DuckLake catalog in PostgreSQL, Parquet files in a shared folder) failed."""
+
+
+class LakeUnreachableError(LakeError):
+    """The PostgreSQL database that holds the lake's catalog cannot be reached."""
+
+
+class LakeNotInitialisedError(LakeError):
+    """The lake's catalog or its tables do not exist yet; ``faibric lake init`` creates them."""
+
+
+class LakeExtensionMissingError(LakeError):
+    """The DuckDB extension file the lake needs (ducklake, postgres) is not installed."""
+
+
+class LakeConflictError(LakeError):
+    """Another host's commit to the lake kept winning the race, after every retry."""
 
 
 class InvalidInputError(FaibricError):

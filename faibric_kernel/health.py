@@ -1,4 +1,4 @@
-"""Health checks: the store, the spool backlog, disk space, providers, deploy targets and the sites server.
+"""Health checks: the store, the event lake (when configured), the spool backlog, disk space, providers, deploy targets and the sites server.
 
 Each check is a small function returning ``{"ok": bool, "detail": str, ...}``;
 :func:`check_health` runs them all. Later parts add checks to ``CHECKS``.
@@ -20,10 +20,23 @@ def _store() -> dict:
     from .store import database_path, read_connection
 
     started = time.perf_counter()
-    with read_connection(include_spool=False, timeout=5) as con:
+    with read_connection(include_spool=False, timeout=5, events=False) as con:
         version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
     ms = (time.perf_counter() - started) * 1000
     return {"ok": True, "detail": f"{database_path()} schema v{version}, opened in {ms:.0f} ms"}
+
+
+def _lake() -> dict:
+    """The event lake, when one is configured: its catalog answers and its tables exist."""
+    from .store import lake
+
+    if lake.settings() is None:
+        return {"ok": True, "detail": "not configured: events are stored in the workspace's DuckDB file"}
+    started = time.perf_counter()
+    state = lake.status()
+    ms = (time.perf_counter() - started) * 1000
+    return {"ok": True, "detail": f"{state['catalog']}: {state['rows']['events']:,} events from {state['hosts']} "
+                                  f"host(s), read in {ms:.0f} ms", "rows": state["rows"]}
 
 
 def _spool() -> dict:
@@ -70,6 +83,7 @@ def _sites_server() -> dict:
 
 CHECKS: dict[str, Callable[[], dict]] = {
     "store": _store,
+    "lake": _lake,
     "spool": _spool,
     "disk": _disk,
     "providers": _providers,

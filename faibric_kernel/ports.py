@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-__all__ = ["port_free"]
+__all__ = ["free_port", "port_free"]
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -18,3 +18,10 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return False
     return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port free on ``host`` right now (the system's choice), for a server started next."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]

@@ -201,7 +201,7 @@ def get_session(session_id: str, *, tenant_id: str | None = None) -> Session:
     if tenant_id is not None:
         where += " AND tenant_id = ?"
         params.append(tenant_id)
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(f"SELECT {_COLUMNS} FROM sessions WHERE {where}", params).fetchall()
     if not rows:
         raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
@@ -213,7 +213,7 @@ def get_sessions(session_ids) -> dict[str, Session]:
     ids = list(dict.fromkeys(session_ids))
     if not ids:
         return {}
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(
             f"SELECT {_COLUMNS} FROM sessions WHERE session_id IN ({', '.join('?' for _ in ids)})", ids
         ).fetchall()
@@ -230,7 +230,7 @@ def list_sessions(*, tenant_id: str | None = None, status: str | None = None, li
         clauses.append("status = ?")
         params.append(status)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(
             f"SELECT {_COLUMNS} FROM sessions {where} ORDER BY updated_at DESC LIMIT ?", [*params, limit]
         ).fetchall()

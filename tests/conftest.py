@@ -1,6 +1,9 @@
-"""Shared fixtures: every test gets its own workspace and no API keys."""
+"""Shared fixtures: every test gets its own workspace and no API keys; lake tests get a PostgreSQL."""
 
 from __future__ import annotations
+
+import os
+import uuid
 
 import pytest
 
@@ -21,6 +24,9 @@ SECRET_VARS = [
     "FAIBRIC_STUDIO_TOKEN",
     "FAIBRIC_ALERT_WEBHOOK_URL",
     "FAIBRIC_EMAIL_BACKEND",
+    # a lake configured in the caller's shell must not turn every test into a lake test
+    "FAIBRIC_LAKE",
+    "FAIBRIC_LAKE_DATA",
 ]
 
 
@@ -52,3 +58,32 @@ def fresh_db():
     migrations.apply(con)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """Debian's PostgreSQL 15, started once for the session in a temporary folder on a free loopback port.
+
+    Skipped with the reason when PostgreSQL is not installed, except under ``FAIBRIC_REQUIRE_BROWSER=1``
+    (CI), where a test that needs it fails instead: CI installs it (scripts/setup.sh).
+    """
+    import pg
+
+    reason = pg.unavailable_reason()
+    if reason:
+        if os.environ.get("FAIBRIC_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"FAIBRIC_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(f"{reason}; set FAIBRIC_REQUIRE_BROWSER=1 to make this a failure")
+    server = pg.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lake_env(postgres, tmp_path):
+    """A fresh, not yet initialised lake: its own database in the session's PostgreSQL and its own data folder.
+
+    Returns the two settings as a dict; tests put them in the environment of each host (workspace).
+    """
+    dsn = postgres.create_database(f"lake_{uuid.uuid4().hex[:12]}")
+    return {"FAIBRIC_LAKE": f"postgres:{dsn}", "FAIBRIC_LAKE_DATA": str(tmp_path / "lake-data")}

@@ -65,9 +65,14 @@ def _aggregate_sql(source: str, extra: str = "TRUE") -> str:
 
 
 def _stored_events(con) -> str:
-    """The events *table* (read connections shadow ``events`` with a view that adds spooled rows)."""
-    db = con.execute("SELECT current_database()").fetchall()[0][0]
-    return '"' + db.replace('"', '""') + '".main.events'
+    """The events *table* (read connections shadow ``events`` with a view that adds spooled rows).
+
+    With a lake attached it is the lake's, which holds every host's events: each host keeps its own
+    rollup of them in its DuckDB file (see ``store.ingest._ingest_to_lake`` for why).
+    """
+    from ..store.lake import stored_table
+
+    return stored_table(con, "events")
 
 
 def refresh_activity(con, *, rebuild: bool = False) -> int:

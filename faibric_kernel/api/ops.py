@@ -22,7 +22,7 @@ def health(request: Request):
 
     started = time.perf_counter()
     try:
-        with read_connection(include_spool=False, timeout=3) as con:
+        with read_connection(include_spool=False, timeout=3, events=False) as con:
             con.execute("SELECT 1").fetchall()
         store = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
     except FaibricError as exc:

@@ -144,7 +144,7 @@ def owner_alive(lease: Lease, *, now: datetime | None = None) -> bool:
 
 
 def get_lease(session_id: str) -> Lease | None:
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(f"SELECT {_LEASE_COLUMNS} FROM build_leases WHERE session_id = ?", [session_id]).fetchall()
     return Lease(*rows[0]) if rows else None
 
@@ -234,7 +234,7 @@ def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None 
     if session_id is not None:
         where += " AND s.session_id = ?"
         params.append(session_id)
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(
             f"SELECT s.session_id, s.updated_at, {', '.join('l.' + c for c in _LEASE_COLUMNS.split(', '))} "
             f"FROM sessions s LEFT JOIN build_leases l USING (session_id) WHERE {where}",

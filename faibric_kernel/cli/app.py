@@ -23,6 +23,7 @@ from . import (
     dashboards,
     evals,
     events,
+    lake,
     leads,
     library,
     monitor,
@@ -77,7 +78,7 @@ def main(debug: bool) -> None:
 
 
 COMMAND_MODULES = [workspace, events, build, onboarding, sites, studio, dashboards, report, schedule, monitor,
-                   analytics, library, variants, budgets, traces, evals, tenants, leads]
+                   analytics, library, variants, budgets, traces, evals, tenants, leads, lake]
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         main.add_command(_command)

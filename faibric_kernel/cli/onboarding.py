@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from ..errors import FaibricError, InvalidInputError, WorkspaceError
+from ..errors import FaibricError, InvalidInputError, LakeNotInitialisedError, WorkspaceError
 from ..ports import port_free
 from .output import emit, json_option, progress
 
@@ -81,8 +81,8 @@ def recover_first(callback):
             recovered = recover_interrupted()
             if recovered:
                 progress(f"marked {len(recovered)} interrupted build(s) as error: {', '.join(recovered)}")
-        except WorkspaceError:
-            pass  # the command itself reports an unusable workspace, once
+        except (WorkspaceError, LakeNotInitialisedError):
+            pass  # the command itself reports an unusable workspace or a lake to init, once
         except FaibricError as exc:
             progress(f"warning: could not check for interrupted builds: {exc.message}")
         return callback(*args, **kwargs)

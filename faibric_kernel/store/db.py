@@ -24,8 +24,9 @@ import duckdb
 from .. import config
 from ..errors import StoreError, StoreLockedError
 from . import migrations
+from .schema import KINDS
 
-__all__ = ["connect", "database_path", "read_connection", "write_connection", "ensure_database"]
+__all__ = ["connect", "database_path", "ensure_database", "read_connection", "write_connection"]
 
 DB_FILENAME = "faibric.duckdb"
 _migrated: set[tuple[str, int]] = set()
@@ -39,9 +40,10 @@ def database_path() -> Path:
 
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc)
-    # "different configuration": another thread of this process has the file open
-    # read-only while we want read-write (or the reverse); it clears like a lock does
-    return "lock" in text.lower() or "different configuration" in text
+    # "different configuration" (DuckDB 2.0) and "Unique file handle conflict ... already attached"
+    # (DuckDB 1.4): another thread of this process has the file open read-only while we want
+    # read-write (or the reverse); it clears like a lock does
+    return "lock" in text.lower() or "different configuration" in text or "already attached" in text
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False, timeout: float = 15.0):
@@ -49,14 +51,26 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
 
     Raises :class:`StoreLockedError` after ``timeout`` seconds of lock conflicts.
     """
+    from . import lake
+
     target = str(path or database_path())
+    # with a lake, every connection of the process is opened alike (one process may hold a file open
+    # with one configuration only), ready to attach it
+    options = lake.connection_config() if lake.settings() is not None else {}
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
         try:
-            con = duckdb.connect(target, read_only=read_only)
+            con = duckdb.connect(target, read_only=read_only, config=options)
             break
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        except (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException) as exc:
+            if "newer version of DuckDB" in str(exc):
+                # a workspace written by DuckDB 2.x, before Faibric pinned 1.4.4 (for the lake's extensions)
+                raise StoreError(
+                    f"the store {target} was written by a newer DuckDB than this one ({duckdb.__version__}); "
+                    "export its events with that DuckDB (COPY ... TO 'events.parquet') and `faibric events "
+                    "import` them into a new workspace, or set FAIBRIC_HOME to another folder"
+                ) from None
             if not _is_lock_error(exc):
                 raise StoreError(f"cannot open the store {target}: {exc}") from None
             if time.monotonic() >= deadline:
@@ -67,6 +81,9 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.2)
     con.execute("SET TimeZone='UTC'")
+    # DuckDB 1.4 draws a progress bar on stdout for queries over 2 s, even when stdout is no
+    # terminal: it would corrupt the one JSON document a `--json` command prints
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -78,15 +95,24 @@ def _migrated_key(target: str) -> tuple[str, int]:
 def ensure_database(path: Path | str | None = None) -> None:
     """Create the database and apply migrations once per process and file."""
     target = str(path or database_path())
-    if _migrated_key(target) in _migrated and Path(target).exists():
-        return
+    if _migrated_key(target) in _migrated:
+        if Path(target).exists():
+            return
+        _migrated.discard(_migrated_key(target))  # the file was removed: create it again
+    con = connect(target)
+    try:
+        _migrate(con, target)
+    finally:
+        con.close()
+
+
+def _migrate(con, target: str) -> None:
+    # one thread at a time: connections of one process to one file share a database instance,
+    # where two threads running the same migration conflict (DuckDB 1.4: "Catalog write-write conflict")
     with _migrate_lock:
-        con = connect(target)
-        try:
+        if _migrated_key(target) not in _migrated:
             migrations.apply(con)
-        finally:
-            con.close()
-        _migrated.add(_migrated_key(target))
+            _migrated.add(_migrated_key(target))
 
 
 @contextmanager
@@ -96,21 +122,47 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
     con = connect(target, timeout=timeout)
     try:
         if _migrated_key(target) not in _migrated:
-            migrations.apply(con)
-            _migrated.add(_migrated_key(target))
+            _migrate(con, target)
         yield con
     finally:
         con.close()
 
 
 @contextmanager
-def read_connection(path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0):
-    """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows."""
+def read_connection(
+    path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0, events: bool = True
+):
+    """A short-lived read-only connection; ``events``/``api_calls`` include spooled rows.
+
+    With a lake configured (``FAIBRIC_LAKE``, see :mod:`.lake`) ``events`` and ``api_calls`` are the
+    lake's tables, which hold every host's records, plus this host's rows still in the spool; every
+    other table is the workspace's DuckDB file, as without a lake. ``events=False`` is for readers of
+    the other tables only (a session's status, a lease): the lake is then not attached, which spares
+    them its cost (a round trip to its catalog), and a query of ``events`` or ``api_calls`` fails.
+    """
+    from . import lake
+
     target = str(path or database_path())
+    lake_settings = lake.settings()
     ensure_database(target)
     con = connect(target, read_only=True, timeout=timeout)
     try:
-        if include_spool:
+        if lake_settings is not None and not events:
+            for kind in KINDS:
+                # a loud error, never the workspace's own (empty) table: the events live in the lake
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT NULL AS {kind} FROM range(1) WHERE error("
+                            f"'this connection was opened with events=False: {kind} live in the lake') IS NULL")
+        elif lake_settings is not None:
+            lake.attach(con, lake_settings, read_only=True)
+            if include_spool:
+                from .spool import attach_pending
+
+                attach_pending(con, Path(target).parent / "spool", offsets=lake.host_offsets(con))
+            else:
+                for kind in KINDS:
+                    con.execute(
+                        f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {lake.stored_table(con, kind)}")
+        elif include_spool:
             from .spool import attach_pending
 
             attach_pending(con, Path(target).parent / "spool")

@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import fcntl
 import os
+import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -220,67 +221,194 @@ def _load(con, kind: str, reads: list[SegmentRead]) -> tuple[int, list[SegmentRe
         return added, reads
 
 
-def ingest(*, timeout: float = 60.0) -> IngestReport:
-    """Load all spooled records into the store; safe to run at any time, from any process."""
+class _FileOffsets:
+    """Offsets kept in the workspace's DuckDB file (``spool_offsets``), beside the rows they count."""
+
+    lake = False
+
+    def read(self, con) -> dict[str, int]:
+        return dict(con.execute('SELECT segment, "offset" FROM spool_offsets').fetchall())
+
+    def save(self, con, kind: str, reads: list[SegmentRead], offsets: dict[str, int]) -> None:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows = [(r.path.name, kind, r.end, now) for r in reads if r.end != r.start or r.path.name not in offsets]
+        if rows:
+            con.executemany(
+                'INSERT OR REPLACE INTO spool_offsets (segment, kind, "offset", updated_at) VALUES (?, ?, ?, ?)',
+                rows,
+            )
+
+
+class _LakeOffsets:
+    """Offsets kept in the lake (``spool_offsets``, keyed by host and segment), in the rows' own commit.
+
+    Each commit rewrites this host's offsets of one kind: the segments still in the spool, so those
+    archived since drop out by themselves. It also takes the lake's ingest turn (``lake.TURN_SQL``),
+    so two hosts' commits conflict, and the loser retries on a snapshot that holds the winner's rows.
+    """
+
+    lake = True
+
+    def __init__(self, host: str):
+        self.host = host
+
+    def read(self, con) -> dict[str, int]:
+        from .lake import host_offsets
+
+        return host_offsets(con, self.host)
+
+    def save(self, con, kind: str, reads: list[SegmentRead], offsets: dict[str, int]) -> None:
+        from .lake import TURN_SQL
+
+        con.execute("DELETE FROM spool_offsets WHERE host = $host AND kind = $kind", {"host": self.host, "kind": kind})
+        # one INSERT for all rows: each statement writes its own Parquet file in the lake
+        con.execute(
+            'INSERT INTO spool_offsets (host, segment, kind, "offset", updated_at) '
+            "SELECT $host, unnest($segments), $kind, unnest($ends), now()::TIMESTAMP",
+            {"host": self.host, "kind": kind, "segments": [r.path.name for r in reads], "ends": [r.end for r in reads]},
+        )
+        con.execute(TURN_SQL, {"host": self.host})
+
+
+LAKE_COMMIT_ATTEMPTS = 50
+
+
+def _store_kind(con, kind: str, reads: list[SegmentRead], offsets: dict[str, int], keeper, directory: Path,
+                report: IngestReport) -> list[SegmentRead]:
+    """Store one kind's reads and their offsets in one transaction; returns the reads as loaded.
+
+    In the lake, a commit that lost the race to another host's ingest is retried from the start:
+    the new transaction sees the rows that host stored, so none is stored twice.
+    """
     import duckdb
+
+    for attempt in range(1, LAKE_COMMIT_ATTEMPTS + 1):
+        try:
+            added, loaded = _load(con, kind, reads)
+            quarantined = [q for read in loaded for q in _quarantine_problems(directory, read)]
+            if keeper.lake and not any(r.end != r.start for r in loaded):
+                con.execute("ROLLBACK")  # nothing new: no empty snapshot in the lake
+            else:
+                keeper.save(con, kind, loaded, offsets)
+                con.execute("COMMIT")
+            break
+        except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.Error):  # no transaction left when COMMIT itself failed
+                con.execute("ROLLBACK")
+            from .lake import is_conflict
+
+            if not (keeper.lake and is_conflict(exc)):
+                raise
+            if attempt == LAKE_COMMIT_ATTEMPTS:
+                from ..errors import LakeConflictError
+
+                raise LakeConflictError(
+                    f"other hosts' ingests kept committing to the lake first ({attempt} tries); the {kind} "
+                    "stay in the spool for the next ingest"
+                ) from exc
+            time.sleep(min(0.05 * attempt, 1.0) * (0.5 + random.random()))
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_incoming")
+    report.quarantined.extend(quarantined)
+    report.added[kind] = added
+    report.duplicates[kind] = sum(r.table.num_rows for r in loaded) - added
+    return loaded
+
+
+def _store_spool(con, directory: Path, keeper, report: IngestReport) -> list[SegmentRead]:
+    """Store every kind's new spooled rows; returns the sealed reads, ready to archive."""
+    # stored order means nothing (ts orders records) and dropping it lets DuckDB insert on every
+    # core: measured 0.50 -> 0.40 s per million events
+    con.execute("SET preserve_insertion_order = false")
+    offsets = keeper.read(con)
+    finished: list[SegmentRead] = []
+    for kind in KINDS:
+        reads = [read_segment(path, kind, offsets.get(path.name, 0)) for path in segments(directory, kind)]
+        # rows read line by line (a segment with a corrupt line) are checked before the insert
+        reads = [_set_aside_unloadable(con, r) if r.row_offsets else r for r in reads]
+        report.segments_read += len(reads)
+        reads = _store_kind(con, kind, reads, offsets, keeper, directory, report)
+        finished.extend(r for r in reads if r.sealed)
+    return finished
+
+
+def _archive(directory: Path, finished: list[SegmentRead]) -> list[str]:
+    """Move fully stored, sealed segments to ``archive/<kind>/<day>/``; returns their names."""
+    archived = []
+    for read in finished:
+        day = datetime.now(UTC).strftime("%Y-%m-%d")
+        dest = directory / "archive" / read.kind / day
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            read.path.rename(dest / read.path.name)
+        except FileNotFoundError:
+            continue
+        archived.append(read.path.name)
+    return archived
+
+
+def _hooks_timed(con, report: IngestReport) -> None:
+    started = time.perf_counter()
+    _run_hooks(con, report)
+    report.hook_seconds = time.perf_counter() - started
+
+
+def ingest(*, timeout: float = 60.0) -> IngestReport:
+    """Load all spooled records into the store; safe to run at any time, from any process.
+
+    With a lake configured (``FAIBRIC_LAKE``) the records go to the lake, which every host shares,
+    and the derived tables (``POST_INGEST_HOOKS``) are refreshed in this workspace's DuckDB file from
+    the lake's rows (see :func:`_ingest_to_lake`).
+    """
+    from . import lake
 
     started = time.perf_counter()
     directory = config.workspace() / "spool"
     report = IngestReport()
-    with _ingest_lock(directory, timeout), write_connection(timeout=timeout) as con:
-        # stored order means nothing (ts orders records) and dropping it lets DuckDB insert on every
-        # core: measured 0.50 -> 0.40 s per million events
-        con.execute("SET preserve_insertion_order = false")
-        offsets = dict(con.execute('SELECT segment, "offset" FROM spool_offsets').fetchall())
-        finished: list[SegmentRead] = []
-        for kind in KINDS:
-            reads = [read_segment(path, kind, offsets.get(path.name, 0)) for path in segments(directory, kind)]
-            # rows read line by line (a segment with a corrupt line) are checked before the insert
-            reads = [_set_aside_unloadable(con, r) if r.row_offsets else r for r in reads]
-            report.segments_read += len(reads)
-            try:
-                added, reads = _load(con, kind, reads)
-                for read in reads:
-                    report.quarantined.extend(_quarantine_problems(directory, read))
-                now = datetime.now(UTC).replace(tzinfo=None)
-                rows = [(r.path.name, kind, r.end, now) for r in reads if r.end != r.start or r.path.name not in offsets]
-                if rows:
-                    con.executemany(
-                        'INSERT OR REPLACE INTO spool_offsets (segment, kind, "offset", updated_at) VALUES (?, ?, ?, ?)',
-                        rows,
-                    )
-                con.execute("COMMIT")
-            except Exception:
-                with contextlib.suppress(duckdb.Error):  # no transaction left when COMMIT itself failed
-                    con.execute("ROLLBACK")
-                raise
-            finally:
-                with contextlib.suppress(duckdb.Error):
-                    con.unregister("_incoming")
-            report.added[kind] = added
-            report.duplicates[kind] = sum(r.table.num_rows for r in reads) - added
-            finished.extend(r for r in reads if r.sealed)
-        report.load_seconds = time.perf_counter() - started
-        hooks_started = time.perf_counter()
-        _run_hooks(con, report)
-        report.hook_seconds = time.perf_counter() - hooks_started
-        archived = []
-        for read in finished:
-            day = datetime.now(UTC).strftime("%Y-%m-%d")
-            dest = directory / "archive" / read.kind / day
-            dest.mkdir(parents=True, exist_ok=True)
-            try:
-                read.path.rename(dest / read.path.name)
-            except FileNotFoundError:
-                continue
-            archived.append(read.path.name)
-        if archived:
-            con.execute(
-                "DELETE FROM spool_offsets WHERE segment IN (SELECT unnest(?))", [archived]
-            )
-        report.segments_archived = len(archived)
+    lake_settings = lake.settings()
+    with _ingest_lock(directory, timeout):
+        if lake_settings is not None:
+            _ingest_to_lake(lake_settings, directory, report, timeout, started)
+        else:
+            with write_connection(timeout=timeout) as con:
+                finished = _store_spool(con, directory, _FileOffsets(), report)
+                report.load_seconds = time.perf_counter() - started
+                _hooks_timed(con, report)
+                archived = _archive(directory, finished)
+                if archived:
+                    con.execute("DELETE FROM spool_offsets WHERE segment IN (SELECT unnest(?))", [archived])
+                report.segments_archived = len(archived)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _ingest_to_lake(lake_settings, directory: Path, report: IngestReport, timeout: float, started: float) -> None:
+    """Append this host's spool to the lake, then refresh this host's derived tables from the lake.
+
+    The derived tables (the activity rollup) stay in each host's DuckDB file: they are caches that any
+    host rebuilds from the lake's events, readers on a host find them beside that host's state tables,
+    and keeping them out of the lake spares hosts from conflicting upserts (DuckLake has no keys).
+    The workspace's file is opened only for the hooks, so local readers wait for the short part only.
+    """
+    from . import lake
+
+    con = lake.open_lake(lake_settings)
+    try:
+        con.execute(f"USE {lake.ALIAS}")
+        finished = _store_spool(con, directory, _LakeOffsets(lake.host_id()), report)
+    finally:
+        con.close()
+    report.load_seconds = time.perf_counter() - started
+    with write_connection(timeout=timeout) as con:
+        lake.attach(con, lake_settings, read_only=True)
+        _hooks_timed(con, report)
+    # archived only now that the lake holds the rows; their offsets drop out at the next commit
+    report.segments_archived = len(_archive(directory, finished))
 
 
 def _run_hooks(con, report: IngestReport) -> None:

@@ -355,14 +355,19 @@ def _parse_segment(
     return SegmentRead(path, kind, start, start + cut, table, bad, sealed, trailing, offsets)
 
 
-def attach_pending(con, directory: Path) -> None:
-    """Shadow ``events`` and ``api_calls`` on ``con`` with views that add spooled rows."""
-    offsets = {}
-    try:
-        offsets = dict(con.execute('SELECT segment, "offset" FROM spool_offsets').fetchall())
-    except Exception:  # noqa: BLE001 - an old database without the table
-        offsets = {}
-    db = con.execute("SELECT current_database()").fetchall()[0][0]
+def attach_pending(con, directory: Path, *, offsets: dict[str, int] | None = None) -> None:
+    """Shadow ``events`` and ``api_calls`` on ``con`` with views that add spooled rows.
+
+    ``offsets`` (segment -> bytes already stored) defaults to the DuckDB file's ``spool_offsets``;
+    with a lake, the caller passes this host's offsets kept in the lake.
+    """
+    from .lake import stored_table
+
+    if offsets is None:
+        try:
+            offsets = dict(con.execute('SELECT segment, "offset" FROM spool_offsets').fetchall())
+        except Exception:  # noqa: BLE001 - an old database without the table
+            offsets = {}
     for kind in KINDS:
         tables = []
         for path in segments(directory, kind):
@@ -379,6 +384,6 @@ def attach_pending(con, directory: Path) -> None:
             f"SELECT * FROM _spooled_{kind} WHERE NOT ({unloadable_sql(kind)})"
         )
         con.execute(
-            f'CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM "{db}".main.{kind} '
+            f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * FROM {stored_table(con, kind)} "
             f"UNION ALL {select_sql(kind, f'_pending_{kind}')}"
         )
