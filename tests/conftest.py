@@ -27,6 +27,7 @@ SECRET_VARS = [
     # a lake configured in the caller's shell must not turn every test into a lake test
     "FAIBRIC_LAKE",
     "FAIBRIC_LAKE_DATA",
+    "FAIBRIC_SITES_DIR",
 ]
 
 

@@ -758,6 +758,7 @@ def test_the_request_path_names_the_dashboard_a_pooled_kernel_shows():
 
     assert requested_dashboard("/voila/render/costs.ipynb", "overview") == "costs"
     assert requested_dashboard("/voila/render/user_detail.ipynb", "overview") == "user_detail"
+    assert requested_dashboard("/voila/render/user%5Fdetail.ipynb", "overview") == "user_detail"  # as Voila decodes
     assert requested_dashboard("/voila/render/secret.ipynb", "overview") == "overview"
     assert requested_dashboard("", "users") == "users"
 
@@ -768,8 +769,10 @@ class _PerNotebookPools:
     def __init__(self, **kwargs):
         self.pools: dict[str, list[str]] = {}
         self.notebook_data = {}
+        self.kernel_env: list[dict] = []
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        self.kernel_env.append(kwargs.get("extra_kernel_env_variables", {}))
         pool = self.pools.setdefault(notebook_name, [])
         while len(pool) < 2:
             pool.append(f"kernel-{sum(len(p) for p in self.pools.values())}")
@@ -795,3 +798,12 @@ def test_filling_for_every_dashboard_starts_one_pool_and_any_dashboard_takes_fro
     assert manager.notebook_data.get("costs.ipynb") == {"template": "faibric"}
     assert asyncio.run(manager.get_rendered_notebook("costs.ipynb")) == "kernel-0"
     assert manager.get_pool_size("users.ipynb") == 1
+
+
+def test_a_viewer_s_url_and_token_never_reach_the_kernel_that_refills_the_pool():
+    from faibric_kernel.dashboards.pool import SharedPool
+
+    manager = type("Manager", (SharedPool, _PerNotebookPools), {})()
+    manager.fill_if_needed(delay=0, notebook_name="costs.ipynb",
+                           extra_kernel_env_variables={"VOILA_REQUEST_URL": "http://h/costs.ipynb?token=secret"})
+    assert manager.kernel_env == [{}]

@@ -387,6 +387,26 @@ def test_read_connection_on_host_a_sees_host_b_events_and_its_own_pending_ones(l
         assert [r[0] for r in con.execute("SELECT session_id FROM events").fetchall()] == ["from-b"]
 
 
+def test_a_reader_counts_each_event_once_while_its_host_ingests(lake_hosts):
+    """A read connection keeps one snapshot: rows its host ingests meanwhile are not also counted as pending."""
+    from faibric_kernel.errors import StoreLockedError
+
+    lake_hosts.use("A")
+    for n in range(3):
+        record_event("verified", session_id=f"pending-{n}")
+    close_writers()
+    with read_connection() as con:
+        before = con.execute("SELECT count(*) FROM events").fetchone()[0]
+        # the rows reach the lake; the hooks then wait for this host's file, which the reader holds
+        with pytest.raises(StoreLockedError):
+            ingest(timeout=1)
+        assert _lake_counts()[0] == 3
+        after = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert before == after == 3
+    with read_connection() as con:
+        assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 3
+
+
 def _journey(session: str, start: datetime) -> list[dict]:
     steps = ("request_submitted", "email_provided", "verified", "build_started", "deployed")
     return [{"event_type": step, "session_id": session, "ts": start + timedelta(minutes=i)}

@@ -66,7 +66,10 @@ class FaibricGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            from ..store.lake import redact
+
+            click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
+                       err=True)
             sys.exit(1)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import PurePath
+from urllib.parse import unquote
 
 from .notebooks import DASHBOARD_NAMES
 
@@ -38,7 +39,8 @@ def pool_key(notebook_name: str | None) -> str | None:
 
 def requested_dashboard(script_name: str, default: str) -> str:
     """The dashboard a viewer's request path (``/voila/render/costs.ipynb``) names, else ``default``."""
-    path = PurePath(script_name or "")
+    # the raw request path: Voila chose the notebook from the decoded one (user%5Fdetail.ipynb is user_detail)
+    path = PurePath(unquote(script_name or ""))
     if path.suffix == ".ipynb" and path.stem in DASHBOARD_NAMES:
         return path.stem
     return default
@@ -63,9 +65,13 @@ class SharedPool:
         return super().get_pool_size(pool_key(notebook_name))
 
     async def get_rendered_notebook(self, notebook_name: str, **kwargs):
+        # Voila hands the viewer's full URL (``?token=...`` included) to the kernel that refills the pool,
+        # which the next viewer of any dashboard gets: no kernel is told a token
+        kwargs.pop("extra_kernel_env_variables", None)
         return await super().get_rendered_notebook(pool_key(notebook_name), **kwargs)
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        kwargs.pop("extra_kernel_env_variables", None)
         return super().fill_if_needed(delay, pool_key(notebook_name), **kwargs)
 
 

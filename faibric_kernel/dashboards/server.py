@@ -5,9 +5,10 @@
 ``--analyst-token`` / ``FAIBRIC_ANALYST_TOKEN`` for analysts; each generated
 when unset). :class:`DashboardServer` writes a private Voila config file
 (mode 0600, in a fresh folder under ``$FAIBRIC_HOME/run``) holding the tokens
-and the role plumbing described in :mod:`.auth`, and runs
-``python -m voila <dashboards folder>`` from that folder, so the tokens appear
-neither on the command line nor in the kernels' environment.
+and the role plumbing described in :mod:`.auth`, and runs Voila
+(``python -m faibric_kernel.dashboards.pool <dashboards folder>``) from that
+folder, so the tokens appear neither on the command line nor in the kernels'
+environment.
 
 Kernels are pre-heated (``VoilaConfiguration.preheat_kernel``): a pool of
 ``pool_size`` kernels, shared by all the dashboards (:mod:`.pool`), each
@@ -50,7 +51,7 @@ DEFAULT_POOL_SIZE = 3
 TOKEN_ENV = "FAIBRIC_DASHBOARD_TOKEN"
 ANALYST_TOKEN_ENV = "FAIBRIC_ANALYST_TOKEN"
 _POOL_FILLED = re.compile(r"Kernel pool of (\S+) is filled")
-_KERNEL_WAITING = re.compile(r"faibric dashboards: (\w+) kernel ready")
+_KERNEL_WAITING = re.compile(r"faibric dashboards: \w+ kernel ready")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -164,7 +165,11 @@ def voila_config(settings: ServerSettings) -> dict:
         "VoilaConfiguration": voila_configuration,
         # refilling a pool renders the notebook in the server's event loop; waiting a little keeps that work
         # from competing with the page of the viewer who just took the pooled kernel
-        "VoilaKernelManager": {"fill_delay": 4.0},
+        # the pool all dashboards share (see .pool) holds pool_size kernels; any other notebook in the folder
+        # gets none, rather than a pool of its own
+        "VoilaKernelManager": {"fill_delay": 4.0,
+                               "kernel_pools_config": {"default": {"pool_size": 0},
+                                                       POOL_NOTEBOOK: {"pool_size": settings.pool_size}}},
         # a closed tab's beacon shuts its kernel down (auth sets the _xsrf cookie it needs); a tab that dies
         # without one (a crash, a lost network) leaves a kernel that is culled after a minute idle and
         # disconnected (pooled kernels are exempt, open tabs stay connected); each holds a few hundred MB

@@ -15,7 +15,8 @@ of ``faibric build`` keeps working) or as a daemon thread in this process
 
 What a stranger can learn from the server is only what it serves: a site's
 URL segment is not its session id (it is an HMAC of it under the workspace's
-sites key, ``run/sites-server.key``, mode 0600), the front page lists nothing
+sites key, ``run/sites-server.key``, mode 0600, or ``.sites-server.key`` inside
+a shared ``FAIBRIC_SITES_DIR``), the front page lists nothing
 unless ``FAIBRIC_SITES_INDEX=1`` (operators use ``faibric sites list``), and
 ``/__faibric__/health`` answers ``ok``; only a caller holding the sites key
 (this workspace's own commands) gets the server's pid and folder. Requests

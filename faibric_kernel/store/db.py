@@ -154,6 +154,10 @@ def read_connection(
                             f"'this connection was opened with events=False: {kind} live in the lake') IS NULL")
         elif lake_settings is not None:
             lake.attach(con, lake_settings, read_only=True)
+            # one snapshot for the connection's life: this host's offsets, the spool past them and the lake's
+            # rows must agree, or an ingest committing in between would count its rows twice (in the lake
+            # and still "pending"), and two queries of one page could see different snapshots
+            con.execute("BEGIN TRANSACTION")
             if include_spool:
                 from .spool import attach_pending
 

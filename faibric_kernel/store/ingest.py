@@ -295,9 +295,11 @@ def _store_kind(con, kind: str, reads: list[SegmentRead], offsets: dict[str, int
         except duckdb.Error as exc:
             with contextlib.suppress(duckdb.Error):  # no transaction left when COMMIT itself failed
                 con.execute("ROLLBACK")
-            from .lake import is_conflict
+            from .lake import is_conflict, translate
 
-            if not (keeper.lake and is_conflict(exc)):
+            if keeper.lake and not is_conflict(exc):
+                raise translate(exc) from None
+            if not keeper.lake:
                 raise
             if attempt == LAKE_COMMIT_ATTEMPTS:
                 from ..errors import LakeConflictError
@@ -452,7 +454,9 @@ class PeriodicIngest:
             self.last_report = ingest(timeout=min(self.interval, 30.0))
             self.last_error = None
         except Exception as exc:  # noqa: BLE001 - keep the host process alive; report instead
-            self.last_error = f"{type(exc).__name__}: {exc}"
+            from .lake import redact
+
+            self.last_error = f"{type(exc).__name__}: {redact(str(exc))}"
 
     def stop(self) -> None:
         self._stop.set()

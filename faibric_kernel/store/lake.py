@@ -40,6 +40,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from .. import config
 from ..errors import (
     ConfigError,
+    FaibricError,
     LakeConflictError,
     LakeError,
     LakeExtensionMissingError,
@@ -278,6 +279,26 @@ def _translate(exc: Exception, lake: LakeSettings) -> LakeError:
             "check that PostgreSQL runs and that FAIBRIC_LAKE names it"
         )
     return LakeError(f"the lake at {lake.describe()} failed: {' '.join(text.split())[:400]}")
+
+
+def translate(exc: Exception) -> LakeError:
+    """A DuckDB error met while the lake was attached, as a :class:`LakeError` without the catalog's password."""
+    return _translate(exc, _required_settings())
+
+
+def redact(text: str) -> str:
+    """``text`` without the configured lake's password (unchanged when no lake is set).
+
+    The postgres extension repeats the whole connection string when it cannot (re)connect, so any text of
+    an error from a connection with the lake attached goes through this before it is shown or kept.
+    """
+    try:
+        lake = settings()
+    except FaibricError:
+        return text
+    if lake is None:
+        return text
+    return _redact(text, catalog_connection_string(lake.catalog.reveal()))
 
 
 def open_lake(lake: LakeSettings | None = None, *, read_only: bool = False, create: bool = False):
