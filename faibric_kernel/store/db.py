@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config
-from ..errors import StoreError, StoreLockedError
+from ..errors import ConfigError, StoreError, StoreLockedError
 from . import migrations
 from .schema import KINDS
 
@@ -53,6 +53,13 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
     """
     from . import lake
 
+    if config.get("FAIBRIC_DATABASE_URL"):
+        # an operator who set it believes the state is shared between hosts: saying so beats ignoring it
+        raise ConfigError(
+            "FAIBRIC_DATABASE_URL is set, but keeping the state tables (sessions, projects, deploys...) in "
+            "PostgreSQL is not built yet; unset it: the workspace's DuckDB file holds the state, and "
+            "FAIBRIC_LAKE shares the events between hosts"
+        )
     target = str(path or database_path())
     # with a lake, every connection of the process is opened alike (one process may hold a file open
     # with one configuration only), ready to attach it
