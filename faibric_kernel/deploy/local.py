@@ -403,10 +403,11 @@ def _configured_port() -> int:
     return config.get_int("FAIBRIC_SITES_PORT", DEFAULT_PORT)
 
 
-def _probe(port: int, timeout: float = 0.5) -> dict | None:
+def _probe(port: int, timeout: float = 2.0) -> dict | None:
     """What answers on loopback ``port``: this workspace's sites server's health document (asked with
     the sites key), ``{}`` for something else (another program, another workspace's server), ``None``
     for nothing."""
+    # a closed port is refused at once; the timeout only waits for a server that is busy (a loaded machine)
     request = urllib.request.Request(f"http://127.0.0.1:{port}{HEALTH_PATH}", headers={KEY_HEADER: sites_key()})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
