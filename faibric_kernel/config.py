@@ -154,7 +154,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_NODE_DIR", "where the pinned npm packages are installed once", default="~/.cache/faibric/node"),
         Setting("FAIBRIC_SITES_PORT", "port of the local sites server (0: any free port)", default="8765"),
         Setting("FAIBRIC_SITES_DIR", "folder of locally deployed sites, shared by several hosts (each host's sites "
-                "server serves every site in it)", default="$FAIBRIC_HOME/sites"),
+                "server serves every site in it; default: the workspace's sites folder)"),
         Setting("FAIBRIC_SITES_SERVER", "run the local sites server as a detached `process` or a `thread`",
                 default="process"),
         Setting("FAIBRIC_CHROMIUM", "chromium executable for browser checks", default="/usr/bin/chromium"),
