@@ -352,3 +352,9 @@ def test_a_site_deployed_on_one_host_is_served_by_another_hosts_sites_server(tmp
         server.server_close()
     assert (shared / ".sites-server.key").is_file()
     assert not (tmp_path / "host-a" / "run" / "sites-server.key").exists()
+
+
+def test_without_a_shared_folder_sites_live_in_the_workspace(workspace):
+    from faibric_kernel.deploy.local import sites_dir
+
+    assert sites_dir() == workspace / "sites"
