@@ -65,12 +65,11 @@ class SharedPool:
         return super().get_pool_size(pool_key(notebook_name))
 
     async def get_rendered_notebook(self, notebook_name: str, **kwargs):
-        # Voila hands the viewer's full URL (``?token=...`` included) to the kernel that refills the pool,
-        # which the next viewer of any dashboard gets: no kernel is told a token
-        kwargs.pop("extra_kernel_env_variables", None)
         return await super().get_rendered_notebook(pool_key(notebook_name), **kwargs)
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        # Voila hands the viewer's full URL (``?token=...`` included) to the kernel that refills the pool,
+        # which the next viewer of any dashboard gets: no kernel is told a token
         kwargs.pop("extra_kernel_env_variables", None)
         return super().fill_if_needed(delay, pool_key(notebook_name), **kwargs)
 
