@@ -145,6 +145,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_STATUS_CACHE_SECONDS", "how stale a cached session-status row may be"),
         Setting("FAIBRIC_BUILD_STALE_MINUTES", "minutes without a heartbeat before a build is interrupted"),
         Setting("FAIBRIC_INGEST_INTERVAL_SECONDS", "how often long-running services ingest the spool"),
+        Setting("FAIBRIC_DATABASE_URL", "PostgreSQL for the state every host shares (sessions, projects, deploys, "
+                "build jobs...), e.g. postgresql://faibric:pw@db/faibric (default: the workspace's DuckDB file)",
+                secret=True),
+        Setting("FAIBRIC_DATABASE_POOL_SIZE", "most PostgreSQL connections one process holds", default="8"),
         Setting("FAIBRIC_LAKE", "DuckLake catalog in PostgreSQL for every host's events, e.g. "
                 "postgres:dbname=faibric host=db (default: the workspace's DuckDB file)", secret=True),
         Setting("FAIBRIC_LAKE_DATA", "folder every host shares for the lake's Parquet files (with FAIBRIC_LAKE)"),

@@ -199,9 +199,9 @@ def raise_alert(rule: str, subject: str, message: str, *, severity: str = "error
     }
     alert["delivered"] = _deliver(alert, http_client)
     try:
-        from .store import write_connection
+        from .store import state_connection
 
-        with write_connection() as con:
+        with state_connection() as con:
             con.execute(
                 "INSERT INTO alerts (alert_id, rule, period_key, tenant_id, subject, fired_at, severity, message, "
                 "details, delivered, status) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'open')",
@@ -217,9 +217,9 @@ def raise_alert(rule: str, subject: str, message: str, *, severity: str = "error
 
 def _resolve(rule: str) -> None:
     with contextlib.suppress(Exception):
-        from .store import write_connection
+        from .store import state_connection
 
-        with write_connection() as con:
+        with state_connection() as con:
             con.execute("UPDATE alerts SET status = 'resolved' WHERE rule = ? AND status = 'open'", [rule])
 
 

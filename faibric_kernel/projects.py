@@ -24,7 +24,7 @@ import duckdb
 from . import config
 from .errors import NotFoundError, StoreError
 from .generation.safety import write_tree
-from .store import read_connection, write_connection
+from .store import read_connection, state_connection
 
 __all__ = [
     "Project",
@@ -137,7 +137,7 @@ def project_for_session(session_id: str) -> Project:
 
 def get_or_create_project(session_id: str, *, tenant_id: str = "default", name: str | None = None) -> Project:
     """The session's project, created on first use."""
-    with _lock("session:" + session_id), write_connection() as con:
+    with _lock("session:" + session_id), state_connection() as con:
         rows = con.execute(
             f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE session_id = ? ORDER BY created_at LIMIT 1", [session_id]
         ).fetchall()
@@ -197,7 +197,7 @@ def create_version(
         for _attempt in range(5):
             now = _now()
             try:
-                with write_connection() as con:
+                with state_connection() as con:
                     con.execute("BEGIN TRANSACTION")
                     try:
                         head = con.execute(

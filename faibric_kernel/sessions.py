@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from .errors import IllegalTransitionError, InvalidInputError, NotFoundError
-from .store import read_connection, record_event, write_connection
+from .store import read_connection, record_event, state_connection
 
 __all__ = [
     "ALLOWED",
@@ -171,7 +171,7 @@ def create_session(  # noqa: PLR0913 - one parameter per session column
         updated_at=now,
         properties=dict(properties or {}),
     )
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO tenants (tenant_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", [tenant_id, tenant_id]
         )
@@ -245,7 +245,7 @@ def update_session(session_id: str, *, properties: dict | None = None, **fields)
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise InvalidInputError(f"cannot update {', '.join(sorted(unknown))}; use transition() for the status")
-    with write_connection() as con:
+    with state_connection() as con:
         rows = con.execute("SELECT CAST(properties AS VARCHAR) FROM sessions WHERE session_id = ?", [session_id]).fetchall()
         if not rows:
             raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
@@ -276,7 +276,7 @@ def transition(
     if new_status not in STATUSES:
         raise InvalidInputError(f"unknown status {new_status!r}; statuses are {', '.join(STATUSES)}")
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
             rows = con.execute(

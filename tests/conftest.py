@@ -32,10 +32,29 @@ SECRET_VARS = [
 ]
 
 
+def state_backend() -> str:
+    """Where this run keeps the state tables: ``duckdb`` (the default) or ``postgres``
+    (``FAIBRIC_TEST_STATE=postgres``: every test gets a fresh PostgreSQL database as FAIBRIC_DATABASE_URL)."""
+    backend = os.environ.get("FAIBRIC_TEST_STATE", "duckdb")
+    if backend not in ("duckdb", "postgres"):
+        raise pytest.UsageError(f"FAIBRIC_TEST_STATE must be duckdb or postgres, not {backend!r}")
+    return backend
+
+
+def pytest_collection_modifyitems(config, items):
+    if state_backend() != "postgres":
+        return
+    skip = pytest.mark.skip(reason="about the state in the workspace's DuckDB file; this run keeps it in PostgreSQL")
+    for item in items:
+        if "duckdb_state" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
-def workspace(tmp_path, monkeypatch):
-    """Point FAIBRIC_HOME at a fresh temporary folder and clear keys."""
-    from faibric_kernel.store import close_writers
+def workspace(tmp_path, monkeypatch, request):
+    """Point FAIBRIC_HOME at a fresh temporary folder and clear keys (and, in a PostgreSQL run, give the
+    test its own state database)."""
+    from faibric_kernel.store import close_writers, state
 
     home = tmp_path / "faibric-home"
     monkeypatch.setenv("FAIBRIC_HOME", str(home))
@@ -44,8 +63,62 @@ def workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("FAIBRIC_SITES_PORT", "0")
     for name in SECRET_VARS:
         monkeypatch.delenv(name, raising=False)
+    database = None
+    if state_backend() == "postgres":
+        databases = request.getfixturevalue("state_databases")
+        database = databases.create()
+        monkeypatch.setenv("FAIBRIC_DATABASE_URL", databases.url(database))
     yield home
     close_writers()
+    state.close_pools()
+    if database is not None:
+        databases.drop(database)
+
+
+class StateDatabases:
+    """Fresh state databases in the session's PostgreSQL, each copied from one migrated template (fast)."""
+
+    TEMPLATE = "faibric_state_template"
+
+    def __init__(self, server):
+        self.server = server
+        self._made_template = False
+
+    def url(self, name: str) -> str:
+        return f"postgresql://{self.server.user}@127.0.0.1:{self.server.port}/{name}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as con:
+            con.execute(sql)
+
+    def create(self) -> str:
+        if not self._made_template:
+            from faibric_kernel.store import state
+
+            self._admin(f"DROP DATABASE IF EXISTS {self.TEMPLATE}")
+            self._admin(f"CREATE DATABASE {self.TEMPLATE}")
+            os.environ["FAIBRIC_DATABASE_URL"] = self.url(self.TEMPLATE)
+            try:
+                with state.state_connection():
+                    pass
+            finally:
+                del os.environ["FAIBRIC_DATABASE_URL"]
+                state.close_pools()
+            self._made_template = True
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def state_databases(postgres):
+    """Makes fresh state databases (see :class:`StateDatabases`)."""
+    return StateDatabases(postgres)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from faibric_kernel.api import create_app
 from faibric_kernel.build import JobRunner
 from faibric_kernel.onboarding import Onboarding, issue_link
 from faibric_kernel.sessions import create_session, get_session, issue_session_secret, transition
-from faibric_kernel.store import read_connection, write_connection
+from faibric_kernel.store import read_connection, state_connection
 
 
 def free_port() -> int:
@@ -589,7 +589,7 @@ def test_startup_recovers_interrupted_builds(workspace):
     transition(session.session_id, "building")
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
                     [session.session_id, proc.pid, socket.gethostname()])
     server, api = start_api(workspace)

@@ -27,7 +27,7 @@ from faibric_kernel.deploy import (
 from faibric_kernel.deploy.local import public_site_id
 from faibric_kernel.errors import DeployError, InvalidInputError, NotFoundError, ValidationFailedError
 from faibric_kernel.preview.sample import sample_project
-from faibric_kernel.store import read_connection, write_connection
+from faibric_kernel.store import read_connection, state_connection
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -164,7 +164,7 @@ def test_prepare_site_refuses_code_that_does_not_bundle():
 
 
 def _store_versions(session_id: str, versions: dict[int, dict[str, str]]) -> None:
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO projects VALUES (?, ?, 'default', 'demo', ?, now(), now())",
             [f"p-{session_id}", session_id, max(versions)],

@@ -39,7 +39,7 @@ from faibric_kernel.onboarding import (
     public_url,
 )
 from faibric_kernel.sessions import create_session, get_session, transition
-from faibric_kernel.store import read_connection, write_connection
+from faibric_kernel.store import read_connection, state_connection
 
 TESTS = Path(__file__).resolve().parent
 
@@ -550,6 +550,7 @@ def test_events_of_a_session_carry_its_tenant(onboarding, workspace):
     assert {e["tenant"] for e in session_events(session_id)} == {"acme"}
 
 
+@pytest.mark.duckdb_state
 def test_status_cache_serves_repeated_polls_from_memory(workspace, fake):
     journey = Onboarding(worker=JobRunner(build_fn=fake.run_build), status_cache_seconds=60)
     session = journey.submit_request("a bakery")
@@ -566,7 +567,7 @@ def test_status_cache_serves_repeated_polls_from_memory(workspace, fake):
 def _lease_for_dead_process(session_id: str) -> None:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
             [session_id, proc.pid, leases.process_identity()["host"]],
@@ -597,7 +598,7 @@ def test_recovery_detects_a_reused_pid():
     session = create_session("a bakery")
     transition(session.session_id, "building")
     me = leases.process_identity()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, ?, ?, now(), now())",
                     [session.session_id, me["pid"], me["host"], me["boot_id"], (me["proc_start"] or 0) + 1])
     assert recover_interrupted() == [session.session_id]

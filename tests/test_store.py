@@ -451,11 +451,3 @@ def test_a_fresh_process_creates_every_table_without_importing_their_modules(wor
     for table in ("activity_daily", "magic_links", "build_leases", "email_queue", "events", "library_items"):
         assert f"'{table}'" in out.stdout
 
-
-def test_state_in_postgresql_is_refused_as_not_built_rather_than_ignored(monkeypatch):
-    from faibric_kernel.errors import ConfigError
-
-    monkeypatch.setenv("FAIBRIC_DATABASE_URL", "postgresql://faibric@db/faibric")
-    with pytest.raises(ConfigError, match="not built yet; unset it"):
-        with write_connection():
-            pass

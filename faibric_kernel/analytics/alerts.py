@@ -370,7 +370,7 @@ def run_alerts(
     Reading uses a read-only connection (spooled events included); the writes
     are short, and nothing is held open while the webhook or email is sent.
     """
-    from ..store import read_connection, write_connection
+    from ..store import read_connection, state_connection
 
     now = resolve_now(now)
     cfg = config or AlertConfig.from_config()
@@ -378,13 +378,13 @@ def run_alerts(
         candidates = evaluate(con, now, cfg, store=False)
     if dry_run or not candidates:
         return candidates
-    with write_connection() as con:
+    with state_connection() as con:
         # another process may have fired some of them meanwhile
         fired = _fired_ids(con, [a.alert_id for a in candidates])
         new = [a for a in candidates if a.alert_id not in fired]
         _store(con, new)
     deliver(new, cfg, client=client, email_sender=email_sender)
-    with write_connection() as con:
+    with state_connection() as con:
         record_delivery(con, new)
     return new
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import BuildError
-from ..store import read_connection, record_events, write_connection
+from ..store import read_connection, record_events, state_connection
 
 __all__ = [
     "Lease",
@@ -153,7 +153,7 @@ def acquire(session_id: str, *, tenant_id: str, kind: str) -> Lease:
     """Take the lease for a session's build, or raise BuildError when a live process holds it."""
     me = process_identity()
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
             rows = con.execute(
@@ -183,7 +183,7 @@ def acquire(session_id: str, *, tenant_id: str, kind: str) -> Lease:
 def release(session_id: str) -> None:
     """Drop this process's lease on a session (a lease held by another process is left alone)."""
     me = process_identity()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("DELETE FROM build_leases WHERE session_id = ? AND pid = ? AND host = ?",
                     [session_id, me["pid"], me["host"]])
     clear_stop_request(session_id)
@@ -194,7 +194,7 @@ def heartbeat(session_ids) -> None:
     if not ids:
         return
     me = process_identity()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             f"UPDATE build_leases SET heartbeat_at = ? WHERE pid = ? AND host = ? "
             f"AND session_id IN ({', '.join('?' for _ in ids)})",
@@ -256,7 +256,7 @@ def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None 
         return []
     ids = sorted(owners)
     marks = ", ".join("?" for _ in ids)
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
             moved = con.execute(

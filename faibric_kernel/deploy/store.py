@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..store import read_connection, write_connection
+from ..store import read_connection, state_connection
 
 __all__ = [
     "STATUSES",
@@ -36,7 +36,7 @@ MIGRATION_SQL = """
 def insert_deploy(*, deploy_id: str, site_id: str, session_id: str | None, project_id: str | None,  # noqa: PLR0913 - one parameter per column of a deploys row
                   version: int | None, tenant_id: str, target: str, started_at: datetime,
                   properties: dict | None = None) -> None:
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO deploys (deploy_id, site_id, session_id, project_id, version, tenant_id, target, status, "
             "url, remote_ids, error, started_at, finished_at, properties) "
@@ -47,7 +47,7 @@ def insert_deploy(*, deploy_id: str, site_id: str, session_id: str | None, proje
 
 
 def update_remote_ids(deploy_id: str, remote_ids: dict) -> None:
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("UPDATE deploys SET remote_ids = ? WHERE deploy_id = ?", [json.dumps(remote_ids), deploy_id])
 
 
@@ -55,7 +55,7 @@ def finish_deploy(deploy_id: str, *, status: str, url: str | None, remote_ids: d
                   finished_at: datetime, properties: dict | None = None) -> None:
     if status not in STATUSES:
         raise ValueError(f"unknown deploy status {status!r}")
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "UPDATE deploys SET status = ?, url = ?, remote_ids = ?, error = ?, finished_at = ?, "
             "properties = COALESCE(?, properties) WHERE deploy_id = ?",

@@ -33,7 +33,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from .. import config
 from ..errors import ConfigError, EmailError, FaibricError, InvalidInputError
 from ..registry import Registry
-from ..store import read_connection, record_event, write_connection
+from ..store import read_connection, record_event, state_connection
 from .backends import EmailBackend, OutboxBackend, SendgridBackend, SmtpBackend
 
 __all__ = [
@@ -208,7 +208,7 @@ def send_email(  # noqa: PLR0913 - message parts and retry options, keyword-only
     queue_id = uuid.uuid4().hex[:16]
     stored = None if retry_builder else message.as_string()
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO email_queue (queue_id, created_at, tenant_id, session_id, to_addrs, subject, backend, "
             "message, builder, payload, status, attempts, last_error, last_attempt_at) "
@@ -265,7 +265,7 @@ def retry_failed_emails(
     """
     limit = max_attempts or config.get_int("FAIBRIC_EMAIL_MAX_ATTEMPTS", 8)
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         # a claim older than this belongs to a run that died mid-send
         con.execute(
             "UPDATE email_queue SET status = 'pending' WHERE status = 'sending' AND last_attempt_at < ?",
@@ -323,7 +323,7 @@ def _retry_one(row: dict, backend, limit: int) -> SendResult:
 
 def _finish(queue_id: str, status: str, attempts: int, error: str | None) -> None:
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "UPDATE email_queue SET status = ?, attempts = ?, last_error = coalesce(?, last_error), "
             "last_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE queue_id = ?",

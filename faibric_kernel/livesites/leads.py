@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import InvalidInputError, NotFoundError
-from ..store import read_connection, record_event, write_connection
+from ..store import read_connection, record_event, state_connection
 
 __all__ = [
     "FORM_FIELDS",
@@ -157,7 +157,7 @@ def _now() -> datetime:
 def store_lead(site, submission: Submission, *, origin: str | None = None) -> str:
     """Store one submission for ``site`` (a SiteInfo); record a ``lead_received`` event; return the lead id."""
     lead_id = uuid.uuid4().hex
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT INTO leads (lead_id, received_at, tenant_id, site_id, version, form, email, fields, spam, origin, "
             "notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -223,7 +223,7 @@ def notify_owner(lead_id: str, *, backend=None) -> str:
                             retry_builder="faibric_kernel.livesites.leads:lead_email",
                             retry_payload={"lead_id": lead_id})
         status = "sent" if result.ok else "queued"
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("UPDATE leads SET notified = ? WHERE lead_id = ?", [status, lead_id])
     return status
 
@@ -290,17 +290,17 @@ def forget_person(email: str, *, tenant_id: str | None = None) -> dict:
     if tenant_id:
         where.append("tenant_id = ?")
         params.append(tenant_id)
-    with write_connection() as con:
+    with state_connection() as con:
         ids = [r[0] for r in con.execute(f"SELECT lead_id FROM leads WHERE {' AND '.join(where)}", params).fetchall()]
         queued = 0
         if ids:
             # the retry queue holds a reference to the lead, not its text; drop the references too
             queued = con.execute(
                 "DELETE FROM email_queue WHERE builder = 'faibric_kernel.livesites.leads:lead_email' "
-                "AND json_extract_string(payload, '$.lead_id') IN (SELECT unnest(?)) RETURNING queue_id",
+                "AND json_extract_string(payload, '$.lead_id') IN (SELECT unnest(CAST(? AS VARCHAR[]))) RETURNING queue_id",
                 [ids]).fetchall()
             queued = len(queued)
-            con.execute("DELETE FROM leads WHERE lead_id IN (SELECT unnest(?))", [ids])
+            con.execute("DELETE FROM leads WHERE lead_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [ids])
     if not ids:
         raise NotFoundError(f"no leads from {address}" + (f" in tenant {tenant_id!r}" if tenant_id else ""))
     return {"email": address, "leads_deleted": len(ids), "queued_emails_deleted": queued}

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from .. import config
 from ..errors import InvalidInputError, NotFoundError
-from ..store import read_connection, write_connection
+from ..store import read_connection, state_connection
 
 __all__ = [
     "SITE_ID_PATTERN",
@@ -64,7 +64,7 @@ def public_site_id(session_id: str, tenant_id: str = "default") -> str:
     """The public id of the site built for ``session_id``, created on first use."""
     if not isinstance(session_id, str) or not session_id.strip():
         raise InvalidInputError("a public site id needs the session id of the site")
-    with write_connection() as con:
+    with state_connection() as con:
         row = con.execute("SELECT site_id, tenant_id FROM public_sites WHERE session_id = ?", [session_id]).fetchone()
         if row is not None:
             if row[1] != tenant_id:
@@ -83,7 +83,7 @@ def add_site_origin(site_id: str, origin: str) -> list[str]:
     wanted = origin_of(origin)
     if wanted is None:
         raise InvalidInputError(f"{origin!r} is not an origin; give one like https://www.example.com")
-    with write_connection() as con:
+    with state_connection() as con:
         row = con.execute("SELECT CAST(origins AS VARCHAR) FROM public_sites WHERE site_id = ?",
                           [validate_public_site_id(site_id)]).fetchone()
         if row is None:

@@ -44,7 +44,7 @@ from ..sessions import (
     validate_prompt,
     was_verified,
 )
-from ..store import record_event, write_connection
+from ..store import record_event, state_connection
 from .classify import NEW_PROJECT, classify_message
 from .magic_links import issue_link
 
@@ -326,7 +326,7 @@ class Onboarding:
                             reason="replaced")
         session = transition(session.session_id, "verified", expected="email_provided",
                              properties={"method": "magic_link"})
-        with write_connection() as con:
+        with state_connection() as con:
             con.execute("INSERT INTO tenants (tenant_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [session.tenant_id, session.tenant_id])
             con.execute("INSERT INTO users (tenant_id, email, role) VALUES (?, ?, 'customer') ON CONFLICT DO NOTHING",

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from .. import config
 from ..errors import AuthError, ConfigError
-from ..store import read_connection, write_connection
+from ..store import read_connection, state_connection
 
 __all__ = ["MagicLink", "check_token", "consume_token", "hash_token", "issue_link", "link_url", "public_url", "set_api_url"]
 
@@ -100,7 +100,7 @@ def issue_link(session_id: str, email: str, *, tenant_id: str = "default", ttl: 
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = _now()
     expires = now + (ttl or _ttl())
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         con.execute(
             "UPDATE magic_links SET replaced_at = ? WHERE session_id = ? AND used_at IS NULL AND replaced_at IS NULL",
@@ -168,7 +168,7 @@ def check_token(token: str) -> ConsumedLink:
 def consume_token(token: str) -> ConsumedLink:
     """Use a token once: returns whose it was, or raises AuthError saying why not."""
     now = _now()
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
             session_id, tenant_id, email = _usable_link(con, token, now)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ConfigError, FaibricError, ReportError
-from ..store import read_connection, write_connection
+from ..store import read_connection, state_connection
 from .data import parse_report_date
 from .notebook import REPORT_JSON
 
@@ -116,7 +116,7 @@ def _now() -> datetime:
 
 
 def _record(run: ReportRun) -> None:
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
             "INSERT OR REPLACE INTO report_runs (report_date, tenant_id, status, started_at, finished_at, duration_s, "
             "notebook_path, html_path, error, json_path, summary, summary_source, trigger, details) "

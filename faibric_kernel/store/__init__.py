@@ -4,6 +4,7 @@ from .db import connect, database_path, ensure_database, read_connection, write_
 from .ingest import IngestReport, PeriodicIngest, ingest
 from .records import record_api_call, record_api_calls, record_event, record_events
 from .spool import close_writers
+from .state import state_connection
 
 __all__ = [
     "IngestReport",
@@ -18,5 +19,6 @@ __all__ = [
     "record_api_calls",
     "record_event",
     "record_events",
+    "state_connection",
     "write_connection",
 ]

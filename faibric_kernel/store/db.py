@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config
-from ..errors import ConfigError, StoreError, StoreLockedError
+from ..errors import StoreError, StoreLockedError
 from . import migrations
 from .schema import KINDS
 
@@ -51,19 +51,12 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
 
     Raises :class:`StoreLockedError` after ``timeout`` seconds of lock conflicts.
     """
-    from . import lake
+    from . import lake, state
 
-    if config.get("FAIBRIC_DATABASE_URL"):
-        # an operator who set it believes the state is shared between hosts: saying so beats ignoring it
-        raise ConfigError(
-            "FAIBRIC_DATABASE_URL is set, but keeping the state tables (sessions, projects, deploys...) in "
-            "PostgreSQL is not built yet; unset it: the workspace's DuckDB file holds the state, and "
-            "FAIBRIC_LAKE shares the events between hosts"
-        )
     target = str(path or database_path())
-    # with a lake, every connection of the process is opened alike (one process may hold a file open
+    # with a lake (or the state in PostgreSQL), every connection of the process is opened alike (one process may hold a file open
     # with one configuration only), ready to attach it
-    options = lake.connection_config() if lake.settings() is not None else {}
+    options = lake.connection_config() if lake.settings() is not None or state.is_postgres() else {}
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
@@ -118,7 +111,10 @@ def _migrate(con, target: str) -> None:
     # where two threads running the same migration conflict (DuckDB 1.4: "Catalog write-write conflict")
     with _migrate_lock:
         if _migrated_key(target) not in _migrated:
-            migrations.apply(con)
+            from .state import is_postgres
+
+            # with the state in PostgreSQL, the file holds this host's tables only (events, library...)
+            migrations.apply(con, scope="host" if is_postgres() else None)
             _migrated.add(_migrated_key(target))
 
 
@@ -147,13 +143,20 @@ def read_connection(
     the other tables only (a session's status, a lease): the lake is then not attached, which spares
     them its cost (a round trip to its catalog), and a query of ``events`` or ``api_calls`` fails.
     """
-    from . import lake
+    from . import lake, state
 
+    if not events and state.is_postgres():
+        # state only: straight to PostgreSQL, no DuckDB file involved
+        with state.state_connection(timeout=timeout) as con:
+            yield con
+        return
     target = str(path or database_path())
     lake_settings = lake.settings()
     ensure_database(target)
     con = connect(target, read_only=True, timeout=timeout)
     try:
+        if state.is_postgres():
+            state.attach_state(con, tables=migrations.state_tables())
         if lake_settings is not None and not events:
             for kind in KINDS:
                 # a loud error, never the workspace's own (empty) table: the events live in the lake

@@ -241,6 +241,17 @@ def _load_extensions(con) -> None:
             con.execute(f"LOAD {_quote(str(path))}")
 
 
+def load_postgres_extension(con) -> None:
+    """Load the postgres extension from its wheel's file (the state in PostgreSQL is read through it)."""
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    if not con.execute("SELECT count(*) FROM duckdb_extensions() WHERE loaded AND extension_name = "
+                       "'postgres_scanner'").fetchone()[0]:
+        path = extension_file("postgres_scanner")
+        _verify_once(path)
+        con.execute(f"LOAD {_quote(str(path))}")
+
+
 def attach(con, lake: LakeSettings, *, read_only: bool = False, create: bool = False) -> None:
     """Attach the lake to ``con`` as :data:`ALIAS`, translating DuckDB's errors into the lake's."""
     import duckdb

@@ -14,6 +14,7 @@ Ranges: 1-99 core, 100-199 analytics, 200-299 library, 300-399 generation,
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 
 
@@ -205,8 +206,57 @@ def register(version: int, name: str, sql: str | SqlRef) -> None:
     MIGRATIONS.sort(key=lambda m: m[0])
 
 
-def apply(con) -> list[int]:
-    """Run every migration not yet applied, each in its own transaction."""
+_STATEMENT_TABLE = re.compile(
+    r"^\s*(?:CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?|ALTER\s+TABLE(?:\s+IF\s+EXISTS)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?"
+    r"|CREATE\s+(?:UNIQUE\s+)?INDEX(?:\s+IF\s+NOT\s+EXISTS)?\s+\w+\s+ON|UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(\w+)",
+    re.IGNORECASE,
+)
+
+
+def statements_for(sql: str, scope: str | None) -> str:
+    """The statements of a migration that belong to ``scope``: ``"host"`` (tables kept in each host's DuckDB
+    file, :data:`~faibric_kernel.store.state.HOST_TABLES`), ``"state"`` (the rest, which PostgreSQL holds
+    when ``FAIBRIC_DATABASE_URL`` is set) or ``None`` (all of them: one DuckDB file holds everything)."""
+    if scope is None:
+        return sql
+    from .state import HOST_TABLES
+
+    kept = []
+    for statement in sql.split(";"):
+        code = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+        if not code.strip():
+            continue
+        match = _STATEMENT_TABLE.match(code)
+        if match is None:
+            raise ValueError(f"cannot tell which table this migration statement changes: {code.strip()[:80]}")
+        if (match.group(1).lower() in HOST_TABLES) == (scope == "host"):
+            kept.append(code.strip())
+    return ";\n".join(kept)
+
+
+_CREATE_TABLE = re.compile(r"CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?\s+(\w+)", re.IGNORECASE)
+
+
+def state_tables() -> list[str]:
+    """The tables that PostgreSQL holds when ``FAIBRIC_DATABASE_URL`` is set (every table the migrations
+    create, but the host tables)."""
+    from .state import HOST_TABLES
+
+    names = []
+    for _, _, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
+        text = sql.resolve() if isinstance(sql, SqlRef) else sql
+        for name in _CREATE_TABLE.findall(text):
+            if name.lower() not in HOST_TABLES and name not in names:
+                names.append(name)
+    return names
+
+
+def apply(con, *, scope: str | None = None) -> list[int]:
+    """Run every migration not yet applied, each in its own transaction.
+
+    ``scope`` picks the statements for one engine (see :func:`statements_for`); each engine records
+    the versions it applied in its own ``schema_migrations``.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
@@ -218,9 +268,11 @@ def apply(con) -> list[int]:
             continue
         if isinstance(sql, SqlRef):
             sql = sql.resolve()
+        sql = statements_for(sql, scope)
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql)
+            if sql.strip():
+                con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             con.execute("COMMIT")
         except Exception:
