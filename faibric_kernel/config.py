@@ -144,6 +144,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("FAIBRIC_SITES_INDEX", "list the sites on the sites server's front page (1/0)", default="0"),
         Setting("FAIBRIC_STATUS_CACHE_SECONDS", "how stale a cached session-status row may be"),
         Setting("FAIBRIC_BUILD_STALE_MINUTES", "minutes without a heartbeat before a build is interrupted"),
+        Setting("FAIBRIC_BUILDS_IN_PROCESS", "with FAIBRIC_DATABASE_URL: 1 runs builds in the API's own process "
+                "(one API host, no `faibric worker`) instead of the queue", default="0"),
+        Setting("FAIBRIC_BUILD_LEASE_SECONDS", "with FAIBRIC_DATABASE_URL: seconds without a heartbeat before a "
+                "build on another machine is interrupted", default="60"),
         Setting("FAIBRIC_INGEST_INTERVAL_SECONDS", "how often long-running services ingest the spool"),
         Setting("FAIBRIC_DATABASE_URL", "PostgreSQL for the state every host shares (sessions, projects, deploys, "
                 "build jobs...), e.g. postgresql://faibric:pw@db/faibric (default: the workspace's DuckDB file)",

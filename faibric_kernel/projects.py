@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from . import config
 from .errors import NotFoundError, StoreError
 from .generation.safety import write_tree
 from .store import read_connection, state_connection
+from .store.state import integrity_errors
 
 __all__ = [
     "Project",
@@ -232,7 +231,7 @@ def create_version(
                         con.execute("ROLLBACK")
                         raise
                 break
-            except duckdb.ConstraintException:
+            except integrity_errors():
                 continue  # another process took this number first; read the head again
         else:
             raise StoreError(f"could not store a new version of {project_id} after 5 attempts; try again")

@@ -29,6 +29,7 @@ SECRET_VARS = [
     "FAIBRIC_LAKE_DATA",
     "FAIBRIC_SITES_DIR",
     "FAIBRIC_DATABASE_URL",
+    "FAIBRIC_BUILDS_IN_PROCESS",
 ]
 
 
@@ -68,6 +69,8 @@ def workspace(tmp_path, monkeypatch, request):
         databases = request.getfixturevalue("state_databases")
         database = databases.create()
         monkeypatch.setenv("FAIBRIC_DATABASE_URL", databases.url(database))
+        # the suite's builds run in-process, as with the DuckDB file; the queue has tests of its own
+        monkeypatch.setenv("FAIBRIC_BUILDS_IN_PROCESS", "1")
     yield home
     close_writers()
     state.close_pools()

@@ -590,7 +590,8 @@ def test_startup_recovers_interrupted_builds(workspace):
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     with state_connection() as con:
-        con.execute("INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
+        con.execute("INSERT INTO build_leases (session_id, tenant_id, kind, pid, host, boot_id, proc_start, "
+            "started_at, heartbeat_at) VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
                     [session.session_id, proc.pid, socket.gethostname()])
     server, api = start_api(workspace)
     with server, api.client:

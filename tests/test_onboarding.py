@@ -569,7 +569,8 @@ def _lease_for_dead_process(session_id: str) -> None:
     proc.wait()
     with state_connection() as con:
         con.execute(
-            "INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
+            "INSERT INTO build_leases (session_id, tenant_id, kind, pid, host, boot_id, proc_start, "
+            "started_at, heartbeat_at) VALUES (?, 'default', 'build', ?, ?, NULL, NULL, now(), now())",
             [session_id, proc.pid, leases.process_identity()["host"]],
         )
 
@@ -599,7 +600,8 @@ def test_recovery_detects_a_reused_pid():
     transition(session.session_id, "building")
     me = leases.process_identity()
     with state_connection() as con:
-        con.execute("INSERT INTO build_leases VALUES (?, 'default', 'build', ?, ?, ?, ?, now(), now())",
+        con.execute("INSERT INTO build_leases (session_id, tenant_id, kind, pid, host, boot_id, proc_start, "
+            "started_at, heartbeat_at) VALUES (?, 'default', 'build', ?, ?, ?, ?, now(), now())",
                     [session.session_id, me["pid"], me["host"], me["boot_id"], (me["proc_start"] or 0) + 1])
     assert recover_interrupted() == [session.session_id]
 

@@ -35,7 +35,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__, config
-from ..build import JobRunner, get_runner
+from ..build import JobRunner, default_runner
 from ..build.leases import recover_interrupted
 from ..errors import FaibricError
 from ..onboarding import magic_links
@@ -126,7 +126,7 @@ def create_app(
     ``ingest_interval`` (seconds, default ``FAIBRIC_INGEST_INTERVAL_SECONDS``
     or 30; 0 turns it off) loads the spool into the database periodically.
     """
-    journey = onboarding or Onboarding(worker=worker or get_runner())
+    journey = onboarding or Onboarding(worker=worker or default_runner())
     context = ApiContext.from_settings(journey, limits)
     interval = ingest_interval if ingest_interval is not None else float(
         config.get("FAIBRIC_INGEST_INTERVAL_SECONDS") or 30)

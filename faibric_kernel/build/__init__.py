@@ -21,7 +21,7 @@ See ``docs/architecture.md`` for the map of the whole package.
 """
 
 from .context import DEPLOY_TARGETS, BuildResult, BuildRun, ModifyResult, ProgressFn, TextFn
-from .jobs import Job, JobRunner, Progress, get_runner, run_in_foreground, set_runner
+from .jobs import Job, JobRunner, Progress, default_runner, get_runner, run_in_foreground, set_runner
 from .modify import modify_site
 from .publish import deploy_session
 from .run import run_build
@@ -37,6 +37,7 @@ __all__ = [
     "ProgressFn",
     "TextFn",
     "deploy_session",
+    "default_runner",
     "get_runner",
     "modify_site",
     "run_build",

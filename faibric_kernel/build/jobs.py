@@ -40,16 +40,19 @@ from datetime import UTC, datetime
 from .. import config
 from ..errors import BuildError, BuildStoppedError, FaibricError
 from ..sessions import Session, get_session, transition
+from ..store.state import is_postgres
 from . import leases
 from .context import ProgressFn
 from .modify import modify_site
 from .run import run_build
 
-__all__ = ["Job", "JobRunner", "Progress", "get_runner", "run_in_foreground", "set_runner"]
+__all__ = ["Job", "JobRunner", "Progress", "default_runner", "get_runner", "run_in_foreground", "set_runner"]
 
 log = logging.getLogger("faibric.jobs")
 
 Work = Callable[[ProgressFn, threading.Event], object]
+
+PUBLISH_SECONDS = 0.5
 
 
 @dataclass
@@ -83,6 +86,7 @@ class Job:
     result: object = None
     exception: BaseException | None = None
     thread: threading.Thread | None = None
+    published: tuple[float, str] | None = None  # when and at which stage the progress was last shared
 
     @property
     def running(self) -> bool:
@@ -183,11 +187,27 @@ class JobRunner:
         except (TypeError, ValueError):
             value = job.progress.percent
         job.progress = Progress(str(stage), max(0.0, min(100.0, value)), str(message or ""))
+        self._publish(job)
         for callback in list(self._subscribers.get(job.session_id, ())):
             try:
                 callback(job.progress.stage, job.progress.percent, job.progress.message)
             except Exception:  # noqa: BLE001 - a broken subscriber must not break the build
                 log.exception("progress subscriber failed for %s", job.session_id)
+
+    def _publish(self, job: Job, *, final: bool = False) -> None:
+        """With the state in PostgreSQL, put the progress on the job's lease for APIs on other hosts to read
+        (at a new stage, else at most every ``PUBLISH_SECONDS``)."""
+        if not is_postgres():
+            return
+        now = time.monotonic()
+        last = job.published
+        if not final and last is not None and last[1] == job.progress.stage and now - last[0] < PUBLISH_SECONDS:
+            return
+        job.published = (now, job.progress.stage)
+        try:
+            leases.publish_progress(job.session_id, job.progress.stage, job.progress.percent, job.progress.message)
+        except FaibricError:
+            log.exception("could not publish the progress of %s", job.session_id)
 
     def _run(self, job: Job, work: Work) -> None:
         try:
@@ -391,11 +411,37 @@ def get_runner() -> JobRunner:
         return _default
 
 
+_queue_runners: dict[str, object] = {}
+
+
+def default_runner():
+    """The runner the onboarding flow (the API) hands builds to: with the state in PostgreSQL
+    (``FAIBRIC_DATABASE_URL``), the queue that ``faibric worker`` processes serve
+    (:class:`~.queue.QueueRunner`); else this process's :func:`get_runner`. A runner set with
+    :func:`set_runner` wins either way."""
+    from ..store.state import database_url
+
+    url = database_url()
+    if url is None or _set_explicitly or config.get("FAIBRIC_BUILDS_IN_PROCESS") == "1":
+        return get_runner()
+    with _default_lock:
+        runner = _queue_runners.get(url.reveal())
+        if runner is None:
+            from .queue import QueueRunner
+
+            runner = _queue_runners[url.reveal()] = QueueRunner()
+        return runner
+
+
+_set_explicitly = False
+
+
 def set_runner(runner: JobRunner | None) -> None:
     """Replace this process's runner (tests, or an API with its own)."""
-    global _default
+    global _default, _set_explicitly
     with _default_lock:
         _default = runner
+        _set_explicitly = runner is not None
 
 
 def run_in_foreground(kind: str, session: Session, work: Work, *, runner: JobRunner | None = None,

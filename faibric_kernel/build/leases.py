@@ -32,6 +32,7 @@ from pathlib import Path
 from .. import config
 from ..errors import BuildError
 from ..store import read_connection, record_events, state_connection
+from ..store.state import integrity_errors, is_postgres
 
 __all__ = [
     "Lease",
@@ -39,8 +40,10 @@ __all__ = [
     "get_lease",
     "heartbeat",
     "held",
+    "lease_progress",
     "owner_alive",
     "process_identity",
+    "publish_progress",
     "recover_interrupted",
     "release",
     "request_stop",
@@ -60,6 +63,17 @@ MIGRATION_SQL = """
         started_at TIMESTAMP NOT NULL,
         heartbeat_at TIMESTAMP NOT NULL
     );
+    """
+
+
+# applied by faibric_kernel.store.migrations (version 503): a build's progress and a stop asked for from
+# another machine, kept with its lease where every host reads them
+PROGRESS_SQL = """
+    ALTER TABLE build_leases ADD COLUMN IF NOT EXISTS stage VARCHAR;
+    ALTER TABLE build_leases ADD COLUMN IF NOT EXISTS percent DOUBLE;
+    ALTER TABLE build_leases ADD COLUMN IF NOT EXISTS message VARCHAR;
+    ALTER TABLE build_leases ADD COLUMN IF NOT EXISTS progress_at TIMESTAMP;
+    ALTER TABLE build_leases ADD COLUMN IF NOT EXISTS stop_requested_at TIMESTAMP;
     """
 
 
@@ -122,7 +136,15 @@ _LEASE_COLUMNS = "session_id, tenant_id, kind, pid, host, boot_id, proc_start, s
 
 
 def _stale_after() -> timedelta:
+    if is_postgres():
+        # builds run on other machines (`faibric worker`): a silent one is noticed within the lease time
+        return timedelta(seconds=config.get_int("FAIBRIC_BUILD_LEASE_SECONDS", 60))
     return timedelta(minutes=config.get_int("FAIBRIC_BUILD_STALE_MINUTES", 30))
+
+
+def stale_after_seconds() -> float:
+    """Seconds without a heartbeat after which a build on another host counts as gone."""
+    return _stale_after().total_seconds()
 
 
 def owner_alive(lease: Lease, *, now: datetime | None = None) -> bool:
@@ -169,10 +191,15 @@ def acquire(session_id: str, *, tenant_id: str, kind: str) -> Lease:
                         reason="already_building", session_id=session_id,
                     )
                 con.execute("DELETE FROM build_leases WHERE session_id = ?", [session_id])
-            con.execute(
-                f"INSERT INTO build_leases ({_LEASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [session_id, tenant_id, kind, me["pid"], me["host"], me["boot_id"], me["proc_start"], now, now],
-            )
+            try:
+                con.execute(
+                    f"INSERT INTO build_leases ({_LEASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [session_id, tenant_id, kind, me["pid"], me["host"], me["boot_id"], me["proc_start"], now, now],
+                )
+            except integrity_errors():
+                # another process (in PostgreSQL, maybe on another host) took it between our read and write
+                raise BuildError(f"session {session_id} is already building in another process; wait for it "
+                                 "or stop it", reason="already_building", session_id=session_id) from None
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -207,16 +234,49 @@ def _stop_file(session_id: str) -> Path:
 
 
 def request_stop(session_id: str) -> None:
-    """Ask the process that owns a build to stop it (it polls for this file)."""
+    """Ask the process that owns a build to stop it: a column of its lease when the state is in PostgreSQL
+    (the owner may be on another machine), else a file in this workspace. The owner polls for it."""
+    if is_postgres():
+        with state_connection() as con:
+            con.execute("UPDATE build_leases SET stop_requested_at = ? WHERE session_id = ?", [_now(), session_id])
+        return
     _stop_file(session_id).write_text(_now().isoformat())
 
 
 def stop_requested(session_id: str) -> bool:
+    if is_postgres():
+        with state_connection() as con:
+            row = con.execute("SELECT stop_requested_at FROM build_leases WHERE session_id = ?",
+                              [session_id]).fetchone()
+        return bool(row and row[0] is not None)
     return _stop_file(session_id).exists()
 
 
 def clear_stop_request(session_id: str) -> None:
-    _stop_file(session_id).unlink(missing_ok=True)
+    if not is_postgres():
+        _stop_file(session_id).unlink(missing_ok=True)
+    # in PostgreSQL the request lives on the lease, which a new build replaces
+
+
+def publish_progress(session_id: str, stage: str, percent: float, message: str) -> None:
+    """Keep this process's build progress on its lease, where an API on any host reads it."""
+    me = process_identity()
+    with state_connection() as con:
+        con.execute("UPDATE build_leases SET stage = ?, percent = ?, message = ?, progress_at = ? "
+                    "WHERE session_id = ? AND pid = ? AND host = ?",
+                    [stage, percent, message, _now(), session_id, me["pid"], me["host"]])
+
+
+def lease_progress(session_id: str) -> dict | None:
+    """The progress the owner of a session's build last published, or None without a lease."""
+    with read_connection(include_spool=False, events=False) as con:
+        row = con.execute("SELECT kind, stage, percent, message, coalesce(progress_at, started_at), host, pid "
+                          "FROM build_leases WHERE session_id = ?", [session_id]).fetchone()
+    if row is None:
+        return None
+    kind, stage, percent, message, at, host, pid = row
+    return {"kind": kind, "stage": stage or "starting", "percent": round(percent or 0.0, 1),
+            "message": message or f"{kind} running on {host} (pid {pid})", "updated_at": at.isoformat()}
 
 
 def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None = None) -> list[str]:

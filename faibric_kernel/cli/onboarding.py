@@ -1,4 +1,5 @@
-"""Commands for the onboarding side: ``faibric serve`` (the HTTP API) and ``faibric stop SESSION``.
+"""Commands for the onboarding side: ``faibric serve`` (the HTTP API), ``faibric worker`` (builds from the
+queue) and ``faibric stop SESSION``.
 
 :func:`register` adds them to the ``faibric`` group and makes every CLI run
 start by recovering builds whose process died (see :mod:`.leases`).
@@ -17,7 +18,7 @@ from ..errors import FaibricError, InvalidInputError, LakeNotInitialisedError, W
 from ..ports import port_free
 from .output import emit, json_option, progress
 
-__all__ = ["COMMANDS", "recover_first", "serve", "stop"]
+__all__ = ["COMMANDS", "recover_first", "serve", "stop", "worker"]
 
 
 @click.command()
@@ -70,6 +71,26 @@ def serve(port: int, host: str, log_level: str, access_log: bool) -> None:
         unregister_service("api", os.getpid())
 
 
+@click.command()
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="builds this worker runs at once")
+@click.option("--name", default=None, help="the worker's name in logs (default: host:pid)")
+def worker(concurrency: int, name: str | None) -> None:
+    """Take build and change jobs from the queue in FAIBRIC_DATABASE_URL until stopped (run one or more per machine).
+
+    SIGTERM or Ctrl-C finishes the running builds first. Without FAIBRIC_DATABASE_URL there is no queue:
+    builds run in the process that starts them.
+    """
+    import logging
+
+    from ..build.queue import run_worker
+    from ..store.state import describe
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    progress(f"Faibric build worker on {describe()} (concurrency {concurrency}); Ctrl-C stops it")
+    run_worker(concurrency=concurrency, name=name)
+
+
 def recover_first(callback):
     """Wrap the root command so every run first marks builds whose process died as interrupted."""
 
@@ -90,4 +111,4 @@ def recover_first(callback):
     return wrapper
 
 
-COMMANDS = [serve, stop]
+COMMANDS = [serve, stop, worker]

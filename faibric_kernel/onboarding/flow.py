@@ -27,7 +27,7 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 
 from .. import config
-from ..build import DEPLOY_TARGETS, JobRunner, get_runner, leases
+from ..build import DEPLOY_TARGETS, JobRunner, default_runner, leases
 from ..build.budgets import enforce as enforce_budget
 from ..email import send_email, validate_address
 from ..errors import AuthError, BuildError, IllegalTransitionError, InvalidInputError, NotFoundError
@@ -231,7 +231,7 @@ class Onboarding:
 
     @property
     def worker(self) -> JobRunner:
-        worker = self._worker or get_runner()
+        worker = self._worker or default_runner()
         if id(worker) not in self._listening:
             self._listening.add(id(worker))
             worker.add_listener(lambda job: self.cache.invalidate(job.session_id))
@@ -361,7 +361,7 @@ class Onboarding:
         session = self.cache.get(session_id)
         if tenant_id is not None and session.tenant_id != tenant_id:
             raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
-        job = (self._worker or get_runner()).job(session_id)
+        job = (self._worker or default_runner()).job(session_id)
         state = session.status
         if job is not None and job.running and job.kind == "build" and state != "building":
             state = "building"  # the thread has started; the session row follows in a moment
@@ -447,7 +447,7 @@ class Onboarding:
     def stop(self, session_id: str, *, tenant_id: str | None = None, timeout: float = 10.0) -> dict:
         """Stop the session: cancel its build or change (here or in another process) and leave it ``stopped``."""
         session = self._session(session_id, tenant_id)
-        worker = self._worker or get_runner()
+        worker = self._worker or default_runner()
         if worker.is_running(session_id):
             worker.cancel(session_id, timeout=timeout)
         elif session.status == "building":

@@ -39,6 +39,7 @@ __all__ = [
     "StateUnreachableError",
     "close_pools",
     "database_url",
+    "integrity_errors",
     "describe",
     "is_postgres",
     "state_connection",
@@ -71,6 +72,14 @@ def database_url() -> config.Secret | None:
             "or libpq keywords (dbname=faibric host=db); unset it to keep the state in the workspace"
         )
     return url
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a broken constraint (a duplicate key) raises, in either engine."""
+    import duckdb
+    import psycopg
+
+    return duckdb.ConstraintException, psycopg.errors.IntegrityError
 
 
 def is_postgres() -> bool:
