@@ -6,14 +6,14 @@ sends the key as ``X-Faibric-Key``; a request without a key belongs to the
 ``default`` tenant. ``--dashboard-token`` also draws a stakeholder token
 scoped to that tenant: the analytics API then shows that tenant's figures
 only. The file is re-read when it changes, so a rotated or removed key stops
-working in a running API within one request.
+working in a running API within one request. With ``FAIBRIC_DATABASE_URL`` the
+same document is a row in PostgreSQL (:mod:`.store.documents`), which every API
+host reads.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import secrets
 import threading
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import config
 from .errors import InvalidInputError, NotFoundError, StoreError
+from .store.documents import WorkspaceDocument
 
 __all__ = ["TenantKeys", "tenant_keys"]
 
@@ -42,6 +43,7 @@ class TenantKeys:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.document = WorkspaceDocument(FILE_NAME, private=True, path=self.path)
         self._lock = threading.Lock()
         self._seen: tuple | None = None
         self._tenants: dict = {}
@@ -51,17 +53,15 @@ class TenantKeys:
     # -- reading ----------------------------------------------------------------------------------
 
     def _load(self) -> dict:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
+        mark = self.document.mark()
+        if mark is None:
             self._seen, self._tenants, self._by_key, self._by_dashboard = None, {}, {}, {}
             return self._tenants
-        mark = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if mark != self._seen:
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = self.document.load()
             except (OSError, ValueError) as exc:
-                raise StoreError(f"cannot read {self.path}: {exc}; fix or remove the file") from None
+                raise StoreError(f"cannot read {self.document.where()}: {exc}; fix or remove it") from None
             tenants = data.get("tenants", {}) if isinstance(data, dict) else {}
             self._tenants = tenants
             self._by_key = {t["key_sha256"]: name for name, t in tenants.items() if t.get("key_sha256")}
@@ -97,12 +97,7 @@ class TenantKeys:
     # -- writing ----------------------------------------------------------------------------------
 
     def _save(self, tenants: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"tenants": tenants}, fh, indent=2, sort_keys=True)
-        os.replace(tmp, self.path)
+        self.document.save({"tenants": tenants})
         self._seen = None
 
     def _issue(self, entry: dict, dashboard: bool) -> dict:

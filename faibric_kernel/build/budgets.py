@@ -20,7 +20,6 @@ the alert id is derived from rule, month and tenant, so it fires once.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import BudgetExceededError, ConfigError, FaibricError, InvalidInputError
-from ..jsonfile import write_json_atomic
+from ..store.documents import WorkspaceDocument
 
 __all__ = ["Budget", "BudgetDecision", "budget_decision", "enforce", "get_budget", "list_budgets", "month_spend",
            "set_budget"]
@@ -80,15 +79,17 @@ def budgets_file() -> Path:
     return config.workspace(create=False) / "budgets.json"
 
 
+_DOCUMENT = WorkspaceDocument("budgets.json")
+
+
 def list_budgets() -> dict[str, Budget]:
-    path = budgets_file()
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _DOCUMENT.load()
+        if data is None:
+            return {}
         return {tenant: Budget(tenant, **entry) for tenant, entry in data["budgets"].items()}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"the budgets file {path} is invalid ({exc}); set the budgets again with "
+        raise ConfigError(f"the budgets in {_DOCUMENT.where()} are invalid ({exc}); set the budgets again with "
                           "`faibric budgets set`") from None
 
 
@@ -111,7 +112,7 @@ def set_budget(tenant_id: str, *, soft_usd: float | None = None, hard_usd: float
         budgets.pop(tenant_id, None)
     else:
         budgets[tenant_id] = budget
-    write_json_atomic(budgets_file(), {"budgets": {t: {k: v for k, v in asdict(b).items() if k != "tenant_id"}
+    _DOCUMENT.save({"budgets": {t: {k: v for k, v in asdict(b).items() if k != "tenant_id"}
                                                    for t, b in budgets.items()}})
     return budget
 

@@ -1,4 +1,5 @@
-"""``faibric lake init | status | compact``: the event lake every host shares (see :mod:`faibric_kernel.store.lake`)."""
+"""``faibric lake init | status | compact``: the event lake every host shares (see :mod:`faibric_kernel.store.lake`),
+and ``faibric migrate-to``, which moves a single-machine workspace into PostgreSQL and the lake."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 
 from .output import emit, json_option
 
-__all__ = ["COMMANDS", "lake"]
+__all__ = ["COMMANDS", "lake", "migrate_to"]
 
 
 def _show(d: dict) -> None:
@@ -58,4 +59,40 @@ def compact(keep_days: float, as_json: bool) -> None:
     emit(compact_lake(keep_days=keep_days), as_json, human)
 
 
-COMMANDS = [lake]
+@click.command("migrate-to")
+@click.option("--database-url", default=None, metavar="URL",
+              help="PostgreSQL for the state, e.g. postgresql://faibric:PASSWORD@db/faibric")
+@click.option("--lake", "lake_catalog", default=None, metavar="CATALOG",
+              help="the lake's catalog, as FAIBRIC_LAKE takes it (postgres:dbname=faibric host=db)")
+@click.option("--lake-data", default=None, metavar="FOLDER", help="the lake's shared data folder (FAIBRIC_LAKE_DATA)")
+@json_option
+def migrate_to(database_url: str | None, lake_catalog: str | None, lake_data: str | None, as_json: bool) -> None:
+    """Move this workspace's state into PostgreSQL and its events into the lake (running it again adds nothing).
+
+    The workspace is only read. Then set FAIBRIC_DATABASE_URL and FAIBRIC_LAKE/FAIBRIC_LAKE_DATA on every host.
+    """
+    from ..store.migrate import migrate_to as move
+    from .output import progress
+
+    report = move(database_url=database_url, lake_catalog=lake_catalog, lake_data=lake_data, progress=progress)
+
+    def human(d):
+        click.echo(f"from {d['source']}")
+        for title, key in (("state, to " + d.get("database", ""), "state"), ("events, to " + d.get("lake", ""),
+                                                                            "events")):
+            if key not in d:
+                continue
+            click.echo(title)
+            click.echo(f"  {'table':<18} {'workspace':>10} {'before':>10} {'after':>10} {'added':>10}")
+            for table, n in d[key].items():
+                click.echo(f"  {table:<18} {n['source']:>10,} {n['before']:>10,} {n['after']:>10,} {n['added']:>10,}")
+        for name, outcome in d.get("documents", {}).items():
+            click.echo(f"  {name}: {outcome}")
+        settings = ([f"FAIBRIC_DATABASE_URL={d['database']}"] if "database" in d else []) + \
+            ([f"FAIBRIC_LAKE={d['lake']} FAIBRIC_LAKE_DATA=..."] if "lake" in d else [])
+        click.echo("now set on every host: " + "  ".join(settings) + " (passwords not shown)")
+
+    emit(report, as_json, human)
+
+
+COMMANDS = [lake, migrate_to]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ConfigError, InvalidInputError
-from ..jsonfile import write_json_atomic
+from ..store.documents import WorkspaceDocument
 from .prompt_registry import PromptBook
 
 __all__ = [
@@ -152,20 +152,39 @@ def workspace_variants_file() -> Path:
     return config.workspace(create=False) / "variants.json"
 
 
+_WORKSPACE_DOCUMENT = WorkspaceDocument("variants.json")
+
+
+def _parse(data, where: str, source: str) -> list[Variant]:
+    try:
+        entries = data["variants"]
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"the variants in {where} are invalid ({exc}); it needs {{\"variants\": [...]}}") from None
+    return [Variant.from_dict(entry, source, where) for entry in entries]
+
+
 def _read(path: Path, source: str) -> list[Variant]:
     if not path.is_file():
         return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["variants"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         raise ConfigError(f"the variants file {path} is invalid ({exc}); it needs {{\"variants\": [...]}}") from None
-    return [Variant.from_dict(entry, source, str(path)) for entry in entries]
+    return _parse(data, str(path), source)
+
+
+def _read_workspace() -> list[Variant]:
+    try:
+        data = _WORKSPACE_DOCUMENT.load()
+    except ValueError as exc:
+        raise ConfigError(f"the variants in {_WORKSPACE_DOCUMENT.where()} are invalid ({exc}); it needs "
+                          "{\"variants\": [...]}") from None
+    return [] if data is None else _parse(data, _WORKSPACE_DOCUMENT.where(), "workspace")
 
 
 def _load() -> dict[str, Variant]:
     variants = {v.name: v for v in _read(shipped_variants_file(), "shipped")}
-    for variant in _read(workspace_variants_file(), "workspace"):
+    for variant in _read_workspace():
         variants[variant.name] = variant
     return variants
 
@@ -209,7 +228,7 @@ def choose_variant(session_id: str) -> str:
 
 def _write_workspace(variants: list[Variant]) -> None:
     payload = {"variants": [{k: v for k, v in variant.to_dict().items() if k != "source"} for variant in variants]}
-    write_json_atomic(workspace_variants_file(), payload)
+    _WORKSPACE_DOCUMENT.save(payload)
 
 
 def add_variant(name: str, *, base: str | None = None, description: str = "", weight: float = 1.0,
@@ -230,7 +249,7 @@ def add_variant(name: str, *, base: str | None = None, description: str = "", we
         variant = _checked(variant, "the new variant")
     except ConfigError as exc:
         raise InvalidInputError(exc.message) from None
-    _write_workspace([*_read(workspace_variants_file(), "workspace"), variant])
+    _write_workspace([*_read_workspace(), variant])
     return variant
 
 
@@ -238,6 +257,6 @@ def retire_variant(name: str) -> Variant:
     """Stop giving a variant to new sessions (its sessions keep it)."""
     variant = get_variant(name)
     retired = replace(variant, status="retired", source="workspace")
-    others = [v for v in _read(workspace_variants_file(), "workspace") if v.name != name]
+    others = [v for v in _read_workspace() if v.name != name]
     _write_workspace([*others, retired])
     return retired

@@ -61,10 +61,13 @@ __all__ = [
     "host_offsets",
     "init_lake",
     "is_conflict",
+    "load_postgres_extension",
     "open_lake",
     "settings",
+    "settings_from",
     "status",
     "stored_table",
+    "translate_for",
 ]
 
 ALIAS = "faibric_lake"  # the name the lake is attached under on every connection
@@ -123,10 +126,15 @@ def settings() -> LakeSettings | None:
             "FAIBRIC_LAKE is set but FAIBRIC_LAKE_DATA is not; set it to the folder every host shares for "
             "the lake's Parquet files (the same on every host)"
         )
-    catalog_connection_string(catalog.reveal())  # refuse a malformed value before anything connects
+    return settings_from(catalog.reveal(), data)
+
+
+def settings_from(catalog: str, data: str) -> LakeSettings:
+    """A lake named explicitly (``faibric migrate-to --lake ... --lake-data ...``) rather than by the settings."""
+    catalog_connection_string(catalog)  # refuse a malformed value before anything connects
     if "://" not in data:
         data = str(Path(data).expanduser().resolve())
-    return LakeSettings(catalog, data.rstrip("/") + "/")
+    return LakeSettings(config.Secret(catalog, "FAIBRIC_LAKE"), data.rstrip("/") + "/")
 
 
 def catalog_connection_string(raw: str) -> str:
@@ -290,6 +298,11 @@ def _translate(exc: Exception, lake: LakeSettings) -> LakeError:
             "check that PostgreSQL runs and that FAIBRIC_LAKE names it"
         )
     return LakeError(f"the lake at {lake.describe()} failed: {' '.join(text.split())[:400]}")
+
+
+def translate_for(exc: Exception, lake: LakeSettings) -> LakeError:
+    """A DuckDB error met with ``lake`` attached, as a :class:`LakeError` without its password."""
+    return _translate(exc, lake)
 
 
 def translate(exc: Exception) -> LakeError:

@@ -193,6 +193,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (501, 'email retry queue', SqlRef('faibric_kernel.email', 'MIGRATION_SQL')),
     (502, 'build leases', SqlRef('faibric_kernel.build.leases', 'MIGRATION_SQL')),
     (503, 'build leases: progress and stop requests', SqlRef('faibric_kernel.build.leases', 'PROGRESS_SQL')),
+    (504, 'shared documents: tenants, budgets, variants', SqlRef('faibric_kernel.store.documents', 'MIGRATION_SQL')),
     (600, 'report runs: report.json, summary, trigger and details', SqlRef('faibric_kernel.reports.runner', 'MIGRATION_SQL')),
     (700, 'live sites: public site ids', SqlRef('faibric_kernel.livesites.registry', 'MIGRATION_SQL')),
     (701, 'live sites: leads', SqlRef('faibric_kernel.livesites.leads', 'MIGRATION_SQL')),

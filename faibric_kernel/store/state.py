@@ -42,6 +42,7 @@ __all__ = [
     "integrity_errors",
     "describe",
     "is_postgres",
+    "postgres_connection",
     "state_connection",
     "translate",
 ]
@@ -214,7 +215,8 @@ def _migrated_key(url: str) -> tuple[str, int]:
 
 
 @contextmanager
-def _pg_connection(url: str, timeout: float):
+def postgres_connection(url: str, timeout: float = 30.0):
+    """A pooled connection to the PostgreSQL at ``url`` (migrated), for code that names it explicitly."""
     import psycopg
     from psycopg_pool import PoolTimeout
 
@@ -258,7 +260,7 @@ def state_connection(*, timeout: float = 30.0):
         with write_connection(timeout=timeout) as con:
             yield con
         return
-    with _pg_connection(url.reveal(), timeout) as con:
+    with postgres_connection(url.reveal(), timeout) as con:
         yield con
 
 
