@@ -156,6 +156,13 @@ def _move_events(source: Path, settings, progress) -> dict:
             after = con.execute(f"SELECT count(*) FROM {lake_table}").fetchone()[0]
             moved[kind] = {"source": total, "before": before, "after": after, "added": after - before}
             _say(progress, f"{kind}: {total:,} in the workspace, {after - before:,} added to the lake")
+        # what this host's file had ingested of its spool is now in the lake: the lake's offsets for this host
+        # start there, or the spool's lines would count as still pending (twice) and be ingested again
+        con.execute(
+            f"INSERT INTO {lakes.ALIAS}.spool_offsets (host, segment, kind, \"offset\", updated_at) "
+            f"SELECT ?, s.segment, s.kind, s.\"offset\", s.updated_at FROM faibric_source.spool_offsets s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {lakes.ALIAS}.spool_offsets l WHERE l.host = ? AND l.segment = s.segment)",
+            [lakes.host_id(), lakes.host_id()])
         return moved
     finally:
         con.close()

@@ -162,10 +162,12 @@ class PgConnection:
         """Nothing: the pool takes the connection back when the ``with`` block ends."""
 
 
-def _unreachable_message(exc: Exception) -> str:
-    url = database_url()
-    where = describe_url(url.reveal()) if url else "PostgreSQL"
-    reason = " ".join(_redact(str(exc), url.reveal() if url else "").split())[:300]
+def _unreachable_message(exc: Exception, url: str | None = None) -> str:
+    if url is None:
+        configured = database_url()
+        url = configured.reveal() if configured else ""
+    where = describe_url(url) if url else "PostgreSQL"
+    reason = " ".join(_redact(str(exc), url).split())[:300]
     return (f"cannot reach the state database ({where}): {reason}; check that PostgreSQL runs and that "
             "FAIBRIC_DATABASE_URL names it (unset it to keep the state in the workspace's DuckDB file)")
 
@@ -228,12 +230,17 @@ def postgres_connection(url: str, timeout: float = 30.0):
                 _migrate(con, url)
             yield con
     except PoolTimeout:
+        try:  # the pool only logs why it cannot connect: ask once more, directly, for the reason
+            psycopg.connect(url, connect_timeout=3).close()
+        except psycopg.Error as exc:
+            raise StateUnreachableError(_unreachable_message(exc, url)) from None
         raise StateUnreachableError(
-            f"no connection to the state database ({describe_url(url)}) within {timeout:.0f}s; check that "
-            "PostgreSQL runs and accepts connections (FAIBRIC_DATABASE_POOL_SIZE raises this process's share)"
+            f"no free connection to the state database ({describe_url(url)}) within {timeout:.0f}s; every one "
+            "of this process's FAIBRIC_DATABASE_POOL_SIZE connections stayed busy (raise it, or check for "
+            "long queries)"
         ) from None
     except psycopg.OperationalError as exc:
-        raise StateUnreachableError(_unreachable_message(exc)) from None
+        raise StateUnreachableError(_unreachable_message(exc, url)) from None
 
 
 def _migrate(con: PgConnection, url: str) -> None:
