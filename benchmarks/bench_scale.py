@@ -8,10 +8,11 @@ lake's catalog, with the lake's Parquet files in a temporary folder, and prints:
   hosts (two workspaces, two processes) at once;
 * the funnel (``faibric_kernel.analytics.funnel``) over N events read from the
   lake against the same events in a DuckDB file;
-* builds per minute with 1 and 2 workers: not measured, the task-queue workers
-  are not built yet.
+* builds per minute with 1 and 2 ``faibric worker`` processes (offline provider,
+  local deploys), each worker a workspace of its own on the same PostgreSQL, the
+  builds queued by this process as an API host does.
 
-    python benchmarks/bench_scale.py [--ingest-events 500000] [--events 2000000] [--runs 3]
+    python benchmarks/bench_scale.py [--builds 30] [--ingest-events 500000] [--events 2000000] [--runs 3]
     python benchmarks/bench_scale.py --events 10000000     # the issue's 10 million
 
 Figures are printed, never asserted. Run it on a quiet machine.
@@ -176,6 +177,74 @@ def bench_funnel(tmp: Path, lake_env: dict, events: int, runs: int) -> None:
           f"attaching the lake {t_attach:.2f} s; same counts: {same})", flush=True)
 
 
+def _queue_builds(count: int) -> tuple[list[str], float]:
+    """``count`` verified sessions, each with a build queued (as the API's trigger-build does)."""
+    from faibric_kernel.build.queue import QueueRunner
+    from faibric_kernel.sessions import create_session, transition
+
+    runner, ids = QueueRunner(), []
+    prompts = ["a bakery in Porto", "a yoga studio in Lisbon", "a law firm in Madrid", "a bike shop in Lyon",
+               "a dentist in Berlin", "a photographer in Rome"]
+    sessions = []
+    for n in range(count):
+        session = create_session(f"{prompts[n % len(prompts)]} number {n}", email=f"bench{n}@example.com")
+        transition(session.session_id, "email_provided")
+        transition(session.session_id, "verified", properties={"method": "magic_link"})
+        sessions.append(session)
+    started = time.perf_counter()
+    for session in sessions:
+        runner.start_build(session.session_id)
+        ids.append(session.session_id)
+    return ids, started
+
+
+def bench_builds(server, tmp: Path, builds: int) -> None:
+    """Builds per minute with 1 and 2 workers: from the first build queued to the last one settled."""
+    import psycopg
+
+    from faibric_kernel.store import state
+
+    print(f"builds through the queue (offline provider, local deploys, {builds} builds):", flush=True)
+    results = {}
+    for workers in (1, 2):
+        name = f"builds_{workers}_{uuid.uuid4().hex[:8]}"
+        server.create_database(name)
+        url = f"postgresql://{server.user}@127.0.0.1:{server.port}/{name}"
+        base = {**os.environ, "FAIBRIC_DATABASE_URL": url, "FAIBRIC_SITES_SERVER": "thread", "FAIBRIC_SITES_PORT": "0",
+                "FAIBRIC_INGEST_INTERVAL_SECONDS": "0"}
+        base.pop("ANTHROPIC_API_KEY", None)
+        os.environ.update({"FAIBRIC_DATABASE_URL": url, "FAIBRIC_HOME": str(tmp / f"api-{name}")})
+        procs = []
+        try:
+            for n in range(workers):
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-c", "from faibric_kernel.cli import main; main()", "worker"],
+                    env={**base, "FAIBRIC_HOME": str(tmp / f"worker-{name}-{n}")},
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(3)  # the workers start and warm up (imports) before the clock runs
+            ids, started = _queue_builds(builds)
+            with psycopg.connect(url, autocommit=True) as con:
+                while True:
+                    settled = con.execute("SELECT count(*) FILTER (WHERE status IN ('deployed', 'ready', 'error')), "
+                                          "count(*) FILTER (WHERE status = 'error') FROM sessions").fetchone()
+                    if settled[0] >= len(ids):
+                        break
+                    time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            results[workers] = builds / elapsed * 60
+            print(f"  {workers} worker(s): {results[workers]:6.1f} builds/min   ({builds} in {elapsed:.1f} s, "
+                  f"{settled[1]} failed)", flush=True)
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(60)
+            state.close_pools()
+            os.environ.pop("FAIBRIC_DATABASE_URL", None)
+    print(f"  2 workers / 1 worker: {results[2] / results[1]:.2f}x (this machine has {os.cpu_count()} cores)",
+          flush=True)
+
+
 def new_lake(server, tmp: Path, name: str) -> dict:
     """A new, initialised lake (its own catalog database and data folder); returns its settings."""
     from faibric_kernel.store.lake import init_lake
@@ -197,9 +266,9 @@ def main() -> None:
     parser.add_argument("--ingest-events", type=int, default=500_000, help="spooled events per host to ingest")
     parser.add_argument("--events", type=int, default=2_000_000, help="events the funnel reads (10000000: the issue's)")
     parser.add_argument("--runs", type=int, default=3, help="timed funnel runs (the best is printed)")
+    parser.add_argument("--builds", type=int, default=30, help="builds queued per worker count (0: skip)")
     args = parser.parse_args()
 
-    print("builds per minute: not measured (workers not built)")
     reason = pg.unavailable_reason()
     if reason:
         raise SystemExit(f"cannot run the lake benchmark: {reason}")
@@ -207,6 +276,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="faibric-bench-scale-") as tmp_name:
             tmp = Path(tmp_name)
+            if args.builds:
+                bench_builds(server, tmp, args.builds)
             bench_ingest(tmp, new_lake(server, tmp, "ingest"), args.ingest_events)
             bench_funnel(tmp, new_lake(server, tmp, "funnel"), args.events, args.runs)
     finally:
