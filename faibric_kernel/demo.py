@@ -551,8 +551,9 @@ def seed_demo(*, sessions: int = 2000, days: int = 90, seed: int = 42, end: date
     """
     import duckdb
 
-    from .store import close_writers, ingest, write_connection
+    from .store import close_writers, ingest
     from .store.importer import spool_relation
+    from .store.state import is_postgres
 
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -576,18 +577,10 @@ def seed_demo(*, sessions: int = 2000, days: int = 90, seed: int = 42, end: date
     close_writers()
     say("ingesting")
     report = ingest()
-    with write_connection() as con:
-        con.register("_demo_sessions", sessions_df)
-        con.execute("INSERT OR REPLACE INTO sessions SELECT * FROM _demo_sessions")
-        con.execute(
-            "INSERT OR IGNORE INTO tenants (tenant_id, name) "
-            "SELECT DISTINCT tenant_id, upper(tenant_id[1]) || tenant_id[2:] FROM _demo_sessions"
-        )
-        con.execute(
-            "INSERT OR IGNORE INTO users (tenant_id, email, created_at) "
-            "SELECT tenant_id, email, min(created_at) FROM _demo_sessions WHERE email IS NOT NULL GROUP BY ALL"
-        )
-        con.unregister("_demo_sessions")
+    if is_postgres():
+        _store_sessions_in_postgres(sessions_df)
+    else:
+        _store_sessions(sessions_df)
     return SeedReport(
         sessions=counts["sessions"],
         customers=counts["customers"],
@@ -626,3 +619,44 @@ def _events_already_stored(ids) -> int:
             return int(con.execute("SELECT count(*) FROM events SEMI JOIN _demo_ids USING (event_id)").fetchall()[0][0])
         finally:
             con.unregister("_demo_ids")
+
+
+def _store_sessions(sessions_df) -> None:
+    from .store import write_connection
+
+    with write_connection() as con:
+        con.register("_demo_sessions", sessions_df)
+        con.execute("INSERT OR REPLACE INTO sessions SELECT * FROM _demo_sessions")
+        con.execute(
+            "INSERT OR IGNORE INTO tenants (tenant_id, name) "
+            "SELECT DISTINCT tenant_id, upper(tenant_id[1]) || tenant_id[2:] FROM _demo_sessions"
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO users (tenant_id, email, created_at) "
+            "SELECT tenant_id, email, min(created_at) FROM _demo_sessions WHERE email IS NOT NULL GROUP BY ALL"
+        )
+        con.unregister("_demo_sessions")
+
+
+def _store_sessions_in_postgres(sessions_df) -> None:
+    """The seeded sessions, their tenants and users, into the state's PostgreSQL (FAIBRIC_DATABASE_URL)."""
+    columns = sessions_df.column_names
+    rows = [tuple(row[c] for c in columns) for row in sessions_df.to_pylist()]
+    firsts: dict[tuple[str, str], object] = {}
+    for row in sessions_df.select(["tenant_id", "email", "created_at"]).to_pylist():
+        if row["email"] is not None:
+            key = (row["tenant_id"], row["email"])
+            firsts[key] = min(firsts.get(key, row["created_at"]), row["created_at"])
+    from .store import state_connection
+
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "session_id")
+    with state_connection() as con:
+        con.executemany(f"INSERT INTO sessions ({quoted}) VALUES ({', '.join('?' for _ in columns)}) "
+                        f"ON CONFLICT (session_id) DO UPDATE SET {updates}", rows)
+        con.executemany("INSERT INTO tenants (tenant_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        [(t, t[:1].upper() + t[1:]) for t in sorted({t for t, _ in firsts} |
+                                                                    {r["tenant_id"] for r in sessions_df.select(
+                                                                        ["tenant_id"]).to_pylist()})])
+        con.executemany("INSERT INTO users (tenant_id, email, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [(t, e, at) for (t, e), at in sorted(firsts.items())])

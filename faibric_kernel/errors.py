@@ -10,8 +10,9 @@ DuckDB) are translated at the boundary where they are caught.
     ├── ConfigError                 a setting is missing or invalid
     │   └── MissingKeyError         an API key is needed and not set
     ├── WorkspaceError              FAIBRIC_HOME cannot be created or written
-    ├── StoreError                  the DuckDB store or the spool failed
+    ├── StoreError                  the DuckDB store, the spool or the state's PostgreSQL failed
     │   ├── StoreLockedError        another process holds the database
+    │   ├── StateUnreachableError   the state's PostgreSQL (FAIBRIC_DATABASE_URL) cannot be reached
     │   ├── SpoolError              a spool segment is corrupt or unwritable
     │   └── LakeError               the event lake (DuckLake: FAIBRIC_LAKE, FAIBRIC_LAKE_DATA) failed
     │       ├── LakeUnreachableError       its catalog's PostgreSQL cannot be reached
@@ -62,6 +63,7 @@ __all__ = [
     "ReportError",
     "SpoolError",
     "StoreError",
+    "StateUnreachableError",
     "StoreLockedError",
     "UnknownNameError",
     "UnsafePathError",
@@ -110,6 +112,10 @@ class StoreLockedError(StoreError):
 
 class SpoolError(StoreError):
     """A spool segment could not be written or read."""
+
+
+class StateUnreachableError(StoreError):
+    """PostgreSQL (``FAIBRIC_DATABASE_URL``) cannot be reached or refused the connection."""
 
 
 class LakeError(StoreError):

@@ -17,13 +17,14 @@ __all__ = ["CHECKS", "check_health", "register_check"]
 
 
 def _store() -> dict:
-    from .store import database_path, read_connection
+    from .store import read_connection
+    from .store.state import describe
 
     started = time.perf_counter()
     with read_connection(include_spool=False, timeout=5, events=False) as con:
         version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
     ms = (time.perf_counter() - started) * 1000
-    return {"ok": True, "detail": f"{database_path()} schema v{version}, opened in {ms:.0f} ms"}
+    return {"ok": True, "detail": f"{describe()} schema v{version}, opened in {ms:.0f} ms"}
 
 
 def _lake() -> dict:

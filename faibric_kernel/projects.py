@@ -113,7 +113,7 @@ _PROJECT_COLUMNS = "project_id, session_id, tenant_id, name, current_version, cr
 
 
 def get_project(project_id: str) -> Project:
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE project_id = ?", [project_id]).fetchall()
     if not rows:
         raise NotFoundError(f"no project {project_id!r}")
@@ -122,7 +122,7 @@ def get_project(project_id: str) -> Project:
 
 def project_for_session(session_id: str) -> Project:
     """The session's project; :class:`NotFoundError` when it has never been built."""
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(
             f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE session_id = ? ORDER BY created_at LIMIT 1", [session_id]
         ).fetchall()
@@ -241,7 +241,7 @@ def create_version(
 
 def list_versions(project_id: str) -> list[ProjectVersion]:
     """Every version of a project, oldest first."""
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(f"SELECT {_VERSION_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY version",
                            [project_id]).fetchall()
     return [_version_from_row(r) for r in rows]
@@ -253,7 +253,7 @@ def get_version(project_id: str, version: int | None = None) -> ProjectVersion:
         version = get_project(project_id).current_version
         if version is None:
             raise NotFoundError(f"project {project_id} has no version yet")
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         rows = con.execute(f"SELECT {_VERSION_COLUMNS} FROM project_versions WHERE project_id = ? AND version = ?",
                            [project_id, version]).fetchall()
         if not rows:

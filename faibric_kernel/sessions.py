@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 from .errors import IllegalTransitionError, InvalidInputError, NotFoundError
 from .store import read_connection, record_event, state_connection
+from .store.state import lock_rows
 
 __all__ = [
     "ALLOWED",
@@ -246,15 +247,22 @@ def update_session(session_id: str, *, properties: dict | None = None, **fields)
     if unknown:
         raise InvalidInputError(f"cannot update {', '.join(sorted(unknown))}; use transition() for the status")
     with state_connection() as con:
-        rows = con.execute("SELECT CAST(properties AS VARCHAR) FROM sessions WHERE session_id = ?", [session_id]).fetchall()
-        if not rows:
-            raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
-        merged = {**(json.loads(rows[0][0]) if rows[0][0] else {}), **(properties or {})}
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        con.execute(
-            f"UPDATE sessions SET {sets + ', ' if sets else ''}properties = ?, updated_at = ? WHERE session_id = ?",
-            [*fields.values(), json.dumps(merged), _now(), session_id],
-        )
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = con.execute("SELECT CAST(properties AS VARCHAR) FROM sessions WHERE session_id = ?"
+                               + lock_rows(con), [session_id]).fetchall()
+            if not rows:
+                raise NotFoundError(f"no session {session_id!r}; `faibric sessions` lists them")
+            merged = {**(json.loads(rows[0][0]) if rows[0][0] else {}), **(properties or {})}
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            con.execute(
+                f"UPDATE sessions SET {sets + ', ' if sets else ''}properties = ?, updated_at = ? WHERE session_id = ?",
+                [*fields.values(), json.dumps(merged), _now(), session_id],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     return get_session(session_id)
 
 
@@ -295,10 +303,16 @@ def transition(
                 raise IllegalTransitionError(
                     f"session {session_id} is {current} and cannot become {new_status} (from {current}: {allowed})"
                 )
-            con.execute(
-                "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE session_id = ?",
-                [new_status, reason, now, session_id],
-            )
+            # conditional on the status read above: with the state in PostgreSQL two hosts may both read it,
+            # and only the first move may win (DuckDB aborts the second transaction instead)
+            moved = con.execute(
+                "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE session_id = ? "
+                "AND status = ? RETURNING session_id",
+                [new_status, reason, now, session_id, current],
+            ).fetchall()
+            if not moved:
+                raise IllegalTransitionError(
+                    f"session {session_id} changed while it was being moved to {new_status}; look at it again")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from faibric_kernel.errors import BuildError, ConfigError, InvalidInputError
+from faibric_kernel.errors import BuildError, ConfigError, InvalidInputError, StateUnreachableError
 from faibric_kernel.store import migrations, read_connection, record_event, state_connection
-from faibric_kernel.store.state import StateUnreachableError, translate
+from faibric_kernel.store.state import translate
 
 
 @pytest.fixture
@@ -50,6 +50,27 @@ def test_double_and_json_extract_are_written_as_postgresql_has_them():
     sql = "CREATE TABLE t (x DOUBLE, y DOUBLE PRECISION); SELECT json_extract(s.properties, '$.demo')"
     assert translate(sql, with_params=False) == \
         "CREATE TABLE t (x DOUBLE PRECISION, y DOUBLE PRECISION); SELECT (s.properties::json ->> 'demo')"
+
+
+def test_comments_are_left_alone_and_duckdb_named_parameters_are_refused():
+    assert translate("SELECT 1 -- what's this? 5%\nWHERE a = ?", with_params=True) == \
+        "SELECT 1 -- what's this? 5%%\nWHERE a = %s"
+    with pytest.raises(ValueError, match="named parameters"):
+        translate("SELECT * FROM alerts WHERE alert_id IN (SELECT unnest($ids))", with_params=True)
+
+
+def test_a_file_migrated_beside_postgresql_gets_its_state_tables_when_used_alone_again(tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "host.duckdb"))
+    migrations.apply(con, scope="host")
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "events" in tables and "sessions" not in tables
+    migrations.apply(con)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert {"sessions", "build_leases", "state_documents"} <= tables
+    assert migrations.apply(con) == []
+    con.close()
 
 
 def test_the_first_migration_splits_into_host_tables_and_state_tables():
@@ -147,6 +168,65 @@ def test_budgets_and_variants_set_on_one_host_hold_on_another(pg_state, monkeypa
     _use_host(monkeypatch, tmp_path, "b")
     assert get_budget("acme").hard_usd == 20
     assert get_variant("warm-copy").description == "warmer words"
+
+
+def test_a_magic_link_used_on_two_hosts_at_once_works_once(pg_state):
+    from faibric_kernel.errors import AuthError
+    from faibric_kernel.onboarding.magic_links import consume_token, issue_link
+    from faibric_kernel.sessions import create_session, transition
+
+    session = create_session("a bakery", email="ada@example.com")
+    transition(session.session_id, "email_provided")
+    token = issue_link(session.session_id, "ada@example.com").token
+    outcomes, start = [], threading.Barrier(4)
+
+    def use():
+        start.wait()
+        try:
+            consume_token(token)
+            outcomes.append("ok")
+        except AuthError as exc:
+            outcomes.append(exc.details.get("reason"))
+
+    threads = [threading.Thread(target=use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "used", "used", "used"], outcomes
+
+
+def test_two_hosts_moving_one_session_at_once_move_it_once(pg_state):
+    from faibric_kernel.errors import IllegalTransitionError
+    from faibric_kernel.sessions import create_session, transition
+
+    session = create_session("a bakery")
+    outcomes, start = [], threading.Barrier(4)
+
+    def move():
+        start.wait()
+        try:
+            transition(session.session_id, "email_provided", expected="request_submitted")
+            outcomes.append("moved")
+        except IllegalTransitionError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=move) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("moved") == 1 and outcomes.count("refused") == 3
+
+
+def test_a_public_site_is_looked_up_from_postgresql(pg_state):
+    from faibric_kernel.livesites.registry import lookup_site, public_site_id
+    from faibric_kernel.sessions import create_session
+
+    session = create_session("a bakery")
+    site_id = public_site_id(session.session_id)
+    found = lookup_site(site_id)
+    assert found.session_id == session.session_id and found.live_version is None
 
 
 # -- leases across machines ---------------------------------------------------------------------------------

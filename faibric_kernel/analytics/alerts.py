@@ -209,7 +209,8 @@ RULES = {
 def _fired_ids(con, ids: list[str]) -> set[str]:
     if not ids:
         return set()
-    rows = con.execute("SELECT alert_id FROM alerts WHERE alert_id IN (SELECT unnest($ids))", {"ids": ids}).fetchall()
+    rows = con.execute("SELECT alert_id FROM alerts WHERE alert_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+                       [ids]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -235,8 +236,8 @@ def evaluate(con, now: datetime | str | None = None, config: AlertConfig | None 
 
 def _store(con, alerts: list[Alert]) -> None:
     con.executemany(
-        "INSERT OR IGNORE INTO alerts (alert_id, rule, period_key, tenant_id, subject, fired_at, severity, message, "
-        "details, delivered, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+        "INSERT INTO alerts (alert_id, rule, period_key, tenant_id, subject, fired_at, severity, message, "
+        "details, delivered, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT DO NOTHING",
         [
             [a.alert_id, a.rule, a.period_key, a.tenant_id, a.subject, a.fired_at, a.severity, a.message,
              json.dumps(a.details, default=str), json.dumps(a.delivered)]

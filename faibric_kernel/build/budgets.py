@@ -165,18 +165,18 @@ _RULES = {"cheap": ("tenant_budget_soft", "warning"), "offline": ("tenant_budget
 def _alert_once(decision: BudgetDecision) -> None:
     """Store and deliver the alert for this step, the first time the tenant reaches it this month."""
     from ..analytics.alerts import Alert, _fired_ids, _store, deliver, record_delivery
-    from ..store import write_connection
+    from ..store import state_connection
 
     rule, severity = _RULES[decision.step]
     alert = Alert(rule, decision.month, decision.tenant_id, severity, decision.note or rule,
                   details=decision.to_dict(), tenant_id=decision.tenant_id,
                   fired_at=datetime.now(UTC).replace(tzinfo=None))
-    with write_connection() as con:
+    with state_connection() as con:
         if _fired_ids(con, [alert.alert_id]):
             return
         _store(con, [alert])
     deliver([alert])
-    with write_connection() as con:
+    with state_connection() as con:
         record_delivery(con, [alert])
 
 

@@ -228,6 +228,12 @@ class JobRunner:
                 # the build finished before it noticed the stop; its result stands
                 job.error = None
             self._settle_if_still_building(job)
+            if job.outcome is not None:
+                # other hosts read the outcome from the lease until it is released below
+                job.progress = Progress({"done": "finished", "stopped": "stopped", "error": "error"}[job.outcome],
+                                        100.0 if job.outcome == "done" else job.progress.percent,
+                                        job.error or {"stopped": "stopped on request"}.get(job.outcome, "finished"))
+                self._publish(job, final=True)
             try:
                 leases.release(job.session_id)
             except FaibricError:
@@ -292,8 +298,8 @@ class JobRunner:
                     try:
                         if leases.stop_requested(job.session_id):
                             job.cancel.set()
-                    except OSError:
-                        pass
+                    except (OSError, FaibricError):
+                        pass  # the file system or the state's PostgreSQL hiccupped: asked again next tick
             if time.monotonic() - last_beat >= self.heartbeat_seconds:
                 last_beat = time.monotonic()
                 try:

@@ -135,10 +135,13 @@ class Lease:
 _LEASE_COLUMNS = "session_id, tenant_id, kind, pid, host, boot_id, proc_start, started_at, heartbeat_at"
 
 
+MIN_LEASE_SECONDS = 30  # builds heartbeat every 15 s (5 s on a worker): a shorter lease would look dead
+
+
 def _stale_after() -> timedelta:
     if is_postgres():
         # builds run on other machines (`faibric worker`): a silent one is noticed within the lease time
-        return timedelta(seconds=config.get_int("FAIBRIC_BUILD_LEASE_SECONDS", 60))
+        return timedelta(seconds=max(MIN_LEASE_SECONDS, config.get_int("FAIBRIC_BUILD_LEASE_SECONDS", 60)))
     return timedelta(minutes=config.get_int("FAIBRIC_BUILD_STALE_MINUTES", 30))
 
 
@@ -304,27 +307,35 @@ def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None 
         return []
     now = _now()
     owners: dict[str, dict] = {}
+    dead: dict[str, Lease] = {}
     for sid, updated_at, *lease_row in rows:
         if lease_row[0] is not None:
             lease = Lease(*lease_row)
             if lease.mine or owner_alive(lease, now=now):
                 continue
             owners[sid] = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
+            dead[sid] = lease
         elif now - updated_at >= _stale_after():
             owners[sid] = {"lease": None, "building_since": updated_at.isoformat()}
     if not owners:
         return []
-    ids = sorted(owners)
-    marks = ", ".join("?" for _ in ids)
     with state_connection() as con:
         con.execute("BEGIN TRANSACTION")
         try:
+            # only the lease judged dead goes, and only a session left with no lease moves: a build that took
+            # the session over meanwhile (on any host) keeps both
+            gone = [sid for sid, lease in dead.items() if con.execute(
+                "DELETE FROM build_leases WHERE session_id = ? AND pid = ? AND host = ? AND heartbeat_at = ? "
+                "RETURNING session_id", [sid, lease.pid, lease.host, lease.heartbeat_at]).fetchall()]
+            ids = sorted([*gone, *(sid for sid in owners if sid not in dead)])
+            marks = ", ".join("?" for _ in ids)
             moved = con.execute(
                 f"UPDATE sessions SET status = 'error', status_reason = 'interrupted', updated_at = ? "
-                f"WHERE status = 'building' AND session_id IN ({marks}) RETURNING session_id, tenant_id, email",
+                f"WHERE status = 'building' AND session_id IN ({marks}) AND NOT EXISTS "
+                f"(SELECT 1 FROM build_leases l WHERE l.session_id = sessions.session_id) "
+                f"RETURNING session_id, tenant_id, email",
                 [now, *ids],
-            ).fetchall()
-            con.execute(f"DELETE FROM build_leases WHERE session_id IN ({marks})", ids)
+            ).fetchall() if ids else []
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

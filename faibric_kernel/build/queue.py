@@ -31,7 +31,9 @@ import socket
 import threading
 import time
 
-from ..errors import BuildError, ConfigError, FaibricError
+import psycopg
+
+from ..errors import BuildError, ConfigError, StateUnreachableError
 from ..store.state import database_url, state_connection
 from . import leases
 from .jobs import Job, JobRunner, Progress
@@ -159,12 +161,13 @@ class QueueRunner:
                     model: str | None = None, deploy_target: str = "local") -> Job:
         """Queue a build; a worker on any host takes it."""
         return self._defer(BUILD_TASK, "build", session_id, tenant_id, provider=provider, model=model,
-                           deploy_target=deploy_target)
+                           deploy_target=deploy_target, queued_at=_session_mark(session_id))
 
     def start_modify(self, session_id: str, request: str, *, tenant_id: str = "default",
                      provider: str | None = None) -> Job:
         """Queue a change; a worker on any host takes it."""
-        return self._defer(MODIFY_TASK, "modify", session_id, tenant_id, request=request, provider=provider)
+        return self._defer(MODIFY_TASK, "modify", session_id, tenant_id, request=request, provider=provider,
+                           queued_at=_session_mark(session_id))
 
     def submit(self, kind, session_id, work, **_):
         raise BuildError("with FAIBRIC_DATABASE_URL set, builds run on `faibric worker` processes: "
@@ -256,7 +259,30 @@ def _follow(context, job: Job) -> None:
             job.cancel.set()
 
 
-def _build_task(context, *, session_id: str, tenant_id: str, provider=None, model=None, deploy_target="local"):
+def _session_mark(session_id: str) -> str | None:
+    """When the session last changed: a job queued at one mark is stale once the session has moved on."""
+    from ..errors import NotFoundError
+    from ..sessions import get_session
+
+    try:
+        return get_session(session_id).updated_at.isoformat()
+    except NotFoundError:
+        return None
+
+
+def _superseded(session_id: str, queued_at: str | None) -> dict | None:
+    """Two hosts may queue one session's build while the first job moves from waiting to running (the
+    queueing lock covers waiting jobs only): the second finds the session changed since, and does nothing."""
+    if queued_at is not None and _session_mark(session_id) != queued_at:
+        log.info("job for %s skipped: the session changed after it was queued", session_id)
+        return {"outcome": "superseded", "error": None}
+    return None
+
+
+def _build_task(context, *, session_id: str, tenant_id: str, provider=None, model=None, deploy_target="local",
+                queued_at=None):
+    if (skipped := _superseded(session_id, queued_at)) is not None:
+        return skipped
     try:
         job = _runner().start_build(session_id, tenant_id=tenant_id, provider=provider, model=model,
                                     deploy_target=deploy_target)
@@ -267,7 +293,9 @@ def _build_task(context, *, session_id: str, tenant_id: str, provider=None, mode
     return {"outcome": job.outcome, "error": job.error}
 
 
-def _modify_task(context, *, session_id: str, tenant_id: str, request: str, provider=None):
+def _modify_task(context, *, session_id: str, tenant_id: str, request: str, provider=None, queued_at=None):
+    if (skipped := _superseded(session_id, queued_at)) is not None:
+        return skipped
     try:
         job = _runner().start_modify(session_id, request, tenant_id=tenant_id, provider=provider)
     except BuildError as exc:
@@ -299,9 +327,14 @@ class Recovery:
                 "WHERE j.status = 'doing' AND j.queue_name = ? AND l.session_id IS NULL "
                 "AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => ?))",
                 [QUEUE, stale]).fetchall()
+            failed = []
             for (job_id,) in orphans:
-                con.execute("SELECT procrastinate_finish_job_v1(?, 'failed', false)", [job_id])
-        return {"interrupted": interrupted, "failed_jobs": [j for (j,) in orphans]}
+                try:
+                    con.execute("SELECT procrastinate_finish_job_v1(?, 'failed', false)", [job_id])
+                    failed.append(job_id)
+                except psycopg.Error:
+                    pass  # another worker's recovery (or the job's own worker) finished it first
+        return {"interrupted": interrupted, "failed_jobs": failed}
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
@@ -309,8 +342,8 @@ class Recovery:
                 found = self.once()
                 if found["interrupted"] or found["failed_jobs"]:
                     log.warning("recovered after a lost worker: %s", found)
-            except FaibricError:
-                log.exception("recovery pass failed")
+            except Exception:  # noqa: BLE001 - the loop must outlive any one failed pass
+                log.exception("recovery pass failed; trying again in %.0f s", self.interval)
 
     def start(self) -> Recovery:
         self._thread = threading.Thread(target=self._loop, name="faibric-recovery", daemon=True)
@@ -335,7 +368,7 @@ def run_worker(*, concurrency: int = 1, name: str | None = None) -> None:
     recovery = Recovery()
     try:
         recovery.once()
-    except FaibricError:
+    except Exception:  # noqa: BLE001 - the worker starts anyway; its loop tries again
         log.exception("first recovery pass failed")
     recovery.start()
     try:
@@ -345,7 +378,10 @@ def run_worker(*, concurrency: int = 1, name: str | None = None) -> None:
                        stalled_worker_timeout=max(3 * WORKER_HEARTBEAT_SECONDS, leases.stale_after_seconds()),
                        delete_jobs="successful")
     except queue_errors.ConnectorException as exc:
-        raise BuildError(f"the worker lost the queue's database: {exc}; check FAIBRIC_DATABASE_URL") from None
+        from ..store.lake import redact_connection
+
+        raise StateUnreachableError(f"the worker lost the queue's database: {redact_connection(str(exc), _required_url())}"
+                                    "; check that PostgreSQL runs and that FAIBRIC_DATABASE_URL names it") from None
     finally:
         recovery.stop()
         if _worker_runner is not None:

@@ -61,9 +61,11 @@ def compact(keep_days: float, as_json: bool) -> None:
 
 @click.command("migrate-to")
 @click.option("--database-url", default=None, metavar="URL",
-              help="PostgreSQL for the state, e.g. postgresql://faibric:PASSWORD@db/faibric")
+              help="PostgreSQL for the state, e.g. postgresql://faibric@db/faibric; '-' reads it from stdin "
+                   "(keeps a password out of the process list and shell history)")
 @click.option("--lake", "lake_catalog", default=None, metavar="CATALOG",
-              help="the lake's catalog, as FAIBRIC_LAKE takes it (postgres:dbname=faibric host=db)")
+              help="the lake's catalog, as FAIBRIC_LAKE takes it (postgres:dbname=faibric host=db); '-' reads it "
+                   "from stdin (after the database URL, one per line)")
 @click.option("--lake-data", default=None, metavar="FOLDER", help="the lake's shared data folder (FAIBRIC_LAKE_DATA)")
 @json_option
 def migrate_to(database_url: str | None, lake_catalog: str | None, lake_data: str | None, as_json: bool) -> None:
@@ -71,8 +73,15 @@ def migrate_to(database_url: str | None, lake_catalog: str | None, lake_data: st
 
     The workspace is only read. Then set FAIBRIC_DATABASE_URL and FAIBRIC_LAKE/FAIBRIC_LAKE_DATA on every host.
     """
+    import sys
+
     from ..store.migrate import migrate_to as move
     from .output import progress
+
+    if database_url == "-":
+        database_url = sys.stdin.readline().strip()
+    if lake_catalog == "-":
+        lake_catalog = sys.stdin.readline().strip()
 
     report = move(database_url=database_url, lake_catalog=lake_catalog, lake_data=lake_data, progress=progress)
 

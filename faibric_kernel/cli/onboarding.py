@@ -84,7 +84,13 @@ def worker(concurrency: int, name: str | None) -> None:
     import logging
 
     from ..build.queue import run_worker
-    from ..store.state import describe
+    from ..errors import ConfigError
+    from ..store.state import database_url, describe
+
+    if database_url() is None:
+        raise ConfigError("`faibric worker` takes builds from the queue in FAIBRIC_DATABASE_URL, which is not set; "
+                          "set it on every API host and worker (without it, builds run in the process that "
+                          "starts them and no worker is needed)")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     progress(f"Faibric build worker on {describe()} (concurrency {concurrency}); Ctrl-C stops it")

@@ -153,7 +153,7 @@ def load_version_files(session_id: str, version: int | None = None) -> tuple[dic
 
     Returns ``(info, files)`` with ``info`` = project_id, tenant_id, version.
     """
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         projects = con.execute(
             "SELECT project_id, tenant_id, current_version FROM projects WHERE session_id = ? "
             "ORDER BY updated_at DESC LIMIT 1",

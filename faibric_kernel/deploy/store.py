@@ -65,7 +65,7 @@ def finish_deploy(deploy_id: str, *, status: str, url: str | None, remote_ids: d
 
 
 def _rows(sql: str, params: list) -> list[dict]:
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         cursor = con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()

@@ -228,7 +228,7 @@ def pending_emails(*, tenant_id: str | None = None) -> list[dict]:
     if tenant_id is not None:
         where += " AND tenant_id = ?"
         params.append(tenant_id)
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         cur = con.execute(
             f"SELECT queue_id, created_at, tenant_id, session_id, to_addrs, subject, backend, status, attempts, "
             f"last_error, last_attempt_at FROM email_queue WHERE {where} ORDER BY created_at", params

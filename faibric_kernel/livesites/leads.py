@@ -176,7 +176,7 @@ def _load_lead(con, lead_id: str) -> dict | None:
     cur = con.execute(
         "SELECT l.lead_id, l.received_at, l.tenant_id, l.site_id, l.version, l.form, l.email, "
         "CAST(l.fields AS VARCHAR) AS fields, l.spam, s.email AS owner_email, p.session_id, "
-        "(SELECT any_value(pr.name) FROM projects pr WHERE pr.session_id = p.session_id) AS site_name "
+        "(SELECT max(pr.name) FROM projects pr WHERE pr.session_id = p.session_id) AS site_name "
         "FROM leads l JOIN public_sites p ON p.site_id = l.site_id "
         "LEFT JOIN sessions s ON s.session_id = p.session_id WHERE l.lead_id = ?",
         [lead_id],
@@ -191,7 +191,7 @@ def _load_lead(con, lead_id: str) -> dict | None:
 
 def lead_email(payload: dict) -> dict | None:
     """The owner's email about one lead (the email retry queue's builder); None once the lead is forgotten."""
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         lead = _load_lead(con, str(payload.get("lead_id", "")))
     if lead is None or not lead["owner_email"]:
         return None
@@ -216,7 +216,7 @@ def notify_owner(lead_id: str, *, backend=None) -> str:
     if built is None:
         status = "no_owner"
     else:
-        with read_connection(include_spool=False) as con:
+        with read_connection(include_spool=False, events=False) as con:
             lead = _load_lead(con, lead_id)
         result = send_email(built["to"], built["subject"], built["text"], built["html"], backend=backend,
                             session_id=lead["session_id"], tenant_id=lead["tenant_id"], kind="lead",

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from .. import config
 from ..errors import InvalidInputError, NotFoundError
 from ..store import read_connection, state_connection
+from ..store.state import lock_rows
 
 __all__ = [
     "SITE_ID_PATTERN",
@@ -84,12 +85,18 @@ def add_site_origin(site_id: str, origin: str) -> list[str]:
     if wanted is None:
         raise InvalidInputError(f"{origin!r} is not an origin; give one like https://www.example.com")
     with state_connection() as con:
-        row = con.execute("SELECT CAST(origins AS VARCHAR) FROM public_sites WHERE site_id = ?",
-                          [validate_public_site_id(site_id)]).fetchone()
-        if row is None:
-            raise NotFoundError(f"no site {site_id}")
-        extra = sorted({*(json.loads(row[0] or "[]")), wanted})
-        con.execute("UPDATE public_sites SET origins = ? WHERE site_id = ?", [json.dumps(extra), site_id])
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = con.execute("SELECT CAST(origins AS VARCHAR) FROM public_sites WHERE site_id = ?" + lock_rows(con),
+                              [validate_public_site_id(site_id)]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no site {site_id}")
+            extra = sorted({*(json.loads(row[0] or "[]")), wanted})
+            con.execute("UPDATE public_sites SET origins = ? WHERE site_id = ?", [json.dumps(extra), site_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     return extra
 
 
@@ -137,15 +144,15 @@ class SiteInfo:
 
 def lookup_site(site_id: str) -> SiteInfo | None:
     """The site ``site_id`` from the store, or None when there is none."""
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         row = con.execute(
             """
             SELECT p.site_id, p.tenant_id, p.session_id, s.email, CAST(p.origins AS VARCHAR),
                    (SELECT d.version FROM deploys d WHERE d.session_id = p.session_id AND d.status = 'live'
                     ORDER BY d.started_at DESC LIMIT 1),
                    (SELECT max(pr.current_version) FROM projects pr WHERE pr.session_id = p.session_id),
-                   (SELECT list(d.url) FROM deploys d WHERE d.session_id = p.session_id AND d.url IS NOT NULL),
-                   (SELECT any_value(pr.name) FROM projects pr WHERE pr.session_id = p.session_id)
+                   (SELECT array_agg(d.url) FROM deploys d WHERE d.session_id = p.session_id AND d.url IS NOT NULL),
+                   (SELECT max(pr.name) FROM projects pr WHERE pr.session_id = p.session_id)
             FROM public_sites p LEFT JOIN sessions s ON s.session_id = p.session_id
             WHERE p.site_id = ?
             """,

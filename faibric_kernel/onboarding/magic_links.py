@@ -161,7 +161,7 @@ def check_token(token: str) -> ConsumedLink:
     The page a browser opens from the email asks for a click before the link is used, so
     that mail scanners which open every link do not use it up.
     """
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         return ConsumedLink(*_usable_link(con, token, _now()))
 
 
@@ -172,7 +172,13 @@ def consume_token(token: str) -> ConsumedLink:
         con.execute("BEGIN TRANSACTION")
         try:
             session_id, tenant_id, email = _usable_link(con, token, now)
-            con.execute("UPDATE magic_links SET used_at = ? WHERE token_hash = ?", [now, hash_token(token)])
+            # conditional, so that of two hosts using one link at the same moment only one succeeds
+            # (PostgreSQL lets both read it unused; DuckDB would abort the second transaction instead)
+            taken = con.execute("UPDATE magic_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL "
+                                "AND replaced_at IS NULL RETURNING token_hash", [now, hash_token(token)]).fetchall()
+            if not taken:
+                raise AuthError("this sign-in link was already used; links work once, so ask for a new one",
+                                reason="used", session_id=session_id)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -118,9 +118,13 @@ def _now() -> datetime:
 def _record(run: ReportRun) -> None:
     with state_connection() as con:
         con.execute(
-            "INSERT OR REPLACE INTO report_runs (report_date, tenant_id, status, started_at, finished_at, duration_s, "
+            "INSERT INTO report_runs (report_date, tenant_id, status, started_at, finished_at, duration_s, "
             "notebook_path, html_path, error, json_path, summary, summary_source, trigger, details) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_date, tenant_id) DO UPDATE SET "
+            "status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, "
+            "duration_s = excluded.duration_s, notebook_path = excluded.notebook_path, html_path = excluded.html_path, "
+            "error = excluded.error, json_path = excluded.json_path, summary = excluded.summary, "
+            "summary_source = excluded.summary_source, trigger = excluded.trigger, details = excluded.details",
             [run.report_date, run.tenant_id, run.status, run.started_at, run.finished_at, run.duration_s,
              run.notebook_path, run.html_path, run.error, run.json_path, run.summary, run.summary_source,
              run.trigger, json.dumps(run.details, default=str)],
@@ -139,7 +143,7 @@ def list_runs(*, since=None, tenant: str | None = None, status: str | None = Non
     if status is not None:
         where.append("status = ?")
         params.append(status)
-    with read_connection(include_spool=False) as con:
+    with read_connection(include_spool=False, events=False) as con:
         cur = con.execute(
             "SELECT report_date, tenant_id, status, started_at, finished_at, duration_s, notebook_path, html_path, "
             "json_path, error, summary, summary_source, trigger, CAST(details AS VARCHAR) AS details "

@@ -87,9 +87,12 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, timeout:
     return con
 
 
-def _migrated_key(target: str) -> tuple[str, int]:
-    # a migration registered after a file was first opened (a plugin) changes the key, so it is applied too
-    return target, len(migrations.MIGRATIONS)
+def _migrated_key(target: str) -> tuple[str, int, bool]:
+    # a migration registered after a file was first opened (a plugin) changes the key, so it is applied too;
+    # so does FAIBRIC_DATABASE_URL, which decides whether the file holds the state tables
+    from .state import is_postgres
+
+    return target, len(migrations.MIGRATIONS), is_postgres()
 
 
 def ensure_database(path: Path | str | None = None) -> None:

@@ -35,7 +35,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from .. import config
 from ..errors import (
@@ -63,6 +63,7 @@ __all__ = [
     "is_conflict",
     "load_postgres_extension",
     "open_lake",
+    "redact_connection",
     "settings",
     "settings_from",
     "status",
@@ -170,6 +171,21 @@ def _libpq_value(value: str) -> str:
 
 
 _PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def redact_connection(text: str, connection: str | None = None) -> str:
+    """``text`` without a PostgreSQL password: that of ``connection`` (a URL or libpq keywords) wherever it
+    appears, and any ``password=`` value or ``user:password@`` of a URL in ``text`` itself."""
+    if connection:
+        forms = [connection, catalog_connection_string(connection)] if "://" in connection else [connection]
+        for form in forms:
+            text = _redact(text, form)
+        if "://" in connection:
+            password = urlsplit(connection).password
+            if password:
+                text = text.replace(password, "***").replace(quote(password, safe=""), "***")
+    text = re.sub(r"(postgres(?:ql)?://[^:/@\s]*:)\S*@", r"\1***@", text)
+    return _PASSWORD.sub(r"\1***", text)
 
 
 def _redact(text: str, connection: str | None = None) -> str:

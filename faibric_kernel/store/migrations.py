@@ -6,6 +6,9 @@ Each is ``(version, name, sql)``, where ``sql`` is the text or a
 :class:`SqlRef` to a constant in the module that owns the table (imported
 only when that migration has yet to run). Applied versions are recorded in
 ``schema_migrations``; any version not yet applied runs, in ascending order.
+A migration's SQL is split on ``;`` and each statement goes to the engine that holds its table
+(:func:`statements_for`), so write only ``CREATE TABLE``, ``ALTER TABLE``, ``CREATE INDEX``,
+``INSERT``/``UPDATE``/``DELETE`` statements, each naming one table, with no ``;`` inside.
 Ranges: 1-99 core, 100-199 analytics, 200-299 library, 300-399 generation,
 400-499 deploy, 500-599 onboarding, 600-699 reports,
 700-799 live sites.
@@ -253,29 +256,40 @@ def state_tables() -> list[str]:
     return names
 
 
+HOST_ONLY = "[host tables only] "  # marks a version a host applied while PostgreSQL held its state tables
+
+
 def apply(con, *, scope: str | None = None) -> list[int]:
     """Run every migration not yet applied, each in its own transaction.
 
     ``scope`` picks the statements for one engine (see :func:`statements_for`); each engine records
-    the versions it applied in its own ``schema_migrations``.
+    the versions it applied in its own ``schema_migrations``. A DuckDB file migrated with ``scope="host"``
+    (while ``FAIBRIC_DATABASE_URL`` was set) marks its versions :data:`HOST_ONLY`: if the file is later
+    used alone again, those versions run once more in full (every statement is ``IF NOT EXISTS``), so the
+    state tables it skipped exist.
     """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = dict(con.execute("SELECT version, name FROM schema_migrations").fetchall())
     applied = []
     for version, name, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
-        if version in done:
+        partial = (done.get(version) or "").startswith(HOST_ONLY)
+        if version in done and not (partial and scope is None):
             continue
         if isinstance(sql, SqlRef):
             sql = sql.resolve()
         sql = statements_for(sql, scope)
+        recorded = HOST_ONLY + name if scope == "host" else name
         con.execute("BEGIN TRANSACTION")
         try:
             if sql.strip():
                 con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            if version in done:
+                con.execute("UPDATE schema_migrations SET name = ? WHERE version = ?", [recorded, version])
+            else:
+                con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, recorded])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -31,17 +31,17 @@ import threading
 from contextlib import contextmanager
 
 from .. import config
-from ..errors import ConfigError, StoreError
+from ..errors import ConfigError, StateUnreachableError
 
 __all__ = [
     "HOST_TABLES",
     "PgConnection",
-    "StateUnreachableError",
     "close_pools",
     "database_url",
     "integrity_errors",
     "describe",
     "is_postgres",
+    "lock_rows",
     "postgres_connection",
     "state_connection",
     "translate",
@@ -55,10 +55,6 @@ HOST_TABLES = frozenset({
 })
 
 MIGRATION_LOCK_ID = 0x46414942  # "FAIB": the advisory lock hosts take turns under while migrating
-
-
-class StateUnreachableError(StoreError):
-    """PostgreSQL (``FAIBRIC_DATABASE_URL``) cannot be reached or refused the connection."""
 
 
 def database_url() -> config.Secret | None:
@@ -83,19 +79,22 @@ def integrity_errors() -> tuple[type[Exception], ...]:
     return duckdb.ConstraintException, psycopg.errors.IntegrityError
 
 
+def lock_rows(con) -> str:
+    """`` FOR UPDATE`` on PostgreSQL, nothing on DuckDB: a read-modify-write that must not lose a concurrent
+    write locks the rows it read (DuckDB aborts the second of two conflicting transactions by itself)."""
+    return " FOR UPDATE" if getattr(con, "dialect", None) == "postgres" else ""
+
+
 def is_postgres() -> bool:
     """Whether the state lives in PostgreSQL."""
     return database_url() is not None
 
 
-def _redact(text: str, url: str) -> str:
-    text = text.replace(url, describe_url(url))
-    return re.sub(r"(password=)\S+", r"\1***", re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", text))
-
-
 def describe_url(url: str) -> str:
-    """A connection string without its password, for messages."""
-    return re.sub(r"(password=)\S+", r"\1***", re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", url))
+    """A connection string (URL or libpq keywords) without its password, for messages."""
+    from .lake import redact_connection
+
+    return redact_connection(url)
 
 
 def describe() -> str:
@@ -110,18 +109,23 @@ def describe() -> str:
 
 # -- the dialect layer ----------------------------------------------------------------------------
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|%|\bDOUBLE\b(?!\s+PRECISION)|json_extract(?:_string)?\(\s*"
-                     r"([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", re.IGNORECASE)
+_TOKENS = re.compile(r"--[^\n]*|'(?:[^']|'')*'|\"[^\"]*\"|\?|%|\$[A-Za-z_]\w*|\bDOUBLE\b(?!\s+PRECISION)"
+                     r"|json_extract(?:_string)?\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", re.IGNORECASE)
 
 
 def translate(sql: str, *, with_params: bool) -> str:
     """DuckDB's SQL as PostgreSQL takes it: ``?`` becomes ``%s`` (``%`` is doubled) when parameters are
-    passed, ``DOUBLE`` becomes ``DOUBLE PRECISION`` and ``json_extract(col, '$.key')`` reads the key as text."""
+    passed, ``DOUBLE`` becomes ``DOUBLE PRECISION`` and ``json_extract(col, '$.key')`` reads a top-level key
+    as text (``->>``: the same as DuckDB's for numbers and booleans, unquoted for strings). Quoted text and
+    ``--`` comments are left alone; DuckDB's named parameters (``$name``) are refused."""
 
     def replace(match: re.Match) -> str:
         token = match.group(0)
-        if token[0] in "'\"":
+        if token[0] in "'\"" or token.startswith("--"):
             return token.replace("%", "%%") if with_params else token
+        if token[0] == "$":
+            raise ValueError(f"named parameters ({token}) are DuckDB's; write ? and pass a list, which both "
+                             "engines take")
         if token == "?":
             return "%s" if with_params else token
         if token == "%":
@@ -154,8 +158,13 @@ class PgConnection:
             raise StateUnreachableError(_unreachable_message(exc)) from None
 
     def executemany(self, sql: str, rows):
-        with self._connection.cursor() as cursor:
-            cursor.executemany(translate(sql, with_params=True), list(rows))
+        import psycopg
+
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.executemany(translate(sql, with_params=True), list(rows))
+        except psycopg.OperationalError as exc:
+            raise StateUnreachableError(_unreachable_message(exc)) from None
         return self
 
     def close(self) -> None:
@@ -167,9 +176,11 @@ def _unreachable_message(exc: Exception, url: str | None = None) -> str:
         configured = database_url()
         url = configured.reveal() if configured else ""
     where = describe_url(url) if url else "PostgreSQL"
-    reason = " ".join(_redact(str(exc), url).split())[:300]
+    from .lake import redact_connection
+
+    reason = " ".join(redact_connection(str(exc), url).split())[:300]
     return (f"cannot reach the state database ({where}): {reason}; check that PostgreSQL runs and that "
-            "FAIBRIC_DATABASE_URL names it (unset it to keep the state in the workspace's DuckDB file)")
+            "FAIBRIC_DATABASE_URL names it")
 
 
 _pools: dict[tuple[int, str], object] = {}
@@ -186,15 +197,24 @@ def _configure(connection) -> None:
 
 
 def _pool(url: str):
+    import psycopg
     from psycopg_pool import ConnectionPool
 
     key = (os.getpid(), url)  # a forked child must not share its parent's sockets
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
+            # one direct attempt first: an unreachable server is one clear error now, not a pool retrying
+            # in the background (and logging each retry) until the caller's timeout
+            try:
+                psycopg.connect(url, connect_timeout=5).close()
+            except psycopg.Error as exc:
+                raise StateUnreachableError(_unreachable_message(exc, url)) from None
             size = config.get_int("FAIBRIC_DATABASE_POOL_SIZE", 8)
+            # check: a connection broken by a PostgreSQL restart is replaced before use, not handed out
             pool = ConnectionPool(url, min_size=1, max_size=max(1, size), kwargs={"autocommit": True},
-                                  configure=_configure, open=False, name="faibric-state")
+                                  configure=_configure, open=False, name="faibric-state",
+                                  check=ConnectionPool.check_connection)
             pool.open(wait=False)
             _pools[key] = pool
         return pool
