@@ -317,7 +317,9 @@ class Recovery:
 
     def once(self) -> dict:
         interrupted = leases.recover_interrupted()
-        stale = leases.stale_after_seconds()
+        # a worker that missed three heartbeats is gone; its job counts as orphaned once no lease holds the
+        # session either (a live build keeps its lease), which recover_interrupted has just decided
+        stale = 3 * WORKER_HEARTBEAT_SECONDS
         with state_connection() as con:
             # a "doing" job whose session no live process holds: its worker died (or lost the race to the
             # lease); procrastinate's own function finishes it, which frees the lock
