@@ -18,7 +18,7 @@ __all__ = ["CHECKS", "check_health", "register_check"]
 
 def _store() -> dict:
     from .store import read_connection
-    from .store.state import describe
+    from .store.db import describe_state as describe
 
     started = time.perf_counter()
     with read_connection(include_spool=False, timeout=5, events=False) as con:

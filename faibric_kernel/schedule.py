@@ -194,12 +194,23 @@ def _describe_block(block: list[str] | None) -> dict:
     return {"installed": True, "at": at, "command": command, "lines": block}
 
 
+SHARED_STORE_SETTINGS = ("FAIBRIC_DATABASE_URL", "FAIBRIC_LAKE", "FAIBRIC_LAKE_DATA")
+
+
 def install(at: str = DEFAULT_AT, *, email: bool = False) -> dict:
     """Write (or replace) this workspace's entry; returns what :func:`show` returns."""
     if email and not config.get("FAIBRIC_REPORT_EMAIL_TO"):
         raise ConfigError("--email needs FAIBRIC_REPORT_EMAIL_TO (comma-separated addresses) in $FAIBRIC_HOME/.env")
     backend = crontab_backend()
     home = config.workspace()
+    # cron starts the report with an almost empty environment: a shared store named only in this shell
+    # would leave the report reading the workspace's own file (and recording its run there)
+    dotenv = config.read_dotenv(home / ".env")
+    unseen = [name for name in SHARED_STORE_SETTINGS if config.is_set(name) and name not in dotenv]
+    if unseen:
+        raise ConfigError(f"{', '.join(unseen)} {'is' if len(unseen) == 1 else 'are'} set in this shell only, and "
+                          f"cron will not see {'it' if len(unseen) == 1 else 'them'}; put "
+                          f"{'it' if len(unseen) == 1 else 'them'} in {home / '.env'} first")
     (home / "logs").mkdir(parents=True, exist_ok=True)
     others, _ = _split(backend.read(), home)
     backend.write(_join(others + entry_lines(at, email=email)))

@@ -98,13 +98,13 @@ class StateDatabases:
 
     def create(self) -> str:
         if not self._made_template:
-            from faibric_kernel.store import state
+            from faibric_kernel.store import state, state_connection
 
             self._admin(f"DROP DATABASE IF EXISTS {self.TEMPLATE}")
             self._admin(f"CREATE DATABASE {self.TEMPLATE}")
             os.environ["FAIBRIC_DATABASE_URL"] = self.url(self.TEMPLATE)
             try:
-                with state.state_connection():
+                with state_connection():
                     pass
             finally:
                 del os.environ["FAIBRIC_DATABASE_URL"]

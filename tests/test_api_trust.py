@@ -130,6 +130,7 @@ def test_the_cached_status_path_and_the_route_agree_on_the_tenant(workspace):
         assert dup.status_code == 404
 
 
+@pytest.mark.duckdb_state
 def test_tenants_command_adds_lists_rotates_and_removes(api):
     from faibric_kernel.cli import main
 

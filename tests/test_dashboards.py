@@ -64,6 +64,7 @@ def demo_home(tmp_path_factory):
 @pytest.fixture
 def demo(demo_home, monkeypatch):
     monkeypatch.setenv("FAIBRIC_HOME", str(demo_home))
+    monkeypatch.delenv("FAIBRIC_DATABASE_URL", raising=False)  # the shared workspace keeps its state in its file
     return demo_home
 
 

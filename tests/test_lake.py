@@ -449,6 +449,7 @@ def test_each_host_rolls_up_every_hosts_activity(lake_hosts):
         assert int(retention(con, period="day").matrix["size"].sum()) == 2
 
 
+@pytest.mark.duckdb_state
 def test_state_readers_work_without_the_lake_and_cannot_read_events_by_mistake(hosts, monkeypatch):
     import duckdb
 

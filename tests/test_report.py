@@ -36,7 +36,8 @@ def seeded(tmp_path_factory):
     home = tmp_path_factory.mktemp("report") / "home"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAIBRIC_HOME", str(home))
-        for name in ("ANTHROPIC_API_KEY", "FAIBRIC_EMAIL_BACKEND", "FAIBRIC_MONTHLY_BUDGET_USD"):
+        # one workspace for the module, so its state stays in its own DuckDB file in every run
+        for name in ("ANTHROPIC_API_KEY", "FAIBRIC_EMAIL_BACKEND", "FAIBRIC_MONTHLY_BUDGET_USD", "FAIBRIC_DATABASE_URL"):
             mp.delenv(name, raising=False)
         _seed(home)
         run = run_daily_report(DAY)
@@ -45,6 +46,7 @@ def seeded(tmp_path_factory):
 
 def _use(home: Path, monkeypatch) -> None:
     monkeypatch.setenv("FAIBRIC_HOME", str(home))
+    monkeypatch.delenv("FAIBRIC_DATABASE_URL", raising=False)  # the module's workspace keeps its state itself
 
 
 def _runs(day: date) -> list[tuple]:

@@ -25,13 +25,24 @@ def crontab_file(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def state_url_in_dotenv(workspace):
+    """With FAIBRIC_TEST_STATE=postgres the state's URL is in this process's environment only; cron sees the
+    workspace's .env, so it goes there too (as an operator puts it: `faibric schedule install` insists)."""
+    if os.environ.get("FAIBRIC_DATABASE_URL"):
+        workspace.mkdir(parents=True, exist_ok=True)
+        (workspace / ".env").write_text(f"FAIBRIC_DATABASE_URL={os.environ['FAIBRIC_DATABASE_URL']}\n")
+
+
 def _record_run(day: date, status: str) -> None:
     import faibric_kernel.reports.runner  # noqa: F401 - registers the report_runs columns
-    from faibric_kernel.store import write_connection
+    from faibric_kernel.store import state_connection
 
-    with write_connection() as con:
+    with state_connection() as con:
         con.execute(
-            "INSERT OR REPLACE INTO report_runs (report_date, tenant_id, status, started_at) VALUES (?, '*', ?, ?)",
+            "INSERT INTO report_runs (report_date, tenant_id, status, started_at) VALUES (?, '*', ?, ?) "
+            "ON CONFLICT (report_date, tenant_id) DO UPDATE SET status = excluded.status, "
+            "started_at = excluded.started_at",
             [day, status, datetime(2026, 1, 1)],
         )
 
@@ -131,6 +142,16 @@ def test_the_exact_command_of_the_crontab_line_produces_the_report(crontab_file,
     assert (run.report_date, run.status, run.trigger) == (yesterday, "ok", "schedule")
     log = (workspace / "logs" / "report.log").read_text()
     assert "report ready:" in log
+
+
+def test_install_refuses_a_shared_store_that_only_this_shell_names(crontab_file, workspace, monkeypatch):
+    from faibric_kernel.errors import ConfigError
+    from faibric_kernel.schedule import install
+
+    monkeypatch.setenv("FAIBRIC_LAKE_DATA", "/mnt/lake")
+    with pytest.raises(ConfigError, match=r"FAIBRIC_LAKE_DATA is set in this shell only.*\.env"):
+        install()
+    assert not crontab_file.exists() or "faibric" not in crontab_file.read_text()
 
 
 def test_missed_days_start_after_the_last_successful_run():

@@ -297,9 +297,9 @@ def test_published_progress_is_what_another_host_reads(pg_state):
 
 # -- the queue, seen from an API with no worker running ---------------------------------------------------
 
-def test_a_queued_build_says_no_worker_is_running_and_a_second_one_is_refused(pg_state):
-    from faibric_kernel.build.jobs import default_runner
-    from faibric_kernel.build.queue import QueueRunner
+def test_a_queued_build_says_no_worker_is_running_and_a_second_one_is_refused(pg_state, monkeypatch):
+    monkeypatch.delenv("FAIBRIC_BUILDS_IN_PROCESS", raising=False)  # FAIBRIC_TEST_STATE=postgres runs set it
+    from faibric_kernel.build.queue import QueueRunner, default_runner
 
     runner = default_runner()
     assert isinstance(runner, QueueRunner)
@@ -321,14 +321,16 @@ def test_stopping_a_build_still_in_the_queue_takes_it_off(pg_state):
 
 
 def test_builds_in_process_can_be_kept_with_the_state_in_postgresql(pg_state, monkeypatch):
-    from faibric_kernel.build.jobs import JobRunner, default_runner
+    from faibric_kernel.build.jobs import JobRunner
+    from faibric_kernel.build.queue import default_runner
 
     monkeypatch.setenv("FAIBRIC_BUILDS_IN_PROCESS", "1")
     assert isinstance(default_runner(), JobRunner)
 
 
 def test_without_a_database_url_builds_run_in_process(workspace):
-    from faibric_kernel.build.jobs import JobRunner, default_runner
+    from faibric_kernel.build.jobs import JobRunner
+    from faibric_kernel.build.queue import default_runner
 
     assert isinstance(default_runner(), JobRunner)
 
@@ -337,6 +339,7 @@ def test_without_a_database_url_builds_run_in_process(workspace):
 
 def test_migrate_to_moves_state_documents_and_events_once_and_reports_counts(
         state_databases, lake_env, monkeypatch, workspace):
+    monkeypatch.delenv("FAIBRIC_DATABASE_URL", raising=False)  # a single-machine workspace, in any test run
     from faibric_kernel.build.budgets import set_budget
     from faibric_kernel.sessions import create_session
     from faibric_kernel.store.migrate import migrate_to

@@ -21,9 +21,10 @@ See ``docs/architecture.md`` for the map of the whole package.
 """
 
 from .context import DEPLOY_TARGETS, BuildResult, BuildRun, ModifyResult, ProgressFn, TextFn
-from .jobs import Job, JobRunner, Progress, default_runner, get_runner, run_in_foreground, set_runner
+from .jobs import Job, JobRunner, Progress, get_runner, run_in_foreground, set_runner
 from .modify import modify_site
 from .publish import deploy_session
+from .queue import default_runner
 from .run import run_build
 
 __all__ = [

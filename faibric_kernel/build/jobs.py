@@ -46,7 +46,7 @@ from .context import ProgressFn
 from .modify import modify_site
 from .run import run_build
 
-__all__ = ["Job", "JobRunner", "Progress", "default_runner", "get_runner", "run_in_foreground", "set_runner"]
+__all__ = ["Job", "JobRunner", "Progress", "get_runner", "run_in_foreground", "runner_was_set", "set_runner"]
 
 log = logging.getLogger("faibric.jobs")
 
@@ -417,29 +417,12 @@ def get_runner() -> JobRunner:
         return _default
 
 
-_queue_runners: dict[str, object] = {}
-
-
-def default_runner():
-    """The runner the onboarding flow (the API) hands builds to: with the state in PostgreSQL
-    (``FAIBRIC_DATABASE_URL``), the queue that ``faibric worker`` processes serve
-    (:class:`~.queue.QueueRunner`); else this process's :func:`get_runner`. A runner set with
-    :func:`set_runner` wins either way."""
-    from ..store.state import database_url
-
-    url = database_url()
-    if url is None or _set_explicitly or config.get("FAIBRIC_BUILDS_IN_PROCESS") == "1":
-        return get_runner()
-    with _default_lock:
-        runner = _queue_runners.get(url.reveal())
-        if runner is None:
-            from .queue import QueueRunner
-
-            runner = _queue_runners[url.reveal()] = QueueRunner()
-        return runner
-
-
 _set_explicitly = False
+
+
+def runner_was_set() -> bool:
+    """Whether :func:`set_runner` gave this process its runner (which then wins over the queue)."""
+    return _set_explicitly
 
 
 def set_runner(runner: JobRunner | None) -> None:

@@ -145,6 +145,12 @@ def _stale_after() -> timedelta:
     return timedelta(minutes=config.get_int("FAIBRIC_BUILD_STALE_MINUTES", 30))
 
 
+def _stale_without_lease() -> timedelta:
+    # a session `building` with no lease at all was started by code that takes none: no heartbeat to
+    # judge by, so only its age, on any engine
+    return timedelta(minutes=config.get_int("FAIBRIC_BUILD_STALE_MINUTES", 30))
+
+
 def stale_after_seconds() -> float:
     """Seconds without a heartbeat after which a build on another host counts as gone."""
     return _stale_after().total_seconds()
@@ -315,7 +321,7 @@ def recover_interrupted(*, tenant_id: str | None = None, session_id: str | None 
                 continue
             owners[sid] = {"pid": lease.pid, "host": lease.host, "started_at": lease.started_at.isoformat()}
             dead[sid] = lease
-        elif now - updated_at >= _stale_after():
+        elif now - updated_at >= _stale_without_lease():
             owners[sid] = {"lease": None, "building_since": updated_at.isoformat()}
     if not owners:
         return []

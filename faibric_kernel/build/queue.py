@@ -31,14 +31,13 @@ import socket
 import threading
 import time
 
-import psycopg
-
 from ..errors import BuildError, ConfigError, StateUnreachableError
-from ..store.state import database_url, state_connection
+from ..store.db import state_connection
+from ..store.state import database_url
 from . import leases
-from .jobs import Job, JobRunner, Progress
+from .jobs import Job, JobRunner, Progress, get_runner, runner_was_set
 
-__all__ = ["QueueRunner", "Recovery", "ensure_schema", "queue_app", "run_worker", "workers_alive"]
+__all__ = ["QueueRunner", "Recovery", "default_runner", "ensure_schema", "queue_app", "run_worker", "workers_alive"]
 
 log = logging.getLogger("faibric.queue")
 
@@ -240,6 +239,27 @@ class QueueRunner:
         """Nothing runs here; queued jobs stay queued for the workers."""
 
 
+_queue_runners: dict[str, QueueRunner] = {}
+_queue_runners_lock = threading.Lock()
+
+
+def default_runner():
+    """The runner the onboarding flow (the API) hands builds to: with the state in PostgreSQL
+    (``FAIBRIC_DATABASE_URL``), the queue that ``faibric worker`` processes serve (:class:`QueueRunner`);
+    else, or with ``FAIBRIC_BUILDS_IN_PROCESS=1``, this process's :func:`~.jobs.get_runner`. A runner
+    set with :func:`~.jobs.set_runner` wins either way."""
+    from .. import config
+
+    url = database_url()
+    if url is None or runner_was_set() or config.get("FAIBRIC_BUILDS_IN_PROCESS") == "1":
+        return get_runner()
+    with _queue_runners_lock:
+        runner = _queue_runners.get(url.reveal())
+        if runner is None:
+            runner = _queue_runners[url.reveal()] = QueueRunner()
+        return runner
+
+
 # -- the worker side ------------------------------------------------------------------------------
 
 _worker_runner: JobRunner | None = None
@@ -316,6 +336,8 @@ class Recovery:
         self._thread: threading.Thread | None = None
 
     def once(self) -> dict:
+        import psycopg
+
         interrupted = leases.recover_interrupted()
         # a worker that missed three heartbeats is gone; its job counts as orphaned once no lease holds the
         # session either (a live build keeps its lease), which recover_interrupted has just decided

@@ -85,7 +85,8 @@ def worker(concurrency: int, name: str | None) -> None:
 
     from ..build.queue import run_worker
     from ..errors import ConfigError
-    from ..store.state import database_url, describe
+    from ..store.db import describe_state as describe
+    from ..store.state import database_url
 
     if database_url() is None:
         raise ConfigError("`faibric worker` takes builds from the queue in FAIBRIC_DATABASE_URL, which is not set; "

@@ -26,7 +26,15 @@ from ..errors import StoreError, StoreLockedError
 from . import migrations
 from .schema import KINDS
 
-__all__ = ["connect", "database_path", "ensure_database", "read_connection", "write_connection"]
+__all__ = [
+    "connect",
+    "database_path",
+    "describe_state",
+    "ensure_database",
+    "read_connection",
+    "state_connection",
+    "write_connection",
+]
 
 DB_FILENAME = "faibric.duckdb"
 _migrated: set[tuple[str, int]] = set()
@@ -135,6 +143,32 @@ def write_connection(path: Path | str | None = None, timeout: float = 30.0):
 
 
 @contextmanager
+def state_connection(*, timeout: float = 30.0):
+    """A short-lived read-write connection to the state tables, with the schema up to date.
+
+    PostgreSQL (pooled, see :mod:`.state`) when ``FAIBRIC_DATABASE_URL`` is set, else the workspace's
+    DuckDB file (:func:`write_connection`).
+    """
+    from .state import database_url, postgres_connection
+
+    url = database_url()
+    if url is None:
+        with write_connection(timeout=timeout) as con:
+            yield con
+        return
+    with postgres_connection(url.reveal(), timeout) as con:
+        yield con
+
+
+def describe_state() -> str:
+    """Where the state lives, for ``faibric health``, the worker's banner and logs (no password)."""
+    from .state import database_url, describe_url
+
+    url = database_url()
+    return f"DuckDB file {database_path()}" if url is None else f"PostgreSQL {describe_url(url.reveal())}"
+
+
+@contextmanager
 def read_connection(
     path: Path | str | None = None, *, include_spool: bool = True, timeout: float = 15.0, events: bool = True
 ):
@@ -150,7 +184,7 @@ def read_connection(
 
     if not events and state.is_postgres():
         # state only: straight to PostgreSQL, no DuckDB file involved
-        with state.state_connection(timeout=timeout) as con:
+        with state_connection(timeout=timeout) as con:
             yield con
         return
     target = str(path or database_path())

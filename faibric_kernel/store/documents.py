@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import config
 from ..jsonfile import write_json_atomic
-from .state import is_postgres, state_connection
+from .db import state_connection
+from .state import is_postgres
 
 __all__ = ["MIGRATION_SQL", "WorkspaceDocument"]
 

@@ -224,7 +224,7 @@ def statements_for(sql: str, scope: str | None) -> str:
     when ``FAIBRIC_DATABASE_URL`` is set) or ``None`` (all of them: one DuckDB file holds everything)."""
     if scope is None:
         return sql
-    from .state import HOST_TABLES
+    from .schema import HOST_TABLES
 
     kept = []
     for statement in sql.split(";"):
@@ -245,7 +245,7 @@ _CREATE_TABLE = re.compile(r"CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?\s+(\w+)", r
 def state_tables() -> list[str]:
     """The tables that PostgreSQL holds when ``FAIBRIC_DATABASE_URL`` is set (every table the migrations
     create, but the host tables)."""
-    from .state import HOST_TABLES
+    from .schema import HOST_TABLES
 
     names = []
     for _, _, sql in sorted(MIGRATIONS, key=lambda m: m[0]):

@@ -124,3 +124,11 @@ def unloadable_reason_sql(kind: str) -> str:
 def unloadable_sql(kind: str) -> str:
     """SQL condition, true for a spooled row that cannot be stored (see :func:`unloadable_reason_sql`)."""
     return f"({unloadable_reason_sql(kind)}) IS NOT NULL"
+
+
+# tables that stay in each host's DuckDB file (or the lake) whatever FAIBRIC_DATABASE_URL says:
+# the events and what ingest derives from them, and the library, whose vector search is DuckDB's
+HOST_TABLES = frozenset({
+    "events", "api_calls", "spool_offsets", "activity_daily", "activity_daily_state", "health_snapshots",
+    "library_items",
+})

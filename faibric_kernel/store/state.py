@@ -6,7 +6,7 @@ leads, the email queue, alerts and report runs. The *host tables*
 (:data:`HOST_TABLES`: the events, their ingest bookkeeping and rollups, and
 the component library) stay in each host's DuckDB file, or in the lake.
 
-* :func:`state_connection` is the one way to write state. Unset, it is the
+* :func:`~faibric_kernel.store.db.state_connection` is the one way to write state. Unset, it is the
   DuckDB file's :func:`~faibric_kernel.store.db.write_connection`, exactly as
   before. Set, it is a connection from a psycopg 3 pool, wrapped in
   :class:`PgConnection` so callers keep DuckDB's ``con.execute(sql, params).fetchall()``.
@@ -32,6 +32,7 @@ from contextlib import contextmanager
 
 from .. import config
 from ..errors import ConfigError, StateUnreachableError
+from .schema import HOST_TABLES
 
 __all__ = [
     "HOST_TABLES",
@@ -39,20 +40,11 @@ __all__ = [
     "close_pools",
     "database_url",
     "integrity_errors",
-    "describe",
     "is_postgres",
     "lock_rows",
     "postgres_connection",
-    "state_connection",
     "translate",
 ]
-
-# tables that stay in each host's DuckDB file (or the lake) whatever FAIBRIC_DATABASE_URL says:
-# the events and what ingest derives from them, and the library, whose vector search is DuckDB's
-HOST_TABLES = frozenset({
-    "events", "api_calls", "spool_offsets", "activity_daily", "activity_daily_state", "health_snapshots",
-    "library_items",
-})
 
 MIGRATION_LOCK_ID = 0x46414942  # "FAIB": the advisory lock hosts take turns under while migrating
 
@@ -95,16 +87,6 @@ def describe_url(url: str) -> str:
     from .lake import redact_connection
 
     return redact_connection(url)
-
-
-def describe() -> str:
-    """Where the state lives, for ``faibric doctor`` and logs."""
-    url = database_url()
-    if url is None:
-        from .db import database_path
-
-        return f"DuckDB file {database_path()}"
-    return f"PostgreSQL {describe_url(url.reveal())}"
 
 
 # -- the dialect layer ----------------------------------------------------------------------------
@@ -274,23 +256,6 @@ def _migrate(con: PgConnection, url: str) -> None:
     _migrated.add(_migrated_key(url))
 
 
-@contextmanager
-def state_connection(*, timeout: float = 30.0):
-    """A short-lived read-write connection to the state tables, with the schema up to date.
-
-    PostgreSQL (pooled) when ``FAIBRIC_DATABASE_URL`` is set, else the workspace's DuckDB file.
-    """
-    url = database_url()
-    if url is None:
-        from .db import write_connection
-
-        with write_connection(timeout=timeout) as con:
-            yield con
-        return
-    with postgres_connection(url.reveal(), timeout) as con:
-        yield con
-
-
 def attach_state(con, *, tables) -> None:
     """Show PostgreSQL's state tables on a DuckDB connection: attach it read-only and shadow each table.
 
@@ -304,7 +269,7 @@ def attach_state(con, *, tables) -> None:
     if url is None:
         return
     # make sure the schema exists before DuckDB reads it
-    with state_connection():
+    with postgres_connection(url.reveal()):
         pass
     lake.load_postgres_extension(con)
     quoted = "'" + url.reveal().replace("'", "''") + "'"
