@@ -119,9 +119,9 @@ def list_sites(tenant_id: str | None = None) -> list[dict]:
                latest.version, latest.started_at, latest.finished_at, latest.error,
                live.url AS url, live.target AS live_target, live.version AS live_version,
                counts.deploys
-        FROM (SELECT * FROM d QUALIFY row_number() OVER (PARTITION BY site_id ORDER BY started_at DESC) = 1) latest
-        LEFT JOIN (SELECT * FROM d WHERE status = 'live'
-                   QUALIFY row_number() OVER (PARTITION BY site_id ORDER BY started_at DESC) = 1) live
+        FROM (SELECT DISTINCT ON (site_id) * FROM d ORDER BY site_id, started_at DESC) latest
+        LEFT JOIN (SELECT DISTINCT ON (site_id) * FROM d WHERE status = 'live'
+                   ORDER BY site_id, started_at DESC) live
                ON live.site_id = latest.site_id
         JOIN (SELECT site_id, count(*) AS deploys FROM d GROUP BY site_id) counts ON counts.site_id = latest.site_id
         WHERE latest.site_id IS NOT NULL
