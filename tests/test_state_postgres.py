@@ -27,6 +27,22 @@ def pg_state(state_databases, monkeypatch):
     state_databases.drop(name)
 
 
+def _race(attempt, times: int) -> list[str]:
+    """Run ``attempt()`` on ``times`` threads released together; returns what each one returned."""
+    outcomes, start = [], threading.Barrier(times)
+
+    def run():
+        start.wait()
+        outcomes.append(attempt())
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 def _use_host(monkeypatch, tmp_path, name: str) -> None:
     from faibric_kernel.store import close_writers
 
@@ -178,21 +194,15 @@ def test_a_magic_link_used_on_two_hosts_at_once_works_once(pg_state):
     session = create_session("a bakery", email="ada@example.com")
     transition(session.session_id, "email_provided")
     token = issue_link(session.session_id, "ada@example.com").token
-    outcomes, start = [], threading.Barrier(4)
 
     def use():
-        start.wait()
         try:
             consume_token(token)
-            outcomes.append("ok")
+            return "ok"
         except AuthError as exc:
-            outcomes.append(exc.details.get("reason"))
+            return exc.details.get("reason")
 
-    threads = [threading.Thread(target=use) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _race(use, 4)
     assert sorted(outcomes) == ["ok", "used", "used", "used"], outcomes
 
 
@@ -201,21 +211,15 @@ def test_two_hosts_moving_one_session_at_once_move_it_once(pg_state):
     from faibric_kernel.sessions import create_session, transition
 
     session = create_session("a bakery")
-    outcomes, start = [], threading.Barrier(4)
 
     def move():
-        start.wait()
         try:
             transition(session.session_id, "email_provided", expected="request_submitted")
-            outcomes.append("moved")
+            return "moved"
         except IllegalTransitionError:
-            outcomes.append("refused")
+            return "refused"
 
-    threads = [threading.Thread(target=move) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _race(move, 4)
     assert outcomes.count("moved") == 1 and outcomes.count("refused") == 3
 
 
@@ -256,23 +260,14 @@ def test_a_build_on_another_machine_silent_past_the_lease_time_is_interrupted(pg
 def test_two_racing_takers_of_one_lease_get_it_once(pg_state):
     from faibric_kernel.build import leases
 
-    outcomes, start = [], threading.Barrier(6)
-
     def take():
-        start.wait()
         try:
             leases.acquire("s-race", tenant_id="default", kind="build")
-            outcomes.append("took")
+            return "took"
         except BuildError as exc:
-            outcomes.append(exc.details.get("reason"))
-        except Exception as exc:  # noqa: BLE001 - the test reports anything else
-            outcomes.append(repr(exc))
+            return exc.details.get("reason")
 
-    threads = [threading.Thread(target=take) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _race(take, 6)
     assert outcomes.count("took") == 1 and outcomes.count("already_building") == 5
 
 
