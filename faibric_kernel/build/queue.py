@@ -134,8 +134,14 @@ class QueueRunner:
     """The API's side of the queue: what :class:`~.jobs.JobRunner` offers the onboarding flow, with the
     work done by ``faibric worker`` processes (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self, *, cache_seconds: float | None = None):
+        from .. import config
+
         self._listeners = []
+        # what status polls see may be this stale (the session row is cached as long: FAIBRIC_STATUS_CACHE_SECONDS)
+        self.cache_seconds = cache_seconds if cache_seconds is not None else float(
+            config.get("FAIBRIC_STATUS_CACHE_SECONDS") or 1.0)
+        self._recent: dict[str, tuple[float, Job | None]] = {}
         ensure_schema()
 
     # -- starting -----------------------------------------------------------------------------
@@ -150,6 +156,7 @@ class QueueRunner:
         except AlreadyEnqueued:
             raise BuildError(f"session {session_id} already has a {kind} waiting for a worker; wait for it or "
                              "stop it", reason="already_building", session_id=session_id) from None
+        self._recent.pop(session_id, None)
         job = Job(session_id=session_id, tenant_id=tenant_id, kind=kind)
         job.progress = Progress("queued", 0.0, self._waiting_message())
         for listener in list(self._listeners):
@@ -183,7 +190,18 @@ class QueueRunner:
         return "waiting for a worker: none is running; start one with `faibric worker`"
 
     def job(self, session_id: str) -> Job | None:
-        """The session's queued or running job, as every host sees it, or None when it has none."""
+        """The session's queued or running job, as every host sees it, or None when it has none (at most
+        ``cache_seconds`` old: a page polling its status costs no round trip to PostgreSQL each time)."""
+        seen = self._recent.get(session_id)
+        if seen is not None and time.monotonic() - seen[0] < self.cache_seconds:
+            return seen[1]
+        job = self._read_job(session_id)
+        if len(self._recent) > 10_000:
+            self._recent.clear()
+        self._recent[session_id] = (time.monotonic(), job)
+        return job
+
+    def _read_job(self, session_id: str) -> Job | None:
         row = _queued(session_id)
         if row is None:
             return None
@@ -199,7 +217,7 @@ class QueueRunner:
         return job
 
     def is_running(self, session_id: str) -> bool:
-        return _queued(session_id) is not None
+        return _queued(session_id) is not None  # always fresh: it decides whether a build may start
 
     def running_jobs(self) -> list[Job]:
         return []  # none runs in this process
@@ -224,7 +242,8 @@ class QueueRunner:
         if row is None:
             return None
         job_id, _, status = row
-        snapshot = self.job(session_id)
+        self._recent.pop(session_id, None)
+        snapshot = self._read_job(session_id)
         app = queue_app()
         if status == "todo" and app.job_manager.cancel_job_by_id(job_id):
             return snapshot
