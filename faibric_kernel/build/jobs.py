@@ -181,13 +181,13 @@ class JobRunner:
 
     # -- running ------------------------------------------------------------------------------
 
-    def _report(self, job: Job, stage, percent, message) -> None:
+    def _report(self, job: Job, stage, percent, message, *, final: bool = False) -> None:
         try:
             value = float(percent) if percent is not None else job.progress.percent
         except (TypeError, ValueError):
             value = job.progress.percent
         job.progress = Progress(str(stage), max(0.0, min(100.0, value)), str(message or ""))
-        self._publish(job)
+        self._publish(job, final=final)
         for callback in list(self._subscribers.get(job.session_id, ())):
             try:
                 callback(job.progress.stage, job.progress.percent, job.progress.message)
@@ -228,20 +228,15 @@ class JobRunner:
                 # the build finished before it noticed the stop; its result stands
                 job.error = None
             self._settle_if_still_building(job)
-            if job.outcome is not None:
-                # other hosts read the outcome from the lease until it is released below
-                job.progress = Progress({"done": "finished", "stopped": "stopped", "error": "error"}[job.outcome],
-                                        100.0 if job.outcome == "done" else job.progress.percent,
-                                        job.error or {"stopped": "stopped on request"}.get(job.outcome, "finished"))
-                self._publish(job, final=True)
+            stage = {"done": "finished", "stopped": "stopped", "error": "error"}.get(job.outcome or "", "finished")
+            message = job.error or {"stopped": "stopped on request"}.get(job.outcome or "", "finished")
+            final_percent = 100.0 if job.outcome == "done" else job.progress.percent
+            # reported before the lease goes: other hosts read the outcome from it until then
+            self._report(job, stage, final_percent, message, final=True)
             try:
                 leases.release(job.session_id)
             except FaibricError:
                 log.exception("could not release the lease of %s", job.session_id)
-            stage = {"done": "finished", "stopped": "stopped", "error": "error"}.get(job.outcome or "", "finished")
-            message = job.error or {"stopped": "stopped on request"}.get(job.outcome or "", "finished")
-            final_percent = 100.0 if job.outcome == "done" else job.progress.percent
-            self._report(job, stage, final_percent, message)
             job.finished_at = time.time()
             job.done.set()
             self._notify_listeners(job)

@@ -182,9 +182,10 @@ def read_connection(
     """
     from . import lake, state
 
-    if not events and state.is_postgres():
+    state_url = state.database_url()
+    if not events and state_url is not None:
         # state only: straight to PostgreSQL, no DuckDB file involved
-        with state_connection(timeout=timeout) as con:
+        with state.postgres_connection(state_url.reveal(), timeout) as con:
             yield con
         return
     target = str(path or database_path())
@@ -192,8 +193,8 @@ def read_connection(
     ensure_database(target)
     con = connect(target, read_only=True, timeout=timeout)
     try:
-        if state.is_postgres():
-            state.attach_state(con, tables=migrations.state_tables())
+        if state_url is not None:
+            state.attach_state(con, state_url, tables=migrations.state_tables())
         if lake_settings is not None and not events:
             for kind in KINDS:
                 # a loud error, never the workspace's own (empty) table: the events live in the lake

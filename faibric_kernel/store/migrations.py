@@ -242,9 +242,15 @@ def statements_for(sql: str, scope: str | None) -> str:
 _CREATE_TABLE = re.compile(r"CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?\s+(\w+)", re.IGNORECASE)
 
 
+_state_tables: dict[int, list[str]] = {}
+
+
 def state_tables() -> list[str]:
     """The tables that PostgreSQL holds when ``FAIBRIC_DATABASE_URL`` is set (every table the migrations
-    create, but the host tables)."""
+    create, but the host tables); worked out once per migration list, since every reader asks."""
+    cached = _state_tables.get(len(MIGRATIONS))
+    if cached is not None:
+        return cached
     from .schema import HOST_TABLES
 
     names = []
@@ -253,6 +259,7 @@ def state_tables() -> list[str]:
         for name in _CREATE_TABLE.findall(text):
             if name.lower() not in HOST_TABLES and name not in names:
                 names.append(name)
+    _state_tables[len(MIGRATIONS)] = names
     return names
 
 

@@ -256,7 +256,7 @@ def _migrate(con: PgConnection, url: str) -> None:
     _migrated.add(_migrated_key(url))
 
 
-def attach_state(con, *, tables) -> None:
+def attach_state(con, url: config.Secret, *, tables) -> None:
     """Show PostgreSQL's state tables on a DuckDB connection: attach it read-only and shadow each table.
 
     ``tables`` are the state tables to shadow (those the workspace's file would otherwise answer with).
@@ -265,12 +265,9 @@ def attach_state(con, *, tables) -> None:
 
     from . import lake
 
-    url = database_url()
-    if url is None:
-        return
-    # make sure the schema exists before DuckDB reads it
-    with postgres_connection(url.reveal()):
-        pass
+    if _migrated_key(url.reveal()) not in _migrated:
+        with postgres_connection(url.reveal()):  # the schema exists before DuckDB reads it
+            pass
     lake.load_postgres_extension(con)
     quoted = "'" + url.reveal().replace("'", "''") + "'"
     try:
